@@ -1,0 +1,21 @@
+"""Roles of the platform (ARCHITECTURE.md "Who uses it"). The public is the anonymous visitor."""
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    """One role per account; whether an officer may inspect is decided by the Officer record (R12)."""
+
+    BUREAU = "bureau", "司法局"
+    GOVERNMENT = "government", "县政府"
+    DISCIPLINE = "discipline", "纪检监察"
+    AGENCY_ADMIN = "agency_admin", "执法机关管理员"
+    AGENCY_HEAD = "agency_head", "执法机关负责人"
+    DEPARTMENT_HEAD = "department_head", "内设机构负责人"
+    OFFICER = "officer", "执法人员"
+    ENTERPRISE = "enterprise", "企业"
+
+
+AGENCY_ROLES = frozenset({Role.AGENCY_ADMIN, Role.AGENCY_HEAD, Role.DEPARTMENT_HEAD, Role.OFFICER})
+COUNTY_ROLES = frozenset({Role.BUREAU, Role.GOVERNMENT, Role.DISCIPLINE})
+PUBLIC = "public"

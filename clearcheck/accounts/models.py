@@ -1,0 +1,55 @@
+"""The custom user (from the first migration) and API bearer tokens."""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+from .choices import AGENCY_ROLES, Role
+
+
+class User(AbstractUser):
+    """A person with one role. Agency roles belong to an agency; an enterprise account to one enterprise."""
+
+    display_name = models.CharField("姓名", max_length=100, blank=True)
+    role = models.CharField("角色", max_length=32, choices=Role.choices, blank=True)
+    agency = models.ForeignKey(
+        "registry.Agency", verbose_name="所属机关", null=True, blank=True, on_delete=models.PROTECT, related_name="users"
+    )
+    enterprise = models.ForeignKey(
+        "registry.Enterprise", verbose_name="所属企业", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="users",
+    )
+    officer = models.OneToOneField(
+        "registry.Officer", verbose_name="执法人员档案", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="user",
+    )
+
+    class Meta:
+        verbose_name = "用户"
+        verbose_name_plural = "用户"
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+    @property
+    def is_agency_user(self) -> bool:
+        """Whether the user acts for an agency (admin, head, department head, officer)."""
+        return self.role in AGENCY_ROLES
+
+
+class ApiToken(models.Model):
+    """A bearer token for mobile and system clients. Only its SHA-256 is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100, blank=True)
+    key_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=12)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "接口令牌"
+        verbose_name_plural = "接口令牌"
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user})"

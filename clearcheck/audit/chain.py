@@ -1,0 +1,27 @@
+"""Pure functions of the chain, shared by the sealer, the verifier and the benchmark."""
+
+import hashlib
+
+from django.conf import settings
+
+from clearcheck.core import crypto
+from clearcheck.core.canonical import canonical_bytes
+
+
+def link_hash(prev_hash: str, seq: int, event_id: int, body: str) -> str:
+    """Chain hash of one event (see the module docstring of ``audit.models``)."""
+    digest = hashlib.sha256(f"{prev_hash}\n{seq}\n{event_id}\n".encode("ascii"))
+    digest.update(body.encode("utf-8"))
+    return digest.hexdigest()
+
+
+def checkpoint_payload(length: int, head_hash: str, time_iso: str, key_id: str, suite: str) -> bytes:
+    """The bytes a checkpoint signs."""
+    return canonical_bytes(
+        {"length": length, "head": head_hash, "time": time_iso, "key_id": key_id, "suite": suite}
+    )
+
+
+def checkpoint_key() -> crypto.SigningKey:
+    """The platform's checkpoint signing key."""
+    return crypto.signing_key_load(settings.CLEARCHECK["SIGNING_KEY_FILE"])

@@ -1,0 +1,128 @@
+"""``clearcheck audit verify``: recompute the chain end to end and check the signed checkpoints."""
+
+import json
+from dataclasses import dataclass, field
+
+from clearcheck.core import crypto
+
+from .chain import checkpoint_key, checkpoint_payload, link_hash
+from .models import GENESIS_HASH, AuditEvent, ChainHead, Checkpoint
+
+_COLUMNS = ("id", "seq", "prev_hash", "hash", "body", "action", "actor_id", "actor_label",
+            "subject_type", "subject_id", "request_id")
+
+
+@dataclass
+class VerifyReport:
+    """What verification found. ``ok`` is false when anything at all is broken."""
+
+    length: int = 0
+    unsealed: int = 0
+    checkpoints_checked: int = 0
+    problems: list[str] = field(default_factory=list)
+    first_broken_seq: int | None = None
+    first_broken_id: int | None = None
+
+    @property
+    def ok(self) -> bool:
+        """True when the chain and every checkpoint verify."""
+        return not self.problems
+
+    def broken(self, seq: int | None, event_id: int | None, reason: str) -> None:
+        """Note a problem; the first one names the first broken event."""
+        if self.first_broken_seq is None and seq is not None:
+            self.first_broken_seq, self.first_broken_id = seq, event_id
+        self.problems.append(reason)
+
+
+def _columns_match_body(row: dict, body: dict) -> bool:
+    return (
+        body.get("action") == row["action"]
+        and body.get("actor", {}).get("id") == row["actor_id"]
+        and body.get("actor", {}).get("label") == row["actor_label"]
+        and body.get("subject", {}).get("type") == row["subject_type"]
+        and body.get("subject", {}).get("id") == row["subject_id"]
+        and body.get("request_id") == row["request_id"]
+    )
+
+
+def audit_verify(*, external_checkpoint: dict | None = None, stop_at_first: bool = True) -> VerifyReport:
+    """Verify the whole chain, the chain head and every stored checkpoint.
+
+    ``external_checkpoint`` is a checkpoint someone kept (the public JSON): the chain must still
+    reach its length with the same head hash, which detects a deleted tail even when the stored
+    checkpoints were deleted with it.
+    """
+    report = VerifyReport()
+    checkpoints = list(Checkpoint.objects.order_by("length", "id"))
+    wanted = {cp.length for cp in checkpoints}
+    if external_checkpoint:
+        wanted.add(int(external_checkpoint["length"]))
+    hash_at: dict[int, str] = {0: GENESIS_HASH}
+
+    prev = GENESIS_HASH
+    expected = 1
+    rows = AuditEvent.objects.filter(seq__isnull=False).order_by("seq").values_list(*_COLUMNS)
+    for values in rows.iterator(chunk_size=10000):
+        row = dict(zip(_COLUMNS, values, strict=True))
+        seq = row["seq"]
+        if seq != expected:
+            report.broken(expected, None, f"第 {expected} 号事件缺失或顺序被改动(见到的是第 {seq} 号)")
+            if stop_at_first:
+                break
+            expected = seq
+        if row["prev_hash"] != prev:
+            report.broken(seq, row["id"], f"第 {seq} 号事件(id {row['id']})的前序哈希不符:事件被删除、插入或重排")
+            if stop_at_first:
+                break
+        computed = link_hash(prev, seq, row["id"], row["body"])
+        if computed != row["hash"]:
+            report.broken(seq, row["id"], f"第 {seq} 号事件(id {row['id']})的内容与哈希不符:事件被修改")
+            if stop_at_first:
+                break
+        try:
+            body = json.loads(row["body"])
+        except ValueError:
+            body = {}
+        if not _columns_match_body(row, body):
+            report.broken(seq, row["id"], f"第 {seq} 号事件(id {row['id']})的索引列与事件正文不一致:事件被修改")
+            if stop_at_first:
+                break
+        prev = row["hash"]
+        if seq in wanted:
+            hash_at[seq] = prev
+        expected = seq + 1
+    report.length = expected - 1
+    report.unsealed = AuditEvent.objects.filter(seq__isnull=True).count()
+    if report.problems:
+        return report
+
+    head = ChainHead.objects.filter(pk=1).first()
+    if head and (head.length != report.length or head.head_hash != prev):
+        report.broken(None, None, f"链头记录为 {head.length} 条,实际可校验 {report.length} 条:链尾被截断或链头被改动")
+
+    public_keys = {}
+    try:
+        key = checkpoint_key()
+        public_keys[key.key_id] = key.public_key_raw
+    except (OSError, ValueError):
+        pass
+    for cp in checkpoints:
+        report.checkpoints_checked += 1
+        raw = public_keys.get(cp.key_id)
+        payload = checkpoint_payload(cp.length, cp.head_hash, json.loads(cp.body)["time"], cp.key_id, cp.suite)
+        if raw is None or payload.decode() != cp.body or not crypto.signature_valid(cp.suite, raw, cp.signature, payload):
+            report.broken(None, None, f"长度为 {cp.length} 的检查点签名无效")
+        elif cp.length > report.length:
+            report.broken(None, None, f"检查点记载链长 {cp.length},但链上只有 {report.length} 条:链尾被删除")
+        elif hash_at.get(cp.length) != cp.head_hash:
+            report.broken(cp.length, None, f"长度为 {cp.length} 的检查点哈希与链上不符")
+        if report.problems and stop_at_first:
+            return report
+    if external_checkpoint:
+        length = int(external_checkpoint["length"])
+        if length > report.length:
+            report.broken(None, None, f"外部保存的检查点记载链长 {length},但链上只有 {report.length} 条:链尾被删除")
+        elif hash_at.get(length) != external_checkpoint["head"]:
+            report.broken(length, None, f"外部保存的检查点(长度 {length})哈希与链上不符:历史被改写")
+    return report

@@ -1,0 +1,3 @@
+app_name = "catalog_public"
+
+urlpatterns: list = []

@@ -1,0 +1,101 @@
+"""API building blocks: authentication (session or bearer token), problem handlers, keyset pages."""
+
+from typing import Any
+
+from django.http import Http404
+from ninja import NinjaAPI, Schema
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import HttpBearer, SessionAuth
+
+from .errors import DomainError, NotFound
+from .problems import problem_body, problem_for_status, problem_from_domain_error, problem_response
+
+
+class TokenAuth(HttpBearer):
+    """``Authorization: Bearer <token>`` from ``POST /api/auth/token``."""
+
+    openapi_scheme = "bearer"
+
+    def authenticate(self, request, token: str):
+        """Resolve the token to its user (None when unknown, expired or revoked)."""
+        from clearcheck.accounts.services import api_token_authenticate
+
+        user = api_token_authenticate(token=token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+class SessionCsrfAuth(SessionAuth):
+    """The web session; unsafe methods need the CSRF token like any Django form."""
+
+    def __init__(self):
+        super().__init__(csrf=True)
+
+
+AUTH = [TokenAuth(), SessionCsrfAuth()]
+
+
+def _loc_to_path(loc: Any) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "form", "file", "payload")]
+    path = ""
+    for part in parts:
+        path += f"[{part}]" if part.isdigit() else (f".{part}" if path else part)
+    return path or "body"
+
+
+def api_create(**kwargs) -> NinjaAPI:
+    """A NinjaAPI whose every error is an RFC 9457 problem document."""
+    api = NinjaAPI(**kwargs)
+
+    @api.exception_handler(DomainError)
+    def _domain(request, exc: DomainError):
+        return problem_response(problem_from_domain_error(exc, request.path))
+
+    @api.exception_handler(NinjaValidationError)
+    def _validation(request, exc: NinjaValidationError):
+        errors = [{"field": _loc_to_path(e.get("loc", ())), "message": e.get("msg", "")} for e in exc.errors]
+        return problem_response(
+            problem_body(status=422, title="输入校验未通过", detail="请求参数不符合要求", type_slug="validation",
+                         errors=errors, instance=request.path)
+        )
+
+    @api.exception_handler(AuthenticationError)
+    def _auth(request, exc):
+        return problem_response(problem_for_status(401, "需要登录或有效的接口令牌", request.path))
+
+    @api.exception_handler(HttpError)
+    def _http(request, exc: HttpError):
+        return problem_response(problem_for_status(exc.status_code, str(exc), request.path))
+
+    @api.exception_handler(Http404)
+    def _404(request, exc):
+        return problem_response(problem_for_status(404, "未找到", request.path))
+
+    return api
+
+
+class Page(Schema):
+    """A keyset page: ``items`` and the cursor of the next page (null on the last page)."""
+
+    next_cursor: int | None = None
+
+
+def keyset_page(queryset, *, cursor: int | None, limit: int, key: str = "id") -> tuple[list, int | None]:
+    """One page of ``queryset`` ordered by ``key`` after ``cursor`` (no COUNT(*), cheap on big tables)."""
+    limit = max(1, min(limit, 200))
+    qs = queryset.order_by(key)
+    if cursor is not None:
+        qs = qs.filter(**{f"{key}__gt": cursor})
+    rows = list(qs[: limit + 1])
+    next_cursor = getattr(rows[limit - 1], key) if len(rows) > limit else None
+    return rows[:limit], next_cursor
+
+
+def get_or_404(fn, **kwargs):
+    """Call a selector that raises NotFound; re-raise as ``Http404`` for Django views."""
+    try:
+        return fn(**kwargs)
+    except NotFound as exc:
+        raise Http404(str(exc)) from exc

@@ -1,0 +1,189 @@
+"""Registries: reference codes, agencies with their versions and published list, officers, enterprises."""
+
+from django.db import models
+from django.db.models import F, Q
+
+from .choices import (
+    AgencyKind,
+    AgencyListStatus,
+    AgencyStatus,
+    CredentialStatus,
+    Datum,
+    EnterpriseStatus,
+    EntityType,
+    IndustryLevel,
+    PersonnelType,
+    RegionLevel,
+)
+
+
+class Region(models.Model):
+    """An administrative division (GB/T 2260), loaded by a data migration."""
+
+    code = models.CharField("区划代码", max_length=6, primary_key=True)
+    name = models.CharField("名称", max_length=64)
+    level = models.CharField("级别", max_length=16, choices=RegionLevel.choices)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+
+    class Meta:
+        verbose_name = "行政区划"
+        verbose_name_plural = "行政区划"
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class Industry(models.Model):
+    """An industry class (GB/T 4754-2017), loaded by a data migration."""
+
+    code = models.CharField("行业代码", max_length=5, primary_key=True)
+    name = models.CharField("名称", max_length=128)
+    level = models.CharField("级别", max_length=16, choices=IndustryLevel.choices)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+
+    class Meta:
+        verbose_name = "国民经济行业"
+        verbose_name_plural = "国民经济行业"
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class Agency(models.Model):
+    """An inspection body (行政检查主体, R01). ``listed`` is true while the published agency list names it."""
+
+    code = models.CharField("主体编码", max_length=32, unique=True)
+    name = models.CharField("名称", max_length=128, unique=True)
+    kind = models.CharField("主体类别", max_length=32, choices=AgencyKind.choices)
+    legal_basis = models.TextField("法定依据")
+    region = models.ForeignKey(Region, verbose_name="所在区划", on_delete=models.PROTECT)
+    parent = models.ForeignKey(
+        "self", verbose_name="上级机关", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    status = models.CharField("状态", max_length=16, choices=AgencyStatus.choices, default=AgencyStatus.ACTIVE)
+    listed = models.BooleanField("已公布", default=False)
+    version = models.PositiveIntegerField("版本", default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "行政检查主体"
+        verbose_name_plural = "行政检查主体"
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AgencyVersion(models.Model):
+    """Every change to an agency, with who, when and why (R01)."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField()
+    snapshot = models.TextField(help_text="canonical JSON of the agency after the change")
+    reason = models.TextField("变更理由")
+    changed_by = models.CharField(max_length=150)
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "主体变更版本"
+        verbose_name_plural = "主体变更版本"
+        ordering = ["agency_id", "-number"]
+        constraints = [models.UniqueConstraint(fields=["agency", "number"], name="agency_version_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id} v{self.number}"
+
+
+class AgencyList(models.Model):
+    """A version of the county's agency list: bureau review, county-government approval, publication."""
+
+    number = models.PositiveIntegerField("版本号", unique=True)
+    status = models.CharField("状态", max_length=16, choices=AgencyListStatus.choices, default=AgencyListStatus.DRAFT)
+    snapshot = models.TextField(help_text="canonical JSON list of the agencies this version confirms")
+    sha256 = models.CharField(max_length=64)
+    note = models.TextField("说明", blank=True)
+    drafted_by = models.CharField(max_length=150)
+    drafted_at = models.DateTimeField()
+    reviewed_by = models.CharField(max_length=150, blank=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.CharField(max_length=150, blank=True)
+    approved_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.CharField(max_length=150, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "行政检查主体清单"
+        verbose_name_plural = "行政检查主体清单"
+        ordering = ["-number"]
+
+    def __str__(self) -> str:
+        return f"主体清单第{self.number}版"
+
+
+class Officer(models.Model):
+    """A person of an agency who may hold an enforcement credential (执法证)."""
+
+    agency = models.ForeignKey(Agency, verbose_name="所属机关", on_delete=models.PROTECT, related_name="officers")
+    name = models.CharField("姓名", max_length=64)
+    credential_no = models.CharField("执法证号", max_length=32, unique=True)
+    valid_from = models.DateField("有效期起")
+    valid_to = models.DateField("有效期止")
+    status = models.CharField("证件状态", max_length=16, choices=CredentialStatus.choices, default=CredentialStatus.VALID)
+    personnel_type = models.CharField(
+        "人员类别", max_length=16, choices=PersonnelType.choices, default=PersonnelType.ENFORCEMENT
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "执法人员"
+        verbose_name_plural = "执法人员"
+        ordering = ["agency_id", "credential_no"]
+        constraints = [
+            models.CheckConstraint(condition=Q(valid_to__gte=F("valid_from")), name="officer_validity_order"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}({self.credential_no})"
+
+
+class Enterprise(models.Model):
+    """A market entity keyed by its USCC (GB 32100-2015). Coordinates are WGS-84."""
+
+    uscc = models.CharField("统一社会信用代码", max_length=18, unique=True)
+    name = models.CharField("名称", max_length=200, db_index=True)
+    entity_type = models.CharField("主体类型", max_length=32, choices=EntityType.choices)
+    legal_representative = models.CharField("法定代表人/经营者", max_length=64, blank=True)
+    address = models.CharField("住所", max_length=255, blank=True)
+    region = models.ForeignKey(Region, verbose_name="所在区划", on_delete=models.PROTECT)
+    industry = models.ForeignKey(Industry, verbose_name="所属行业", on_delete=models.PROTECT)
+    latitude = models.DecimalField("纬度(WGS-84)", max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField("经度(WGS-84)", max_digits=9, decimal_places=6, null=True, blank=True)
+    coordinate_datum = models.CharField("坐标来源基准", max_length=8, choices=Datum.choices, blank=True)
+    status = models.CharField("登记状态", max_length=16, choices=EnterpriseStatus.choices, default=EnterpriseStatus.OPERATING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "企业"
+        verbose_name_plural = "企业"
+        ordering = ["id"]
+        indexes = [
+            models.Index(fields=["region", "industry"], name="enterprise_region_industry"),
+            models.Index(fields=["industry"], name="enterprise_industry"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90), name="enterprise_lat_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180),
+                name="enterprise_lng_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

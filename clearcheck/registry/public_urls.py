@@ -1,0 +1,3 @@
+app_name = "registry_public"
+
+urlpatterns: list = []

@@ -1,0 +1,25 @@
+"""The platform API (Django Ninja): OpenAPI at /api/openapi.json, docs at /api/docs."""
+
+from clearcheck.accounts.api import router as auth_router
+from clearcheck.audit.api import router as audit_router
+from clearcheck.catalog.api import router as catalog_router
+from clearcheck.core.api import AUTH, api_create
+from clearcheck.exchange.api import router as exchange_router
+from clearcheck.registry.api import router as registry_router
+from clearcheck.supervision.api import router as supervision_router
+
+api = api_create(
+    title="ClearCheck 清检 API",
+    version="1.0",
+    description="涉企行政检查平台接口。错误均为 RFC 9457 problem 文档;规则拒绝时带 rule 与 clause。",
+    urls_namespace="api",
+    auth=AUTH,
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+api.add_router("/auth", auth_router)
+api.add_router("/", registry_router)
+api.add_router("/", catalog_router)
+api.add_router("/", exchange_router)
+api.add_router("/", supervision_router)
+api.add_router("/", audit_router)

@@ -1,0 +1,180 @@
+"""ClearCheck settings: one module, every value read from the environment with a safe default.
+
+Unset ``DATABASE_URL`` means the embedded SQLite database (WAL, immediate transactions);
+PostgreSQL is used through psycopg 3 with persistent connections (or the psycopg pool).
+"""
+
+import os
+import secrets
+from pathlib import Path
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(os.environ.get("CLEARCHECK_VAR_DIR", BASE_DIR / "var"))
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    """Read a boolean flag from the environment ("1", "true", "yes" are true)."""
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _secret_key() -> str:
+    # A production deployment sets DJANGO_SECRET_KEY; the embedded demo keeps a generated one in var/.
+    if key := os.environ.get("DJANGO_SECRET_KEY"):
+        return key
+    path = VAR_DIR / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+DEBUG = env_bool("DJANGO_DEBUG", False)
+ALLOWED_HOSTS = [h for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
+CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+
+# Which network zone this deployment serves (ADR 0006): "all" (embedded), "internet" or "government".
+CLEARCHECK_ZONE = os.environ.get("CLEARCHECK_ZONE", "all")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "ninja",
+    "clearcheck.core",
+    "clearcheck.accounts",
+    "clearcheck.audit",
+    "clearcheck.registry",
+    "clearcheck.catalog",
+    "clearcheck.supervision",
+    "clearcheck.exchange",
+    "clearcheck.disclosure",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "clearcheck.core.middleware.RequestIdMiddleware",
+    "clearcheck.core.problems.ApiProblemMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "clearcheck.core.middleware.ZoneMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "clearcheck" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "clearcheck.core.context_processors.platform",
+            ],
+        },
+    },
+]
+
+# --- Database -------------------------------------------------------------------------------------
+SQLITE_PATH = VAR_DIR / "clearcheck.sqlite3"
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL", f"sqlite:///{SQLITE_PATH}"),
+        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
+}
+_db = DATABASES["default"]
+if _db["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets readers run beside the one writer; IMMEDIATE takes the write lock at BEGIN,
+    # so a check-then-write service never fails half-way with "database is locked".
+    _db["CONN_MAX_AGE"] = 0
+    _db["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+    }
+    # A file (not :memory:) so that tests with real threads see real locking, as production does.
+    _db.setdefault("TEST", {})["NAME"] = str(VAR_DIR / "test-clearcheck.sqlite3")
+elif _db["ENGINE"] == "django.db.backends.postgresql":
+    if env_bool("DB_POOL", False):
+        # The psycopg pool replaces persistent connections (Django requires CONN_MAX_AGE=0 with it).
+        _db["CONN_MAX_AGE"] = 0
+        _db.setdefault("OPTIONS", {})["pool"] = {"min_size": 2, "max_size": int(os.environ.get("DB_POOL_MAX", "10"))}
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "disclosure:workspace"
+LOGOUT_REDIRECT_URL = "disclosure:home"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+if env_bool("CLEARCHECK_FAST_PASSWORDS", False):
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# --- Internationalisation: Chinese first, English available --------------------------------------
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "clearcheck" / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+# --- Static files: everything vendored, nothing from a CDN ---------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "clearcheck" / "static"]
+WHITENOISE_USE_FINDERS = True
+MEDIA_ROOT = Path(os.environ.get("CLEARCHECK_MEDIA_ROOT", VAR_DIR / "files"))
+
+# --- Security ------------------------------------------------------------------------------------
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", False)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
+
+# --- ClearCheck ----------------------------------------------------------------------------------
+CLEARCHECK = {
+    # API bearer tokens expire after this many hours.
+    "API_TOKEN_HOURS": int(os.environ.get("CLEARCHECK_API_TOKEN_HOURS", "12")),
+    # Ed25519 signing key for audit checkpoints (PEM); generated into var/keys when unset.
+    "SIGNING_KEY_FILE": os.environ.get("CLEARCHECK_SIGNING_KEY_FILE", str(VAR_DIR / "keys" / "audit-ed25519.pem")),
+    # "on_commit" seals the audit chain after each committed write (embedded default);
+    # "job" leaves sealing to the periodic job (`clearcheck audit seal`, Celery beat in production).
+    "AUDIT_SEAL_MODE": os.environ.get("CLEARCHECK_AUDIT_SEAL_MODE", "on_commit"),
+    "REGION_CODE": os.environ.get("CLEARCHECK_REGION_CODE", "371524"),
+    "PLATFORM_NAME": "清检",
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+}

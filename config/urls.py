@@ -1,0 +1,24 @@
+"""URL map. Public and enterprise-facing routes are listed in ADR 0006 (network zones)."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from clearcheck.core.views import healthz
+
+from .api import api
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("api/", api.urls),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("clearcheck.accounts.urls")),
+    path("public/", include("clearcheck.registry.public_urls")),
+    path("public/", include("clearcheck.catalog.public_urls")),
+    path("work/registry/", include("clearcheck.registry.urls")),
+    path("work/catalog/", include("clearcheck.catalog.urls")),
+    path("work/imports/", include("clearcheck.exchange.urls")),
+    path("work/alerts/", include("clearcheck.supervision.urls")),
+    path("work/audit/", include("clearcheck.audit.urls")),
+    path("", include("clearcheck.disclosure.urls")),
+]
