@@ -117,11 +117,10 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
     }
     # A file (not :memory:) so that tests with real threads see real locking, as production does.
     _db.setdefault("TEST", {})["NAME"] = str(VAR_DIR / "test-clearcheck.sqlite3")
-elif _db["ENGINE"] == "django.db.backends.postgresql":
-    if env_bool("DB_POOL", False):
-        # The psycopg pool replaces persistent connections (Django requires CONN_MAX_AGE=0 with it).
-        _db["CONN_MAX_AGE"] = 0
-        _db.setdefault("OPTIONS", {})["pool"] = {"min_size": 2, "max_size": int(os.environ.get("DB_POOL_MAX", "10"))}
+elif _db["ENGINE"] == "django.db.backends.postgresql" and env_bool("DB_POOL", False):
+    # The psycopg pool replaces persistent connections (Django requires CONN_MAX_AGE=0 with it).
+    _db["CONN_MAX_AGE"] = 0
+    _db.setdefault("OPTIONS", {})["pool"] = {"min_size": 2, "max_size": int(os.environ.get("DB_POOL_MAX", "10"))}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

@@ -1,4 +1,4 @@
-"""Audit events, the chain head and signed checkpoints (R30, ADR 0004).
+r"""Audit events, the chain head and signed checkpoints (R30, ADR 0004).
 
 Writers insert events with ``seq`` empty; only the sealer gives committed events their chain
 position, so that writers never wait for each other and a late commit never breaks the chain.

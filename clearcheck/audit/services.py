@@ -100,7 +100,8 @@ def _chain_head_locked() -> ChainHead:
 
 def audit_seal(*, batch_size: int = 5000, max_batches: int | None = None) -> int:
     """Give committed, unsealed events their chain positions, batch by batch; sign a checkpoint
-    after each batch. Returns how many events were sealed. Safe to run concurrently."""
+    after each batch. Returns how many events were sealed. Safe to run concurrently.
+    """
     sealed = 0
     batches = 0
     key = checkpoint_key()

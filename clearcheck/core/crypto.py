@@ -1,5 +1,6 @@
 """Signature suites. Ed25519 (``cryptography``) today; a national-algorithm suite (SM2/SM3)
-plugs in beside it under its own name, which every signed token and checkpoint carries."""
+plugs in beside it under its own name, which every signed token and checkpoint carries.
+"""
 
 import base64
 import hashlib

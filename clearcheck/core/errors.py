@@ -1,6 +1,7 @@
 """Domain errors. Services raise these; the web and the API turn them into messages and
 RFC 9457 problem documents (``clearcheck.core.problems``). Nothing is written when one is raised,
-because every service runs in one transaction."""
+because every service runs in one transaction.
+"""
 
 from dataclasses import dataclass
 

@@ -1,5 +1,9 @@
 from django.urls import path
 
+from clearcheck.core.views import placeholder
+
 app_name = "exchange"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", placeholder, name="import_list"),
+]

@@ -90,3 +90,108 @@ def validity_problem(valid_from: dt.date | None, valid_to: dt.date | None) -> Fi
     if valid_from and valid_to and valid_to < valid_from:
         return FieldError("valid_to", "有效期止不得早于有效期起")
     return None
+
+
+def _choice(data: dict, field: str, choices, errors: list[FieldError], default=None, label: str = "") -> str:
+    value = str(data.get(field) or "").strip() or default
+    if value not in choices.values:
+        # Accept the Chinese label too (spreadsheets are filled in by people).
+        by_label = {str(lbl): val for val, lbl in choices.choices}
+        if value in by_label:
+            return by_label[value]
+        allowed = "、".join(f"{v}({lbl})" for v, lbl in choices.choices)
+        errors.append(FieldError(field, f"{label or field}取值“{value or ''}”无效,可选:{allowed}"))
+    return value
+
+
+def _date(data: dict, field: str, errors: list[FieldError], label: str) -> dt.date | None:
+    value = data.get(field)
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value or "").strip()
+    if not text:
+        errors.append(FieldError(field, f"{label}不能为空"))
+        return None
+    try:
+        return dt.date.fromisoformat(text.replace("/", "-"))
+    except ValueError:
+        errors.append(FieldError(field, f"{label}“{text}”不是有效日期(格式 YYYY-MM-DD)"))
+        return None
+
+
+def enterprise_clean(data: dict, *, region_codes, industry_codes) -> tuple[dict, list[FieldError]]:
+    """Check and normalise one enterprise's fields (service, API and import all call this).
+
+    ``region_codes`` / ``industry_codes`` are containers of the known GB/T 2260 and GB/T 4754 codes
+    (a set for imports, a lazy lookup for single writes).
+    """
+    from .choices import EnterpriseStatus, EntityType
+
+    errors: list[FieldError] = []
+    code, problem = uscc_clean(str(data.get("uscc") or ""))
+    if problem:
+        errors.append(problem)
+    name = str(data.get("name") or "").strip()
+    if not name:
+        errors.append(FieldError("name", "企业名称不能为空"))
+    elif len(name) > 200:
+        errors.append(FieldError("name", "企业名称不得超过200字"))
+    entity_type = _choice(data, "entity_type", EntityType, errors, label="主体类型")
+    status = _choice(data, "status", EnterpriseStatus, errors, default=EnterpriseStatus.OPERATING, label="登记状态")
+    region = str(data.get("region") or data.get("region_code") or "").strip()
+    if region not in region_codes:
+        errors.append(FieldError("region", f"行政区划代码“{region}”不在 GB/T 2260 代码表中"))
+    industry = str(data.get("industry") or data.get("industry_code") or "").strip()
+    if industry not in industry_codes:
+        errors.append(FieldError("industry", f"行业代码“{industry}”不在 GB/T 4754-2017 代码表中"))
+    datum = str(data.get("coordinate_datum") or "").strip() or Datum.WGS84
+    lat, lng, coord_errors = coordinates_to_wgs84(data.get("latitude"), data.get("longitude"), datum)
+    errors.extend(coord_errors)
+    cleaned = {
+        "uscc": code,
+        "name": name,
+        "entity_type": entity_type,
+        "legal_representative": str(data.get("legal_representative") or "").strip()[:64],
+        "address": str(data.get("address") or "").strip()[:255],
+        "region_id": region,
+        "industry_id": industry,
+        "latitude": lat,
+        "longitude": lng,
+        "coordinate_datum": datum if lat is not None else "",
+        "status": status,
+    }
+    return cleaned, errors
+
+
+def officer_clean(data: dict) -> tuple[dict, list[FieldError]]:
+    """Check and normalise one officer's fields (the agency is resolved by the caller)."""
+    from .choices import CredentialStatus, PersonnelType
+
+    errors: list[FieldError] = []
+    name = str(data.get("name") or "").strip()
+    if not name:
+        errors.append(FieldError("name", "姓名不能为空"))
+    credential_no = str(data.get("credential_no") or "").strip().upper()
+    if not credential_no:
+        errors.append(FieldError("credential_no", "执法证号不能为空"))
+    elif len(credential_no) > 32:
+        errors.append(FieldError("credential_no", "执法证号不得超过32位"))
+    valid_from = _date(data, "valid_from", errors, "有效期起")
+    valid_to = _date(data, "valid_to", errors, "有效期止")
+    if problem := validity_problem(valid_from, valid_to):
+        errors.append(problem)
+    status = _choice(data, "status", CredentialStatus, errors, default=CredentialStatus.VALID, label="证件状态")
+    personnel_type = _choice(
+        data, "personnel_type", PersonnelType, errors, default=PersonnelType.ENFORCEMENT, label="人员类别"
+    )
+    cleaned = {
+        "name": name,
+        "credential_no": credential_no,
+        "valid_from": valid_from,
+        "valid_to": valid_to,
+        "status": status,
+        "personnel_type": personnel_type,
+    }
+    return cleaned, errors

@@ -8,7 +8,7 @@ from django.db.models import F, Model
 from clearcheck.audit.services import audit_record, subject_describe
 from clearcheck.core import clock
 from clearcheck.core.canonical import canonical_text
-from clearcheck.core.errors import Conflict, PermissionDenied, ValidationFailed, FieldError
+from clearcheck.core.errors import Conflict, FieldError, PermissionDenied, ValidationFailed
 from clearcheck.core.rules import rule_get
 
 from .choices import AlertState, Severity
