@@ -1,0 +1,1 @@
+"""The demo county (东阿县): realistic data generated through the platform's own services."""
