@@ -116,7 +116,8 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
     }
     # A file (not :memory:) so that tests with real threads see real locking, as production does.
-    _db.setdefault("TEST", {})["NAME"] = str(VAR_DIR / "test-clearcheck.sqlite3")
+    # One file per test process, so that parallel runs never share it.
+    _db.setdefault("TEST", {})["NAME"] = str(VAR_DIR / f"test-clearcheck-{os.getpid()}.sqlite3")
 elif _db["ENGINE"] == "django.db.backends.postgresql" and env_bool("DB_POOL", False):
     # The psycopg pool replaces persistent connections (Django requires CONN_MAX_AGE=0 with it).
     _db["CONN_MAX_AGE"] = 0

@@ -77,12 +77,19 @@ def coordinates_to_wgs84(
         errors.append(FieldError("coordinate_datum", f"未知坐标基准:{datum}(可选 wgs84、gcj02、bd09)"))
     if errors:
         return None, None, errors
-    if datum == Datum.GCJ02:
-        lat, lng = prcoords.gcj_wgs_bored(prcoords.Coords(lat, lng))
-    elif datum == Datum.BD09:
-        lat, lng = prcoords.bd_wgs_bored(prcoords.Coords(lat, lng))
-    quant = Decimal("0.000001")
-    return Decimal(lat).quantize(quant), Decimal(lng).quantize(quant), []
+    try:
+        if datum == Datum.GCJ02:
+            lat, lng = prcoords.gcj_wgs_bored(prcoords.Coords(lat, lng))
+        elif datum == Datum.BD09:
+            lat, lng = prcoords.bd_wgs_bored(prcoords.Coords(lat, lng))
+        quant = Decimal("0.000001")
+        wgs_lat, wgs_lng = Decimal(lat).quantize(quant), Decimal(lng).quantize(quant)
+    except (ArithmeticError, ValueError):
+        # The datum formulas break down near the poles; such a point is no enterprise location.
+        return None, None, [FieldError("latitude", f"坐标({latitude}, {longitude})无法从 {datum} 换算为 WGS-84")]
+    if not (-90 <= wgs_lat <= 90 and -180 <= wgs_lng <= 180):
+        return None, None, [FieldError("latitude", f"坐标({latitude}, {longitude})换算为 WGS-84 后超出范围")]
+    return wgs_lat, wgs_lng, []
 
 
 def validity_problem(valid_from: dt.date | None, valid_to: dt.date | None) -> FieldError | None:

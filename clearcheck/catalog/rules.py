@@ -1,0 +1,23 @@
+"""Catalog rules later capabilities call: R02 (only published items of the agency may be inspected)."""
+
+from collections.abc import Iterable
+
+from clearcheck.core.errors import RuleViolation
+
+from .choices import ItemStatus
+from .models import InspectionItem
+
+
+def item_list_refusal(agency, items: Iterable[InspectionItem]) -> RuleViolation | None:
+    """R02: every item must be a published item of ``agency`` (清单之外无检查). None when all are."""
+    items = list(items)
+    if not items:
+        return RuleViolation("R02", "至少须选择一项已公布的检查事项", field="items")
+    for item in items:
+        if item.agency_id != agency.pk:
+            return RuleViolation("R02", f"检查事项“{item.code} {item.name}”不属于{agency.name}的检查事项清单",
+                                 field="items")
+        if item.status != ItemStatus.PUBLISHED:
+            return RuleViolation("R02", f"检查事项“{item.code} {item.name}”不在{agency.name}已公布的检查事项清单中",
+                                 field="items")
+    return None

@@ -1,0 +1,346 @@
+"""Request and response schemas of the catalog API (no business logic: services decide)."""
+
+import datetime as dt
+
+from ninja import Schema
+
+from clearcheck.core.api import Page
+
+from . import selectors
+from .choices import ItemCategory, ItemStatus, ListKind, NoPenaltyKind, VersionStatus
+
+
+class ItemOut(Schema):
+    """An inspection item (检查事项)."""
+
+    id: int
+    agency_id: int
+    code: str
+    name: str
+    legal_basis: str
+    object_scope: str
+    method: str
+    category: ItemCategory
+    annual_cap: int | None
+    licensing_onsite_allowed: bool
+    licensing_onsite_basis: str
+    single_officer_basis: str
+    status: ItemStatus
+    published_at: dt.datetime | None
+    withdrawn_at: dt.datetime | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class ItemPublicOut(Schema):
+    """A published inspection item as the public sees it."""
+
+    id: int
+    code: str
+    name: str
+    legal_basis: str
+    object_scope: str
+    method: str
+    category: ItemCategory
+    annual_cap: int | None
+    licensing_onsite_allowed: bool
+    licensing_onsite_basis: str
+    published_at: dt.datetime | None
+
+
+class ItemIn(Schema):
+    """A new draft item; R03: ``licensing_onsite_allowed`` needs ``licensing_onsite_basis``."""
+
+    code: str
+    name: str
+    legal_basis: str
+    object_scope: str
+    method: str
+    category: ItemCategory = ItemCategory.GENERAL
+    annual_cap: int | None = None
+    licensing_onsite_allowed: bool = False
+    licensing_onsite_basis: str = ""
+    single_officer_basis: str = ""
+    agency_id: int | None = None
+
+
+class ItemPatch(Schema):
+    """Changes to a draft item (only the fields sent)."""
+
+    code: str | None = None
+    name: str | None = None
+    legal_basis: str | None = None
+    object_scope: str | None = None
+    method: str | None = None
+    category: ItemCategory | None = None
+    annual_cap: int | None = None
+    licensing_onsite_allowed: bool | None = None
+    licensing_onsite_basis: str | None = None
+    single_officer_basis: str | None = None
+
+
+class ItemPage(Page):
+    """A page of items."""
+
+    items: list[ItemOut]
+
+
+class ItemPublicPage(Page):
+    """A page of published items."""
+
+    items: list[ItemPublicOut]
+
+
+class ItemFilter(Schema):
+    """Item filters."""
+
+    agency: int | None = None
+    status: ItemStatus | None = None
+    q: str | None = None
+    cursor: int | None = None
+    limit: int = 50
+
+
+class PublicItemFilter(Schema):
+    """Search over a published item list."""
+
+    q: str | None = None
+    category: ItemCategory | None = None
+    cursor: int | None = None
+    limit: int = 50
+
+
+class ReasonIn(Schema):
+    """Why (kept in the list version and the audit trail)."""
+
+    reason: str
+
+
+class ListPublishIn(Schema):
+    """Publish an agency's drafts as a new list version."""
+
+    agency_id: int
+    reason: str
+
+
+class ListVersionOut(Schema):
+    """A published list version (its snapshot is canonical JSON with this SHA-256)."""
+
+    id: int
+    agency_id: int
+    kind: ListKind
+    number: int
+    sha256: str
+    reason: str
+    published_by: str
+    published_at: dt.datetime
+
+
+class ListVersionDetailOut(ListVersionOut):
+    """A list version with its snapshot text (hash it to check ``sha256``)."""
+
+    snapshot: str
+
+
+class ListVersionPage(Page):
+    """A page of list versions."""
+
+    items: list[ListVersionOut]
+
+
+class VersionFilter(Schema):
+    """List-version filters."""
+
+    agency: int | None = None
+    kind: ListKind = ListKind.ITEMS
+    cursor: int | None = None
+    limit: int = 50
+
+
+class CursorFilter(Schema):
+    """Keyset paging."""
+
+    cursor: int | None = None
+    limit: int = 50
+
+
+class StandardOut(Schema):
+    """An inspection standard (检查标准) version."""
+
+    id: int
+    agency_id: int
+    code: str
+    version: int
+    title: str
+    content: str
+    status: VersionStatus
+    published_at: dt.datetime | None
+    published_by: str
+
+
+class StandardIn(Schema):
+    """A new standard (version 1, draft)."""
+
+    code: str
+    title: str
+    content: str
+
+
+class StandardPatch(Schema):
+    """Changes to a draft standard."""
+
+    title: str | None = None
+    content: str | None = None
+
+
+class StandardPage(Page):
+    """A page of standards."""
+
+    items: list[StandardOut]
+
+
+class StandardFilter(Schema):
+    """Standard filters."""
+
+    agency: int | None = None
+    status: VersionStatus | None = None
+    q: str | None = None
+    cursor: int | None = None
+    limit: int = 50
+
+
+class EntryOut(Schema):
+    """A checklist entry."""
+
+    id: int
+    order: int
+    item_id: int
+    item_code: str
+    item_name: str
+    item_agency_id: int
+    content: str
+    standard_id: int | None
+    standard_text: str
+
+    @staticmethod
+    def resolve_item_code(obj) -> str:
+        return obj.item.code
+
+    @staticmethod
+    def resolve_item_name(obj) -> str:
+        return obj.item.name
+
+    @staticmethod
+    def resolve_item_agency_id(obj) -> int:
+        return obj.item.agency_id
+
+
+class ChecklistOut(Schema):
+    """A checklist version (without entries)."""
+
+    id: int
+    agency_id: int
+    code: str
+    version: int
+    name: str
+    object_type: str
+    status: VersionStatus
+    previous_id: int | None
+    published_at: dt.datetime | None
+    published_by: str
+
+
+class ChecklistDetailOut(ChecklistOut):
+    """A checklist version with its entries and every agency it covers (一表通查)."""
+
+    entries: list[EntryOut]
+    agency_ids: list[int]
+
+    @staticmethod
+    def resolve_entries(obj) -> list:
+        return list(obj.entries.all())
+
+    @staticmethod
+    def resolve_agency_ids(obj) -> list[int]:
+        return [a.pk for a in selectors.checklist_agencies(obj)]
+
+
+class ChecklistIn(Schema):
+    """A new checklist (version 1, draft)."""
+
+    code: str
+    name: str
+    object_type: str
+
+
+class EntryIn(Schema):
+    """A new entry; the item must be published (R02), of any agency."""
+
+    item_id: int
+    content: str
+    standard_id: int | None = None
+    standard_text: str = ""
+    order: int | None = None
+
+
+class ChecklistPage(Page):
+    """A page of checklists."""
+
+    items: list[ChecklistOut]
+
+
+class ChecklistFilter(Schema):
+    """Checklist filters."""
+
+    agency: int | None = None
+    status: VersionStatus | None = None
+    q: str | None = None
+    cursor: int | None = None
+    limit: int = 50
+
+
+class NoPenaltyOut(Schema):
+    """A no-penalty list entry (首违不罚 / 轻微不罚)."""
+
+    id: int
+    agency_id: int
+    kind: NoPenaltyKind
+    title: str
+    legal_basis: str
+    conditions: str
+    status: ItemStatus
+    published_at: dt.datetime | None
+
+
+class NoPenaltyIn(Schema):
+    """A new draft no-penalty entry."""
+
+    kind: NoPenaltyKind
+    title: str
+    legal_basis: str
+    conditions: str
+
+
+class NoPenaltyPatch(Schema):
+    """Changes to a draft no-penalty entry."""
+
+    kind: NoPenaltyKind | None = None
+    title: str | None = None
+    legal_basis: str | None = None
+    conditions: str | None = None
+
+
+class NoPenaltyPage(Page):
+    """A page of no-penalty entries."""
+
+    items: list[NoPenaltyOut]
+
+
+class NoPenaltyFilter(Schema):
+    """No-penalty entry filters."""
+
+    agency: int | None = None
+    status: ItemStatus | None = None
+    kind: NoPenaltyKind | None = None
+    cursor: int | None = None
+    limit: int = 50
