@@ -147,6 +147,7 @@ USE_TZ = True
 # --- Static files: everything vendored, nothing from a CDN ---------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns about a missing root even when it serves from finders
 STATICFILES_DIRS = [BASE_DIR / "clearcheck" / "static"]
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = Path(os.environ.get("CLEARCHECK_MEDIA_ROOT", VAR_DIR / "files"))

@@ -1,6 +1,5 @@
 """Writing the audit trail: ``audit_record`` (inside every service's transaction) and the sealer."""
 
-import datetime as dt
 import logging
 from typing import Any
 
@@ -9,7 +8,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Model
 
 from clearcheck.core import clock
-from clearcheck.core.canonical import canonical_text
+from clearcheck.core.canonical import canonical_text, utc_text
 from clearcheck.core.context import request_id_get
 
 from .chain import checkpoint_key, checkpoint_payload, link_hash
@@ -134,7 +133,7 @@ def checkpoint_sign(*, length: int, head_hash: str, key=None, at=None) -> Checkp
     """Sign and store a checkpoint of the chain at ``length``."""
     key = key or checkpoint_key()
     at = at or clock.now()
-    time_iso = at.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+    time_iso = utc_text(at)
     payload = checkpoint_payload(length, head_hash, time_iso, key.key_id, key.suite)
     return Checkpoint.objects.create(
         length=length,

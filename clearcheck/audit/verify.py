@@ -4,12 +4,13 @@ import json
 from dataclasses import dataclass, field
 
 from clearcheck.core import crypto
+from clearcheck.core.canonical import utc_text
 
 from .chain import checkpoint_key, checkpoint_payload, link_hash
 from .models import GENESIS_HASH, AuditEvent, ChainHead, Checkpoint
 
 _COLUMNS = ("id", "seq", "prev_hash", "hash", "body", "action", "actor_id", "actor_label",
-            "subject_type", "subject_id", "request_id")
+            "subject_type", "subject_id", "request_id", "occurred_at")
 
 
 @dataclass
@@ -43,6 +44,8 @@ def _columns_match_body(row: dict, body: dict) -> bool:
         and body.get("subject", {}).get("type") == row["subject_type"]
         and body.get("subject", {}).get("id") == row["subject_id"]
         and body.get("request_id") == row["request_id"]
+        and row["occurred_at"] is not None
+        and body.get("occurred_at") == utc_text(row["occurred_at"])
     )
 
 

@@ -12,6 +12,11 @@ from typing import Any
 import rfc8785
 
 
+def utc_text(value: dt.datetime) -> str:
+    """An aware datetime as the UTC text canonical JSON uses (``2025-06-05T01:02:03.456789Z``)."""
+    return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+
+
 def _plain(value: Any) -> Any:
     # JCS accepts only JSON types; dates, decimals and UUIDs are written as strings on purpose
     # (a float would lose a decimal's exact digits).
@@ -20,7 +25,7 @@ def _plain(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
     if isinstance(value, dt.datetime):
-        return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+        return utc_text(value)
     if isinstance(value, (dt.date, dt.time, decimal.Decimal, uuid.UUID)):
         return str(value)
     if isinstance(value, float) and value.is_integer():

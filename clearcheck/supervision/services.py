@@ -36,9 +36,7 @@ def alert_raise(
     key = dedup_key or f"{rule_id}:{subject_type}:{subject_id}"
     existing = Alert.objects.select_for_update().filter(dedup_key=key).first()
     if existing is not None:
-        Alert.objects.filter(pk=existing.pk).update(occurrences=F("occurrences") + 1)
-        existing.refresh_from_db()
-        return existing
+        return _alert_repeat(existing, actor=actor, facts=facts)
     try:
         with transaction.atomic():
             alert = Alert.objects.create(
@@ -55,15 +53,21 @@ def alert_raise(
             )
     except IntegrityError:
         # Another transaction raised the same alert between our read and our insert.
-        existing = Alert.objects.get(dedup_key=key)
-        Alert.objects.filter(pk=existing.pk).update(occurrences=F("occurrences") + 1)
-        existing.refresh_from_db()
-        return existing
+        return _alert_repeat(Alert.objects.get(dedup_key=key), actor=actor, facts=facts)
     audit_record(
         actor=actor, action="alert.raise", subject=alert,
         after={"rule": rule.id, "clause": rule.clause, "subject": [subject_type, subject_id], "facts": facts},
     )
     return alert
+
+
+def _alert_repeat(existing: Alert, *, actor, facts: dict) -> Alert:
+    # One more occurrence of an alert already raised: a state change like any other (R30).
+    Alert.objects.filter(pk=existing.pk).update(occurrences=F("occurrences") + 1)
+    existing.refresh_from_db()
+    audit_record(actor=actor, action="alert.repeat", subject=existing,
+                 after={"occurrences": existing.occurrences, "facts": facts})
+    return existing
 
 
 def _alert_for_update(actor, alert_id: int) -> Alert:
