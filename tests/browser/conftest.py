@@ -50,6 +50,9 @@ def pytest_collection_modifyitems(config, items):
         reason = SKIP_REASON
     elif _playwright_missing():
         reason = "browser journeys skipped: the playwright package is not installed (pip install -e '.[dev]')"
+    if reason and os.environ.get("CLEARCHECK_REQUIRE_BROWSER") == "1":
+        # CI installs chromium: a skip there would hide journeys that must run.
+        raise pytest.UsageError(f"CLEARCHECK_REQUIRE_BROWSER=1 but {reason}")
     if reason:
         for item in items:
             if "browser" in item.keywords:
