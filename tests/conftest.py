@@ -64,5 +64,10 @@ def world(county):
     per_route = {
         "catalog:checklist_entry_remove": {"entry_id": entry.pk},
     }
-    return {**county, "params": params, "per_route": per_route, "alert": alert, "other_alert": other_alert,
-            "item": item, "checklist": checklist, "draft_checklist": draft_checklist, "no_penalty": no_penalty}
+    world = {**county, "params": params, "per_route": per_route, "alert": alert, "other_alert": other_alert,
+             "item": item, "checklist": checklist, "draft_checklist": draft_checklist, "no_penalty": no_penalty,
+             "item_version": version}
+    from tests.routes import world_extend
+
+    world_extend(world)
+    return world
