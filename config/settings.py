@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "clearcheck.audit",
     "clearcheck.registry",
     "clearcheck.catalog",
+    "clearcheck.planning",
     "clearcheck.supervision",
     "clearcheck.exchange",
     "clearcheck.disclosure",

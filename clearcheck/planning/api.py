@@ -1,0 +1,11 @@
+"""Planning API: tiers, plans, special plans, tasks and coordination (one module per area)."""
+
+from ninja import Router
+
+from .api_routes import coordination, plans, tasks, tiers
+
+router = Router()
+router.add_router("", tiers.router)
+router.add_router("", plans.router)
+router.add_router("", tasks.router)
+router.add_router("", coordination.router)

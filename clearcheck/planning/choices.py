@@ -1,0 +1,105 @@
+"""Enumerations of planning: inspection types and sources, task and plan states, tier methods."""
+
+from django.db import models
+
+
+class InspectionType(models.TextChoices):
+    """The Ministry of Justice's three types of administrative inspection."""
+
+    ROUTINE = "routine", "日常检查"
+    CASE = "case", "个案检查"
+    SPECIAL = "special", "专项检查"
+
+
+class TaskSource(models.TextChoices):
+    """Where a task comes from (任务来源)."""
+
+    ANNUAL_PLAN = "annual_plan", "年度检查计划"
+    SPECIAL_PLAN = "special_plan", "专项检查计划"
+    DRAW = "draw", "双随机抽取"
+    COMPLAINT = "complaint", "投诉举报"
+    REFERRAL = "referral", "转办交办"
+    MONITORING = "monitoring", "数据监测"
+    SUDDEN_EVENT = "sudden_event", "突发情况"
+    HIGHER_LEVEL = "higher_level", "上级要求"
+    ENTERPRISE_REQUEST = "enterprise_request", "企业申请"
+    RECHECK = "recheck", "复查"
+
+
+# R10: these sources may start without prior approval (补办手续 afterwards).
+URGENT_SOURCES = frozenset({TaskSource.SUDDEN_EVENT, TaskSource.COMPLAINT, TaskSource.REFERRAL, TaskSource.MONITORING})
+
+# R21: sources that do not count against the cap (counted and reported instead); configurable per agency.
+DEFAULT_EXEMPT_SOURCES = frozenset({
+    TaskSource.COMPLAINT, TaskSource.REFERRAL, TaskSource.MONITORING, TaskSource.RECHECK,
+    TaskSource.ENTERPRISE_REQUEST, TaskSource.HIGHER_LEVEL,
+})
+
+
+class TaskStatus(models.TextChoices):
+    """draft → submitted (事前备案) → approved; urgent: urgent_started → approved (补办) ; or rejected/cancelled."""
+
+    DRAFT = "draft", "草稿"
+    SUBMITTED = "submitted", "已提报待审批"
+    URGENT_STARTED = "urgent_started", "紧急实施待补办"
+    APPROVED = "approved", "已批准"
+    REJECTED = "rejected", "已退回"
+    CANCELLED = "cancelled", "已取消"
+    COMPLETED = "completed", "已完成"
+
+
+# Tasks in these states hold a place under the cap (approved and not yet cancelled, R21).
+CAP_HOLDING_STATUSES = frozenset({TaskStatus.APPROVED, TaskStatus.URGENT_STARTED, TaskStatus.COMPLETED})
+
+
+class PlanStatus(models.TextChoices):
+    """An annual plan is drafted, then filed (each filing an immutable version)."""
+
+    DRAFT = "draft", "草稿"
+    FILED = "filed", "已备案"
+
+
+class SpecialPlanStatus(models.TextChoices):
+    """draft → submitted → approved (then published) / rejected."""
+
+    DRAFT = "draft", "草稿"
+    SUBMITTED = "submitted", "已报批"
+    APPROVED = "approved", "已批准"
+    REJECTED = "rejected", "未批准"
+
+
+class ApproverKind(models.TextChoices):
+    """Who approves a special plan (R08)."""
+
+    GOVERNMENT = "government", "县人民政府"
+    VERTICAL_SUPERIOR = "vertical_superior", "垂直管理的上一级行政机关"
+
+
+class TierMethod(models.TextChoices):
+    """How a tier was assigned."""
+
+    MANUAL = "manual", "机关评定"
+    SCORED = "scored", "评分模型"
+
+
+class CreditRating(models.TextChoices):
+    """Platform-wide credit-risk rating (A best)."""
+
+    A = "A", "A 信用良好"
+    B = "B", "B 信用一般"
+    C = "C", "C 信用较差"
+    D = "D", "D 严重失信"
+
+
+class CalendarDayKind(models.TextChoices):
+    """A day that differs from the Monday–Friday rule."""
+
+    HOLIDAY = "holiday", "法定节假日"
+    WORKDAY = "workday", "调休上班"
+
+
+class JointStatus(models.TextChoices):
+    """A joint inspection groups several agencies' tasks into one visit."""
+
+    PLANNED = "planned", "已合并待实施"
+    DISSOLVED = "dissolved", "已解散"
