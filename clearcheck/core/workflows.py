@@ -28,6 +28,7 @@ class Machine:
     labels: dict[str, str]
     transitions: dict[str, Transition]
     editable: frozenset[str] = field(default_factory=frozenset)
+    edit_hint: str = ""  # what to do instead of editing, e.g. "请生成新版本"
 
     def _status_label(self, status: str) -> str:
         return self.labels.get(status, status)
@@ -57,4 +58,5 @@ class Machine:
         if status not in self.editable:
             raise Conflict(
                 f"{self.noun}{subject and '“' + subject + '”'}当前为“{self._status_label(status)}”,不可修改"
+                + (f";{self.edit_hint}" if self.edit_hint else "")
             )
