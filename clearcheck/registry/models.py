@@ -158,8 +158,9 @@ class Enterprise(models.Model):
     entity_type = models.CharField("主体类型", max_length=32, choices=EntityType.choices)
     legal_representative = models.CharField("法定代表人/经营者", max_length=64, blank=True)
     address = models.CharField("住所", max_length=255, blank=True)
-    region = models.ForeignKey(Region, verbose_name="所在区划", on_delete=models.PROTECT)
-    industry = models.ForeignKey(Industry, verbose_name="所属行业", on_delete=models.PROTECT)
+    # Indexed by the composite (region, industry) and the industry index below, not once more each.
+    region = models.ForeignKey(Region, verbose_name="所在区划", on_delete=models.PROTECT, db_index=False)
+    industry = models.ForeignKey(Industry, verbose_name="所属行业", on_delete=models.PROTECT, db_index=False)
     latitude = models.DecimalField("纬度(WGS-84)", max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField("经度(WGS-84)", max_digits=9, decimal_places=6, null=True, blank=True)
     coordinate_datum = models.CharField("坐标来源基准", max_length=8, choices=Datum.choices, blank=True)

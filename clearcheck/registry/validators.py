@@ -5,6 +5,7 @@ a property test keeps in agreement with python-stdnum's ``stdnum.cn.uscc`` on ev
 """
 
 import datetime as dt
+import functools
 from decimal import Decimal, InvalidOperation
 
 import prcoords
@@ -99,9 +100,15 @@ def validity_problem(valid_from: dt.date | None, valid_to: dt.date | None) -> Fi
     return None
 
 
+@functools.cache
+def _choice_values(choices) -> frozenset[str]:
+    # ``Choices.values`` builds a new list on every access: a third of enterprise_clean's time.
+    return frozenset(choices.values)
+
+
 def _choice(data: dict, field: str, choices, errors: list[FieldError], default=None, label: str = "") -> str:
     value = str(data.get(field) or "").strip() or default
-    if value not in choices.values:
+    if value not in _choice_values(choices):
         # Accept the Chinese label too (spreadsheets are filled in by people).
         by_label = {str(lbl): val for val, lbl in choices.choices}
         if value in by_label:
