@@ -57,6 +57,10 @@ SPECIAL_PLAN = Machine(
                              frozenset({Role.AGENCY_ADMIN, Role.AGENCY_HEAD})),
         "approve": Transition(frozenset({_S.SUBMITTED}), _S.APPROVED, "批准", frozenset({Role.GOVERNMENT})),
         "reject": Transition(frozenset({_S.SUBMITTED}), _S.REJECTED, "不予批准", frozenset({Role.GOVERNMENT})),
+        # A vertically managed agency's superior organ has no account here: the lead agency records
+        # the superior's approval document (approver_kind = vertical_superior).
+        "record_superior_approval": Transition(frozenset({_S.SUBMITTED}), _S.APPROVED, "登记上级机关批准",
+                                               frozenset({Role.AGENCY_ADMIN, Role.AGENCY_HEAD})),
         "amend": Transition(frozenset({_S.APPROVED}), _S.APPROVED, "紧急修改并备案",
                             frozenset({Role.AGENCY_ADMIN, Role.AGENCY_HEAD})),
     },

@@ -6,6 +6,13 @@ from django.db.models import F, Q
 from ..choices import InspectionType, JointStatus, TaskSource, TaskStatus
 
 
+class CapPlace(models.TextChoices):
+    """Which CapUsage counter a task holds (R21); empty while it holds none."""
+
+    PROACTIVE = "proactive", "计入频次上限"
+    EXEMPT = "exempt", "不计入上限(单独统计)"
+
+
 class JointInspection(models.Model):
     """Several agencies' tasks at one enterprise merged into one visit (进一次门、查多项事)."""
 
@@ -68,6 +75,10 @@ class InspectionTask(models.Model):
     urgent_started_at = models.DateTimeField(null=True, blank=True)
     approval_deadline = models.DateField("补办审批期限", null=True, blank=True)
     counts_against_cap = models.BooleanField("计入频次上限", default=True)
+    cap_place = models.CharField(
+        "占用频次名额", max_length=16, choices=CapPlace.choices, blank=True,
+        help_text="which CapUsage counter this task holds (released on cancel, R21)",
+    )
     created_by = models.CharField(max_length=150)
     created_at = models.DateTimeField()
     submitted_at = models.DateTimeField(null=True, blank=True)

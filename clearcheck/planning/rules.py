@@ -1,0 +1,180 @@
+"""Planning rules: what a task must satisfy (R01 R02 R04 R08 R12 R14 R25), the draw and cap questions
+that follow from its type and source (R21, R24), and the frequency cap itself (R21).
+
+Each function returns a refusal (``RuleViolation`` / ``ValidationFailed``) or None, or a plain answer;
+services raise what these return, so a rule's wording lives here once.
+"""
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from clearcheck.catalog.choices import VersionStatus
+from clearcheck.catalog.rules import item_list_refusal
+from clearcheck.core.errors import DomainError, FieldError, RuleViolation, ValidationFailed
+from clearcheck.registry.rules import agency_inspection_refusal, officer_qualification_refusal
+
+from .choices import InspectionType, TaskSource
+from .settings import planning_settings_for
+
+MIN_OFFICERS = 2
+LOW_RISK_MESSAGE = "低风险企业原则上不主动开展现场检查"
+
+
+# --- Type × source (R21, R24) ----------------------------------------------------------------------
+
+
+def draw_required(inspection_type: str, source: str, *, special_sector: bool = False) -> bool:
+    """R24: a routine inspection picks its enterprise by a double-random draw, unless it came from a draw
+    or the enterprise is in a listed special sector. Enforced by a later issue; exposed here, stored nowhere.
+    """
+    return inspection_type == InspectionType.ROUTINE and source != TaskSource.DRAW and not special_sector
+
+
+def counts_against_cap(agency, source: str) -> bool:
+    """R21: whether a task of ``source`` counts against the agency's cap (False for its exempt sources)."""
+    agency_id = agency if isinstance(agency, int) else agency.pk
+    return source not in planning_settings_for(agency_id).exempt_sources
+
+
+def type_source_errors(inspection_type: str, source: str, *, special_plan=None) -> list[FieldError]:
+    """Whether the type and source fit together: a special-plan source is a special inspection of a plan."""
+    errors: list[FieldError] = []
+    if inspection_type not in InspectionType.values:
+        errors.append(FieldError("inspection_type", "检查类型须为日常检查、个案检查或专项检查"))
+    if source not in TaskSource.values:
+        errors.append(FieldError("source", "请选择任务来源"))
+    if source == TaskSource.SPECIAL_PLAN:
+        if special_plan is None:
+            errors.append(FieldError("special_plan", "来源为专项检查计划的任务须关联该专项检查计划"))
+        if inspection_type and inspection_type != InspectionType.SPECIAL:
+            errors.append(FieldError("inspection_type", "来源为专项检查计划的任务,检查类型须为专项检查"))
+    elif special_plan is not None:
+        errors.append(FieldError("special_plan", "只有来源为专项检查计划的任务可以关联专项检查计划"))
+    return errors
+
+
+# --- Task content (R01 R02 R04 R08 R12 R14 R25) ----------------------------------------------------
+
+
+def task_window_errors(window_start: dt.date | None, window_end: dt.date | None) -> list[FieldError]:
+    """The window is two dates, the end not before the start."""
+    errors = []
+    if window_start is None:
+        errors.append(FieldError("window_start", "请填写检查开始日期"))
+    if window_end is None:
+        errors.append(FieldError("window_end", "请填写检查结束日期"))
+    if window_start and window_end and window_end < window_start:
+        errors.append(FieldError("window_end", "检查结束日期不能早于开始日期"))
+    return errors
+
+
+def task_checklist_refusal(agency, checklist) -> RuleViolation | None:
+    """R04: the checklist is a published version that covers items of the task's agency."""
+    if checklist is None:
+        return None
+    if checklist.status != VersionStatus.PUBLISHED:
+        return RuleViolation("R04", f"检查表单“{checklist.name}”v{checklist.version} 不是已发布的现行版本",
+                             field="checklist")
+    if not checklist.entries.filter(item__agency_id=agency.pk).exists():
+        return RuleViolation("R04", f"检查表单“{checklist.name}”不含{agency.name}的检查事项", field="checklist")
+    return None
+
+
+def task_officers_refusal(agency, officers: Iterable, items: Iterable, window_start: dt.date,
+                          window_end: dt.date, today: dt.date) -> DomainError | None:
+    """R14 (at least two, unless every item records a legal basis for one), all of the task's agency,
+    each qualified for the whole window (R12, R25). The refusal names the officer.
+    """
+    officers, items = list(officers), list(items)
+    single_allowed = bool(items) and all((item.single_officer_basis or "").strip() for item in items)
+    needed = 1 if single_allowed else MIN_OFFICERS
+    if len(officers) < needed:
+        names = "、".join(o.name for o in officers) or "无"
+        return RuleViolation("R14", f"须指派至少 {needed} 名行政执法人员(当前:{names})", field="officers")
+    for officer in officers:
+        if officer.agency_id != agency.pk:
+            return ValidationFailed(FieldError("officers", f"{officer.name} 不是{agency.name}的执法人员"))
+        for day in sorted({max(today, window_start), window_end}):
+            refusal = officer_qualification_refusal(officer, on=day)
+            if refusal is not None:
+                return RuleViolation(refusal.rule_id, refusal.plain, field="officers")
+    return None
+
+
+def special_plan_refusal(special_plan, window_start: dt.date | None = None,
+                         window_end: dt.date | None = None, agency=None) -> RuleViolation | None:
+    """R08: no task of a special plan runs before the plan is approved, nor outside its period, nor by
+    an agency that neither leads nor joins the campaign.
+    """
+    from .services.special_plans import special_plan_task_refusal
+
+    if special_plan is None:
+        return None
+    for day in [d for d in dict.fromkeys((window_start, window_end)) if d is not None] or [None]:
+        if refusal := special_plan_task_refusal(special_plan, day):
+            return refusal
+    if agency is not None and agency.pk != special_plan.lead_agency_id and \
+            not special_plan.co_agencies.filter(pk=agency.pk).exists():
+        return RuleViolation("R08", f"{agency.name}不是专项检查“{special_plan.title}”的牵头或参与部门",
+                             field="special_plan")
+    return None
+
+
+def task_refusal(*, agency, items, officers, checklist, window_start, window_end, special_plan, today
+                 ) -> DomainError | None:
+    """Every content rule of a task, first refusal first: R01, R02, R04, R08, R14/R12/R25."""
+    for refusal in (
+        agency_inspection_refusal(agency),
+        item_list_refusal(agency, items),
+        task_checklist_refusal(agency, checklist),
+        special_plan_refusal(special_plan, window_start, window_end, agency),
+        task_officers_refusal(agency, officers, items, window_start, window_end, today),
+    ):
+        if refusal is not None:
+            return refusal
+    return None
+
+
+# --- Frequency cap (R21) ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CapVerdict:
+    """Whether one more proactive task of an agency at an enterprise fits under the cap this year."""
+
+    enterprise_id: int
+    tier_code: str
+    cap: int
+    used: int
+    allowed: bool
+    reason: str
+
+
+def tier_is_low_risk(tier) -> bool:
+    """The lowest tier (rank 1) or a tier with cap 0 gets no proactive on-site inspection (R21)."""
+    return tier.rank == 1 or tier.annual_cap == 0
+
+
+def cap_effective(tier_cap: int, item_caps: Iterable[int | None] = ()) -> int:
+    """The cap in force: the tier's, or an item's own cap when that is lower."""
+    caps = [c for c in item_caps if c is not None]
+    return min([tier_cap, *caps])
+
+
+def cap_verdict(*, enterprise_id: int, tier, used: int, item_caps: Iterable[int | None] = ()) -> CapVerdict:
+    """R21 for one enterprise: low tier → none; otherwise ``used < cap``."""
+    cap = cap_effective(tier.annual_cap, item_caps)
+    if tier_is_low_risk(tier):
+        return CapVerdict(enterprise_id, tier.code, 0, used, False, f"{tier.code} 级:{LOW_RISK_MESSAGE}")
+    if used >= cap:
+        return CapVerdict(enterprise_id, tier.code, cap, used, False,
+                          f"本年度已检查 {used} 次,已达 {tier.code} 级年度上限 {cap} 次")
+    return CapVerdict(enterprise_id, tier.code, cap, used, True, "")
+
+
+def cap_refusal(verdict: CapVerdict) -> RuleViolation | None:
+    """The R21 refusal of a verdict that does not allow one more proactive task."""
+    if verdict.allowed:
+        return None
+    return RuleViolation("R21", verdict.reason)

@@ -1,0 +1,132 @@
+"""Tier reads: the tier in force for one or many enterprises of an agency, the history, the enterprise
+file's planning summary (R21: each agency's tier and why, this year's count against the cap).
+"""
+
+import json
+
+from django.db.models import Q, QuerySet
+
+from clearcheck.accounts.selectors import actor_agency_id, actor_is_county
+from clearcheck.core.errors import NotFound
+from clearcheck.registry.models import Agency
+
+from ..models import CapUsage, EnterpriseTier, Tier
+from ..models.settings import AgencyPlanningSettings
+from ..rules import cap_effective, tier_is_low_risk
+from ..settings import DEFAULT_UNGRADED_TIER, planning_settings_for
+
+
+def _ungraded(tiers: list[Tier], code: str) -> Tier:
+    by_code = {t.code: t for t in tiers}
+    if code in by_code:
+        return by_code[code]
+    return tiers[1] if len(tiers) > 1 else tiers[0]
+
+
+def tier_scheme(agency_id: int) -> list[Tier]:
+    """The agency's tiers by rank (the default scheme is created on first use)."""
+    from ..services.tiers import tier_scheme_ensure
+
+    return tier_scheme_ensure(agency_id)
+
+
+def tier_current(agency_id: int, enterprise_id: int) -> Tier:
+    """The agency's tier of the enterprise: its current grade, or the scheme's tier for the ungraded."""
+    row = (EnterpriseTier.objects.select_related("tier")
+           .filter(agency_id=agency_id, enterprise_id=enterprise_id, is_current=True).first())
+    if row is not None:
+        return row.tier
+    return _ungraded(tier_scheme(agency_id), planning_settings_for(agency_id).ungraded_tier_code)
+
+
+def tiers_current_for(agency_id: int, enterprise_ids) -> dict[int, Tier]:
+    """The tier of every enterprise in ``enterprise_ids`` (set-based: a constant number of queries)."""
+    ids = list(dict.fromkeys(enterprise_ids))
+    tiers = tier_scheme(agency_id)
+    by_id = {t.pk: t for t in tiers}
+    default = _ungraded(tiers, planning_settings_for(agency_id).ungraded_tier_code)
+    result = dict.fromkeys(ids, default)
+    for chunk in _chunks(ids):
+        rows = EnterpriseTier.objects.filter(agency_id=agency_id, is_current=True, enterprise_id__in=chunk)
+        for enterprise_id, tier_id in rows.values_list("enterprise_id", "tier_id"):
+            result[enterprise_id] = by_id[tier_id]
+    return result
+
+
+def _chunks(ids: list, size: int = 20000):
+    # SQLite binds at most 32766 parameters per statement; one chunk covers any realistic batch.
+    for start in range(0, len(ids), size):
+        yield ids[start:start + size]
+
+
+def tier_history(*, actor, agency_id: int | None = None, enterprise_id: int | None = None,
+                 current: bool | None = None) -> QuerySet[EnterpriseTier]:
+    """Grades the actor may read (county roles all, an agency its own), newest first."""
+    qs = EnterpriseTier.objects.select_related("tier", "agency", "enterprise")
+    if not actor_is_county(actor):
+        own = actor_agency_id(actor)
+        if own is None:
+            return qs.none()
+        qs = qs.filter(agency_id=own)
+    if agency_id:
+        qs = qs.filter(agency_id=agency_id)
+    if enterprise_id:
+        qs = qs.filter(enterprise_id=enterprise_id)
+    if current is not None:
+        qs = qs.filter(is_current=current)
+    return qs.order_by("-assigned_at", "-id")
+
+
+def tier_scheme_for_actor(*, actor, agency_id: int | None = None) -> tuple[Agency, list[Tier]]:
+    """An agency's scheme: an agency user reads its own, county roles any (``agency_id``)."""
+    own = actor_agency_id(actor)
+    if own is not None and agency_id in (None, own):
+        wanted = own
+    elif actor_is_county(actor) and agency_id:
+        wanted = agency_id
+    else:
+        raise NotFound("检查主体不存在")
+    agency = Agency.objects.filter(pk=wanted).first()
+    if agency is None:
+        raise NotFound("检查主体不存在")
+    return agency, tier_scheme(agency.pk)
+
+
+def explanation_of(row: EnterpriseTier) -> dict | None:
+    """The scoring explanation of a grade (None for a manual one)."""
+    return json.loads(row.explanation) if row.explanation else None
+
+
+def enterprise_planning_summary(*, enterprise_id: int, year: int) -> list[dict]:
+    """Per agency (listed, or grading this enterprise): current tier and why, this year's count and cap.
+
+    Read-only and set-based (five queries whatever the number of agencies): an agency without a scheme
+    is shown with the default scheme it would get.
+    """
+    from ..services.tiers import DEFAULT_TIERS
+
+    current = {r.agency_id: r for r in EnterpriseTier.objects.select_related("tier")
+               .filter(enterprise_id=enterprise_id, is_current=True)}
+    agencies = list(Agency.objects.filter(Q(listed=True) | Q(pk__in=list(current))).order_by("code"))
+    schemes: dict[int, list[Tier]] = {}
+    for tier in Tier.objects.filter(agency__in=agencies).order_by("agency_id", "rank"):
+        schemes.setdefault(tier.agency_id, []).append(tier)
+    ungraded = dict(AgencyPlanningSettings.objects.filter(agency__in=agencies)
+                    .values_list("agency_id", "ungraded_tier_code"))
+    usage = {u.agency_id: u for u in CapUsage.objects.filter(enterprise_id=enterprise_id, year=year)}
+    default_scheme = [Tier(code=c, name=n, rank=r, annual_cap=cap, sampling_ratio=s) for c, n, r, cap, s in DEFAULT_TIERS]
+    rows = []
+    for agency in agencies:
+        grade = current.get(agency.pk)
+        if grade is not None:
+            tier = grade.tier
+        else:
+            tier = _ungraded(schemes.get(agency.pk) or default_scheme, ungraded.get(agency.pk, DEFAULT_UNGRADED_TIER))
+        used = usage.get(agency.pk)
+        rows.append({
+            "agency": agency, "tier": tier, "grade": grade, "graded": grade is not None,
+            "explanation": explanation_of(grade) if grade else None,
+            "cap": 0 if tier_is_low_risk(tier) else cap_effective(tier.annual_cap),
+            "used": used.proactive_count if used else 0, "exempt": used.exempt_count if used else 0,
+        })
+    return rows

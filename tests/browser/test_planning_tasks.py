@@ -1,0 +1,95 @@
+"""Browser journey of tasks on a phone (R06, R07): the agency admin drafts and submits a task, the
+department head cannot approve it (sees R07), the agency head approves it from the approval inbox.
+"""
+
+import datetime as dt
+import re
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "Qingjian-2025!"
+
+
+def expect(target):
+    from playwright.sync_api import expect as playwright_expect
+
+    return playwright_expect(target)
+
+
+def assert_fits_phone(page) -> None:
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 1, f"{page.url} is {overflow}px wider than the phone screen"
+
+
+def login(page, username: str) -> None:
+    page.context.clear_cookies()
+    page.goto("/accounts/login/")
+    page.locator("input[name=username]").fill(username)
+    page.locator("input[name=password]").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
+
+
+def test_task_is_submitted_refused_to_the_department_head_and_approved_by_the_head(
+        phone, screenshot, make_agency, make_enterprise, make_officer, make_user):
+    from clearcheck.catalog import services as catalog
+    from clearcheck.core import clock
+    from clearcheck.planning.models import InspectionTask
+
+    agency = make_agency("东阿县市场监督管理局")
+    admin = make_user("agency_admin", agency=agency, username="scjg-admin")
+    make_user("department_head", agency=agency, username="scjg-dept")
+    make_user("agency_head", agency=agency, username="scjg-head")
+    zhang, wang = make_officer(agency, "张明"), make_officer(agency, "王芳")
+    food = catalog.item_create(actor=admin, code="SCJG-001", name="食品生产许可条件保持情况检查",
+                               legal_basis="《中华人民共和国食品安全法》第一百一十条", object_scope="食品生产企业",
+                               method="现场检查")
+    catalog.item_list_publish(actor=admin, agency=agency, reason="首次公布")
+    enterprise = make_enterprise("东阿阿胶股份有限公司")
+    today = clock.local_today()
+    page = phone
+
+    # The agency admin drafts the task and files it before entry (事前备案, R06).
+    login(page, "scjg-admin")
+    page.goto("/work/planning/tasks/new/")
+    form = page.locator("#task-form")
+    form.locator("input[name=uscc]").fill(enterprise.uscc)
+    form.locator("select[name=source]").select_option("annual_plan")
+    form.locator("input[name=window_start]").fill((today + dt.timedelta(days=2)).isoformat())
+    form.locator("input[name=window_end]").fill((today + dt.timedelta(days=4)).isoformat())
+    form.locator(f"#items input[value='{food.pk}']").check()
+    form.locator(f"#officers input[value='{zhang.pk}']").check()
+    form.locator(f"#officers input[value='{wang.pk}']").check()
+    form.locator("textarea[name=notice]").fill("请备好食品生产许可证及进货查验记录")
+    assert_fits_phone(page)
+    form.get_by_role("button", name="保存并提报").click()
+    expect(page).to_have_url(re.compile(r"/work/planning/tasks/\d+/$"))
+    expect(page.locator("h1")).to_contain_text("已提报待审批")
+    task_url = page.url
+    task_id = int(re.search(r"/tasks/(\d+)/$", task_url).group(1))
+    assert_fits_phone(page)
+    screenshot(page, "journey-task-submitted")
+
+    # The department head may look, but approval by an internal department alone is refused (R07).
+    login(page, "scjg-dept")
+    page.goto(task_url)
+    page.locator("#task-approve").click()
+    expect(page.locator(".messages")).to_contain_text("R07")
+    expect(page.locator("h1")).to_contain_text("已提报待审批")
+    screenshot(page, "journey-task-r07-refused")
+
+    # The agency head approves it from the approval inbox.
+    login(page, "scjg-head")
+    page.goto("/work/planning/tasks/inbox/")
+    card = page.locator("#inbox li").filter(has_text="东阿阿胶股份有限公司")
+    expect(card).to_have_count(1)
+    assert_fits_phone(page)
+    card.get_by_role("button", name="批准").click()
+    expect(page).to_have_url(re.compile(r"/work/planning/tasks/inbox/$"))
+    expect(page.locator(".messages")).to_contain_text("已批准")
+    expect(page.locator("#inbox")).not_to_contain_text("东阿阿胶股份有限公司")
+    screenshot(page, "journey-task-approved")
+    assert InspectionTask.objects.get(pk=task_id).status == "approved"
+    assert not page.js_errors, page.js_errors
