@@ -26,6 +26,7 @@ from ..selectors.tasks import task_id_valid
 from ..settings import planning_settings_for
 from ..workflows import TASK
 from .caps import cap_place_release, cap_place_take, task_cap_verdict
+from .coordination import reduction_flags_apply
 from .tiers import actor_label
 
 WRITER_ROLES = (Role.AGENCY_ADMIN, Role.AGENCY_HEAD, Role.DEPARTMENT_HEAD)
@@ -297,6 +298,7 @@ def task_start_urgent(*, actor, task_id: int, reason: str) -> InspectionTask:
                  after={"status": task.status, "source": task.source, "reason": reason,
                         "approval_deadline": task.approval_deadline, "working_days": days,
                         "cap_place": task.cap_place})
+    reduction_flags_apply(task=task, actor=actor)  # 核减合并: later planned tasks on the same items (R09)
     return task
 
 
@@ -323,6 +325,8 @@ def task_approve(*, actor, task_id: int, note: str = "") -> InspectionTask:
                  after={"status": task.status, "note": task.decision_note, "cap_place": task.cap_place,
                         "cap": verdict.cap if verdict else None, "used": verdict.used + 1 if verdict else None,
                         "late_urgent_approval": late})
+    if before == TaskStatus.SUBMITTED:  # an urgent task was flagged when it started
+        reduction_flags_apply(task=task, actor=actor)
     return task
 
 

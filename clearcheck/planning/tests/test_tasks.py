@@ -312,3 +312,16 @@ def test_r08_only_the_lead_or_a_co_agency_runs_tasks_of_a_special_plan(plan_coun
     assert "牵头或参与" in exc.value.detail
     plan.co_agencies.add(plan_county["agency"])
     assert make_task(inspection_type="special", source="special_plan", special_plan=plan).special_plan_id == plan.pk
+
+
+def test_r09_approving_a_higher_level_task_flags_later_planned_tasks_for_reduction(plan_county, make_task,
+                                                                                    approved_task):
+    from clearcheck.core import clock
+
+    today = clock.local_today()
+    later = make_task(window_start=today + dt.timedelta(days=20), window_end=today + dt.timedelta(days=30))
+    approved_task(inspection_type="special", source="higher_level",
+                  window_start=today + dt.timedelta(days=2), window_end=today + dt.timedelta(days=5))
+    later.refresh_from_db()
+    assert later.reduction_flag  # 核减合并: the same agency, enterprise and items, planned for later
+    assert "上级要求" in later.reduction_note
