@@ -20,6 +20,7 @@ from clearcheck.registry.models import Agency, Enterprise, Region
 
 from .data import AGENCIES, CHECKLISTS, ITEMS, NO_PENALTY, OFFICER_NAMES, REGION
 from .enterprises import enterprise_csv, enterprise_rows
+from .planning import planning_load
 
 DEMO_PASSWORD = "demo-2025"
 
@@ -32,6 +33,7 @@ DEMO_ACCOUNTS = [
     ("scjg_head", "机关负责人", "县市场监管局负责人"),
     ("scjg_dept", "内设机构负责人", "县市场监管局食品药品科科长(不能单独审批)"),
     ("scjg_officer", "执法人员", "县市场监管局持证执法人员"),
+    ("yjj_head", "机关负责人", "县应急管理局负责人"),
     ("yjj_admin", "机关管理员", "县应急管理局"),
     ("enterprise", "企业", "东阿县一家阿胶生产企业"),
 ]
@@ -155,3 +157,5 @@ def _load(progress: Callable[[str], None]) -> None:
                                             conditions=conditions)
         catalog.no_penalty_list_publish(actor=admins[owner], agency=agencies[owner],
                                         reason="2025年首违不罚、轻微不罚清单")
+
+    planning_load(bureau=bureau, government=government, admins=admins, password=DEMO_PASSWORD, progress=progress)
