@@ -16,7 +16,7 @@ Special plan (R08)::
 from clearcheck.accounts.choices import Role
 from clearcheck.core.workflows import Machine, Transition
 
-from .choices import PlanStatus, SpecialPlanStatus, TaskStatus
+from .choices import JointStatus, PlanStatus, SpecialPlanStatus, TaskStatus
 
 _T = TaskStatus
 
@@ -65,4 +65,10 @@ SPECIAL_PLAN = Machine(
                             frozenset({Role.AGENCY_ADMIN, Role.AGENCY_HEAD})),
     },
     editable=frozenset({_S.DRAFT, _S.REJECTED}),
+)
+
+JOINT = Machine(
+    noun="联合检查",
+    labels=dict(JointStatus.choices),
+    transitions={"dissolve": Transition(frozenset({JointStatus.PLANNED}), JointStatus.DISSOLVED, "解散")},
 )

@@ -32,3 +32,14 @@ def alert_get_for_actor(*, actor, alert_id: int) -> Alert:
     if alert is None:
         raise NotFound("预警不存在")
     return alert
+
+
+def alert_dedup_keys_existing(keys) -> set[str]:
+    """Which of ``keys`` already name an alert: a periodic job raises only the new ones, so an unchanged
+    situation is neither counted again nor audited again on every run.
+    """
+    keys = list(keys)
+    found: set[str] = set()
+    for start in range(0, len(keys), 500):  # bounded IN lists on both databases
+        found.update(Alert.objects.filter(dedup_key__in=keys[start:start + 500]).values_list("dedup_key", flat=True))
+    return found

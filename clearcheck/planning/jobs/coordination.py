@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 
 from clearcheck.core import clock
+from clearcheck.supervision.selectors import alert_dedup_keys_existing
 from clearcheck.supervision.services import alert_raise
 
 from ..selectors.coordination import Group, coordination_groups
@@ -42,18 +43,6 @@ def overlap_alert_facts(group: Group) -> dict:
     }
 
 
-def _keys_already_raised(keys: list[str]) -> set[str]:
-    # A read of the supervision app's own table, by the key alert_raise writes: there is no selector for
-    # it yet (ask: supervision.selectors.alert_dedup_keys_existing). alert_raise would dedupe anyway, but
-    # it counts a repeat and audits it, which a daily job must not do for an unchanged group.
-    from clearcheck.supervision.models import Alert
-
-    found: set[str] = set()
-    for start in range(0, len(keys), 500):
-        found.update(Alert.objects.filter(dedup_key__in=keys[start:start + 500]).values_list("dedup_key", flat=True))
-    return found
-
-
 def overlapping_plans_alert(*, today: dt.date | None = None, horizon_days: int = 60) -> int:
     """Raise an R09 alert for each group of two or more agencies' open, unmerged tasks at one enterprise
     whose windows overlap within ``today .. today + horizon_days``. Returns how many alerts were new.
@@ -64,7 +53,7 @@ def overlapping_plans_alert(*, today: dt.date | None = None, horizon_days: int =
     if not groups:
         return 0
     keys = [overlap_alert_key(g) for g in groups]
-    raised = _keys_already_raised(keys)
+    raised = alert_dedup_keys_existing(keys)
     new = 0
     for group, key in zip(groups, keys, strict=True):
         if key in raised:

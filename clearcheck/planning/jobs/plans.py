@@ -9,7 +9,7 @@ from django.db.models import Exists, OuterRef
 from clearcheck.core import clock
 from clearcheck.registry.choices import AgencyStatus
 from clearcheck.registry.models import Agency
-from clearcheck.supervision.models import Alert
+from clearcheck.supervision.selectors import alert_dedup_keys_existing
 from clearcheck.supervision.services import alert_raise
 
 from ..models import PlanFiling
@@ -37,7 +37,7 @@ def annual_plans_unfiled_alert(*, today: dt.date | None = None) -> int:
         .order_by("code")
     )
     keys = {a.pk: unfiled_alert_key(a.pk, year) for a in agencies}
-    raised = set(Alert.objects.filter(dedup_key__in=keys.values()).values_list("dedup_key", flat=True))
+    raised = alert_dedup_keys_existing(keys.values())
     deadline = filing_deadline(year).date()
     count = 0
     for agency in agencies:

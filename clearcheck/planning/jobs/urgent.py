@@ -3,7 +3,7 @@
 import datetime as dt
 
 from clearcheck.core import clock
-from clearcheck.supervision.models import Alert
+from clearcheck.supervision.selectors import alert_dedup_keys_existing
 from clearcheck.supervision.services import alert_raise
 
 from ..choices import TaskStatus
@@ -23,7 +23,7 @@ def urgent_approvals_overdue_alert(*, today: dt.date | None = None) -> int:
     overdue = list(InspectionTask.objects.select_related("agency", "enterprise")
                    .filter(status=TaskStatus.URGENT_STARTED, approval_deadline__lt=day).order_by("id"))
     keys = {overdue_dedup_key(t.pk): t for t in overdue}
-    done = set(Alert.objects.filter(dedup_key__in=list(keys)).values_list("dedup_key", flat=True))
+    done = alert_dedup_keys_existing(keys)
     raised = 0
     for key, task in keys.items():
         if key in done:

@@ -211,37 +211,39 @@ def coordination_groups(*, start: dt.date, end: dt.date, agency_ids=None, region
 
     ``agency_ids``: only groups containing a task of one of these agencies. ``region``: a GB/T 2260 code
     (province, city or county). ``after_enterprise`` / ``limit``: keyset paging over enterprises.
-    Two queries whatever the number of enterprises: the tasks, then their items.
+    One query whatever the number of enterprises: the tasks joined to their items (a row per task and item).
     """
     if end < start:
         return []
-    tasks_qs = (
+    rows = (
         _overlapping_tasks(start=start, end=end, agency_ids=agency_ids, region=region,
                            after_enterprise=after_enterprise, limit=limit)
         # No ORDER BY: sorting in SQL made SQLite walk the whole (enterprise, window_start) index instead of
         # the period's rows; the few rows that come back are sorted here.
         .order_by()
         .values_list("id", "agency_id", "agency__name", "enterprise_id", "enterprise__name", "enterprise__uscc",
-                     "enterprise__region_id", "window_start", "window_end", "status", "source")
+                     "enterprise__region_id", "window_start", "window_end", "status", "source", "items__id",
+                     "items__name")
     )
-    rows = sorted(tasks_qs, key=lambda r: (r[3], r[7], r[0]))
-    if not rows:
-        return []
-    items = _task_items(tasks_qs.values("id"))
-    by_enterprise: dict[int, list] = defaultdict(list)
+    tasks: dict[int, tuple] = {}
+    items: dict[int, list[tuple[int, str]]] = defaultdict(list)
     for row in rows:
+        tasks.setdefault(row[0], row)
+        if row[11] is not None:
+            items[row[0]].append((row[11], row[12]))
+    by_enterprise: dict[int, list] = defaultdict(list)
+    for row in sorted(tasks.values(), key=lambda r: (r[3], r[7], r[0])):
         by_enterprise[row[3]].append(row)
     wanted = set(agency_ids or ())
     groups: list[Group] = []
     for enterprise_id, enterprise_rows in by_enterprise.items():
         first = enterprise_rows[0]
-        windows = [
-            TaskWindow(id=r[0], agency_id=r[1], agency_name=r[2], enterprise_id=r[3], window_start=r[7],
-                       window_end=r[8], status=r[9], source=r[10],
-                       item_ids=tuple(i for i, _ in items.get(r[0], ())),
-                       item_names=tuple(n for _, n in items.get(r[0], ())))
-            for r in enterprise_rows
-        ]
+        windows = []
+        for r in enterprise_rows:
+            own = sorted(items.get(r[0], ()))
+            windows.append(TaskWindow(id=r[0], agency_id=r[1], agency_name=r[2], enterprise_id=r[3], window_start=r[7],
+                                      window_end=r[8], status=r[9], source=r[10], item_ids=tuple(i for i, _ in own),
+                                      item_names=tuple(n for _, n in own)))
         for run in overlap_runs(windows):
             if len(run) < 2 or (wanted and not wanted.intersection(t.agency_id for t in run)):
                 continue
@@ -249,17 +251,6 @@ def coordination_groups(*, start: dt.date, end: dt.date, agency_ids=None, region
                                 region_id=first[6], tasks=run, suggestion=visits_suggest(run)))
     groups.sort(key=lambda g: (g.enterprise_id, g.tasks[0].window_start))
     return groups
-
-
-def _task_items(task_ids: QuerySet) -> dict[int, list[tuple[int, str]]]:
-    through = InspectionTask.items.through
-    out: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    rows = (through.objects.filter(inspectiontask_id__in=task_ids)
-            .order_by("inspectiontask_id", "inspectionitem_id")
-            .values_list("inspectiontask_id", "inspectionitem_id", "inspectionitem__name"))
-    for task_id, item_id, name in rows:
-        out[task_id].append((item_id, name))
-    return out
 
 
 def planned_volumes(*, start: dt.date, end: dt.date, agency_ids=None) -> list[PlannedVolume]:

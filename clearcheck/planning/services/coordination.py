@@ -16,19 +16,15 @@ from clearcheck.accounts.selectors import actor_agency_id, actor_has_role
 from clearcheck.audit.services import actor_describe, audit_record
 from clearcheck.core import clock
 from clearcheck.core.errors import Conflict, FieldError, NotFound, PermissionDenied, ValidationFailed
-from clearcheck.core.workflows import Machine, Transition
 
 from ..choices import URGENT_SOURCES, JointStatus, TaskSource, TaskStatus
 from ..models import InspectionTask, JointInspection
-from ..selectors.coordination import COORDINATION_STATUSES, tasks_window_overlap
-
-# The joint inspection's transitions. It belongs in ``planning/workflows.py`` (owned by the lead): move it
-# there as ``JOINT`` when that file is next edited; nothing else lists these transitions.
-JOINT = Machine(
-    noun="联合检查",
-    labels=dict(JointStatus.choices),
-    transitions={"dissolve": Transition(frozenset({JointStatus.PLANNED}), JointStatus.DISSOLVED, "解散")},
+from ..selectors.coordination import (
+    COORDINATION_STATUSES,
+    joint_inspection_get_for_actor,
+    tasks_window_overlap,
 )
+from ..workflows import JOINT
 
 MERGE_MANAGERS = (Role.AGENCY_ADMIN, Role.AGENCY_HEAD)
 # 核减合并: what triggers the flag, and which later tasks it falls on.
@@ -173,8 +169,6 @@ def joint_inspection_dissolve(*, actor, joint_id: int, reason: str) -> JointInsp
     joint = JointInspection.objects.select_for_update().filter(pk=joint_id).first()
     if joint is None:
         raise NotFound("联合检查不存在")
-    from ..selectors.coordination import joint_inspection_get_for_actor
-
     joint_inspection_get_for_actor(actor=actor, joint_id=joint.pk)  # not visible: NotFound, like missing
     _merge_permission_check(actor, joint.lead_agency_id)
     reason = (reason or "").strip()
