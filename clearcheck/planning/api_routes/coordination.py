@@ -218,6 +218,13 @@ def joint_inspection_detail(request, joint_id: int):
     return _joint_detail(selectors.joint_inspection_get_for_actor(actor=request.user, joint_id=joint_id))
 
 
+@router.post("/joint-inspections/{joint_id}/checklist", response=JointDetailOut,
+             summary="Build the combined checklist of a joint inspection (lead agency)")
+def joint_inspection_checklist_build(request, joint_id: int):
+    """The lead agency builds the combined checklist (一表通查) of a joint inspection the bureau merged."""
+    return _joint_detail(services.joint_inspection_checklist_build(actor=request.user, joint_id=joint_id))
+
+
 @router.post("/joint-inspections/{joint_id}/dissolve", response=JointDetailOut, summary="Dissolve a joint inspection")
 def joint_inspection_dissolve(request, joint_id: int, payload: ReasonIn):
     """Dissolve a planned joint inspection; its tasks become separate again."""

@@ -221,6 +221,23 @@ def test_r20_bureau_merges_two_agencies_tasks_and_the_items_go_into_the_note(coo
     assert _groups(coord) == []  # merged tasks leave coordination
 
 
+def test_r20_after_a_bureau_merge_the_lead_agency_builds_the_combined_checklist(coord):
+    from clearcheck.core.errors import Conflict, PermissionDenied
+
+    day, e = coord["day"], coord["enterprise"]
+    a = task_make(coord["market"], e, day(1), day(10))
+    b = task_make(coord["safety"], e, day(5), day(15))
+    joint = services.joint_inspection_create(actor=coord["bureau"], task_ids=[a.pk, b.pk],
+                                             lead_agency_id=coord["safety"]["agency"].pk)
+    with pytest.raises(PermissionDenied):  # not the lead agency
+        services.joint_inspection_checklist_build(actor=coord["market"]["admin"], joint_id=joint.pk)
+    joint = services.joint_inspection_checklist_build(actor=coord["safety"]["admin"], joint_id=joint.pk)
+    assert joint.checklist.status == "published" and joint.checklist.agency_id == coord["safety"]["agency"].pk
+    assert joint.checklist.entries.count() == 2
+    with pytest.raises(Conflict):  # built once
+        services.joint_inspection_checklist_build(actor=coord["safety"]["admin"], joint_id=joint.pk)
+
+
 def test_r20_lead_agency_admin_gets_a_published_combined_checklist(coord):
     from clearcheck.catalog.selectors import checklist_agencies
 

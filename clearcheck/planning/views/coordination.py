@@ -114,18 +114,23 @@ def joint_inspection_detail(request, joint_id: int):
     joint = get_or_404(selectors.joint_inspection_get_for_actor, actor=request.user, joint_id=joint_id)
     if request.method == "POST":
         try:
-            services.joint_inspection_dissolve(actor=request.user, joint_id=joint.pk,
-                                               reason=request.POST.get("reason", ""))
-            messages.success(request, "已解散该联合检查")
+            if request.POST.get("action") == "checklist":
+                services.joint_inspection_checklist_build(actor=request.user, joint_id=joint.pk)
+                messages.success(request, "已建立并发布联合检查表单")
+            else:
+                services.joint_inspection_dissolve(actor=request.user, joint_id=joint.pk,
+                                                   reason=request.POST.get("reason", ""))
+                messages.success(request, "已解散该联合检查")
         except DomainError as exc:
             error_message(request, exc)
         return redirect("planning:joint_inspection_detail", joint_id=joint.pk)
-    can_dissolve = joint.status == JointStatus.PLANNED and (
-        request.user.role == Role.BUREAU
-        or (request.user.role in (Role.AGENCY_ADMIN, Role.AGENCY_HEAD) and request.user.agency_id == joint.lead_agency_id)
-    )
+    lead_manager = (request.user.role in (Role.AGENCY_ADMIN, Role.AGENCY_HEAD)
+                    and request.user.agency_id == joint.lead_agency_id)
+    planned = joint.status == JointStatus.PLANNED
     return render(request, "planning/coordination/joint_inspection_detail.html", {
-        "joint": joint, "tasks": selectors.joint_inspection_tasks(joint), "can_dissolve": can_dissolve,
+        "joint": joint, "tasks": selectors.joint_inspection_tasks(joint),
+        "can_dissolve": planned and (request.user.role == Role.BUREAU or lead_manager),
+        "can_build_checklist": planned and lead_manager and joint.checklist_id is None,
     })
 
 
