@@ -5,6 +5,7 @@ from clearcheck.audit.api import router as audit_router
 from clearcheck.catalog.api import router as catalog_router
 from clearcheck.core.api import AUTH, api_create
 from clearcheck.exchange.api import router as exchange_router
+from clearcheck.inspections.api import router as inspections_router
 from clearcheck.planning.api import router as planning_router
 from clearcheck.registry.api import router as registry_router
 from clearcheck.supervision.api import router as supervision_router
@@ -23,5 +24,6 @@ api.add_router("/", registry_router)
 api.add_router("/", catalog_router)
 api.add_router("/", exchange_router)
 api.add_router("/", planning_router)
+api.add_router("/", inspections_router)
 api.add_router("/", supervision_router)
 api.add_router("/", audit_router)

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "clearcheck.registry",
     "clearcheck.catalog",
     "clearcheck.planning",
+    "clearcheck.inspections",
     "clearcheck.supervision",
     "clearcheck.exchange",
     "clearcheck.disclosure",
@@ -170,6 +171,14 @@ CLEARCHECK = {
     # "on_commit" seals the audit chain after each committed write (embedded default);
     # "job" leaves sealing to the periodic job (`clearcheck audit seal`, Celery beat in production).
     "AUDIT_SEAL_MODE": os.environ.get("CLEARCHECK_AUDIT_SEAL_MODE", "on_commit"),
+    # Ed25519 key that signs enterprise codes and e-credential tokens (separate from the audit key).
+    "CODE_SIGNING_KEY_FILE": os.environ.get("CLEARCHECK_CODE_SIGNING_KEY_FILE", str(VAR_DIR / "keys" / "code-ed25519.pem")),
+    # Public keys (PEM files, comma-separated) of retired code keys whose tokens still verify after a rotation.
+    "CODE_RETIRED_PUBLIC_KEY_FILES": [p for p in os.environ.get("CLEARCHECK_CODE_RETIRED_PUBLIC_KEY_FILES", "").split(",") if p],
+    # Origin printed into QR codes (enterprise code landing page, e-credential verify page).
+    "CODE_BASE_URL": os.environ.get("CLEARCHECK_CODE_BASE_URL", "http://127.0.0.1:8000").rstrip("/"),
+    # An e-credential token is valid for this many seconds (R15: at most 60).
+    "CREDENTIAL_WINDOW_SECONDS": min(60, int(os.environ.get("CLEARCHECK_CREDENTIAL_WINDOW_SECONDS", "60"))),
     "REGION_CODE": os.environ.get("CLEARCHECK_REGION_CODE", "371524"),
     "PLATFORM_NAME": "清检",
 }

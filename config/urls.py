@@ -19,6 +19,7 @@ urlpatterns = [
     path("work/registry/", include("clearcheck.registry.urls")),
     path("work/catalog/", include("clearcheck.catalog.urls")),
     path("work/planning/", include("clearcheck.planning.urls")),
+    path("work/inspections/", include("clearcheck.inspections.urls")),
     path("work/imports/", include("clearcheck.exchange.urls")),
     path("work/alerts/", include("clearcheck.supervision.urls")),
     path("work/audit/", include("clearcheck.audit.urls")),

@@ -82,10 +82,14 @@ def task_checklist_refusal(agency, checklist) -> RuleViolation | None:
 
 
 def task_officers_refusal(agency, officers: Iterable, items: Iterable, window_start: dt.date,
-                          window_end: dt.date, today: dt.date) -> DomainError | None:
+                          window_end: dt.date, today: dt.date, enterprise=None) -> DomainError | None:
     """R14 (at least two, unless every item records a legal basis for one), all of the task's agency,
-    each qualified for the whole window (R12, R25). The refusal names the officer.
+    each qualified for the whole window (R12, R25), none recused from ``enterprise`` (R13).
+    The refusal names the officer.
     """
+    # Imported here so that planning loads before inspections (which builds on planning).
+    from clearcheck.inspections.rules import recusal_refusal
+
     officers, items = list(officers), list(items)
     single_allowed = bool(items) and all((item.single_officer_basis or "").strip() for item in items)
     needed = 1 if single_allowed else MIN_OFFICERS
@@ -99,7 +103,7 @@ def task_officers_refusal(agency, officers: Iterable, items: Iterable, window_st
             refusal = officer_qualification_refusal(officer, on=day)
             if refusal is not None:
                 return RuleViolation(refusal.rule_id, refusal.plain, field="officers")
-    return None
+    return recusal_refusal(officers, enterprise)
 
 
 def special_plan_refusal(special_plan, window_start: dt.date | None = None,
@@ -121,15 +125,15 @@ def special_plan_refusal(special_plan, window_start: dt.date | None = None,
     return None
 
 
-def task_refusal(*, agency, items, officers, checklist, window_start, window_end, special_plan, today
-                 ) -> DomainError | None:
-    """Every content rule of a task, first refusal first: R01, R02, R04, R08, R14/R12/R25."""
+def task_refusal(*, agency, items, officers, checklist, window_start, window_end, special_plan, today,
+                 enterprise=None) -> DomainError | None:
+    """Every content rule of a task, first refusal first: R01, R02, R04, R08, R14/R12/R25/R13."""
     for refusal in (
         agency_inspection_refusal(agency),
         item_list_refusal(agency, items),
         task_checklist_refusal(agency, checklist),
         special_plan_refusal(special_plan, window_start, window_end, agency),
-        task_officers_refusal(agency, officers, items, window_start, window_end, today),
+        task_officers_refusal(agency, officers, items, window_start, window_end, today, enterprise),
     ):
         if refusal is not None:
             return refusal

@@ -161,7 +161,7 @@ def _content_clean(agency: Agency, data: dict) -> dict:
         raise ValidationFailed(errors)
     refusal = rules.task_refusal(agency=agency, items=items, officers=officers, checklist=checklist,
                                  window_start=window_start, window_end=window_end, special_plan=special_plan,
-                                 today=clock.local_today())
+                                 today=clock.local_today(), enterprise=enterprise)
     if refusal is not None:
         raise refusal
     return {"enterprise": enterprise, "items": items, "officers": officers, "checklist": checklist,
