@@ -20,6 +20,7 @@ from clearcheck.registry.models import Agency, Enterprise, Region
 
 from .data import AGENCIES, CHECKLISTS, ITEMS, NO_PENALTY, OFFICER_NAMES, REGION
 from .enterprises import enterprise_csv, enterprise_rows
+from .inspections import inspections_load
 from .planning import planning_load
 
 DEMO_PASSWORD = "demo-2025"
@@ -159,3 +160,4 @@ def _load(progress: Callable[[str], None]) -> None:
                                         reason="2025年首违不罚、轻微不罚清单")
 
     planning_load(bureau=bureau, government=government, admins=admins, password=DEMO_PASSWORD, progress=progress)
+    inspections_load(progress=progress)

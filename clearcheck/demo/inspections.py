@@ -1,0 +1,21 @@
+"""The demo county's on-site side so far: a recusal request granted by the agency head (R13)."""
+
+from clearcheck.accounts.models import User
+from clearcheck.core import clock
+from clearcheck.inspections import services as inspections
+from clearcheck.registry.models import Officer
+
+
+def inspections_load(*, progress) -> None:
+    """File and decide a recusal request through the services."""
+    progress("回避申请 …")
+    enterprise_user = User.objects.get(username="enterprise")
+    head = User.objects.get(username="scjg_head")
+    officer = Officer.objects.filter(agency=head.agency, personnel_type="enforcement", status="valid",
+                                     valid_to__gte=clock.local_today()).order_by("-credential_no").first()
+    request = inspections.recusal_request_file(
+        actor=enterprise_user, officer_id=officer.pk,
+        reason=f"{officer.name}的近亲属在本企业任采购负责人,可能影响检查公正",
+    )
+    inspections.recusal_request_decide(actor=head, request_id=request.pk, grant=True,
+                                       reason="经核实存在近亲属关系,依法同意回避")
