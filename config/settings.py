@@ -179,6 +179,8 @@ CLEARCHECK = {
     "CODE_BASE_URL": os.environ.get("CLEARCHECK_CODE_BASE_URL", "http://127.0.0.1:8000").rstrip("/"),
     # An e-credential token is valid for this many seconds (R15: at most 60).
     "CREDENTIAL_WINDOW_SECONDS": min(60, int(os.environ.get("CLEARCHECK_CREDENTIAL_WINDOW_SECONDS", "60"))),
+    # The officer's credential page fetches a fresh QR this often (well inside the window).
+    "CREDENTIAL_REFRESH_SECONDS": int(os.environ.get("CLEARCHECK_CREDENTIAL_REFRESH_SECONDS", "30")),
     "REGION_CODE": os.environ.get("CLEARCHECK_REGION_CODE", "371524"),
     "PLATFORM_NAME": "清检",
 }

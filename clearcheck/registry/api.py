@@ -9,7 +9,7 @@ from ninja import Query, Router, Schema, Status
 
 from clearcheck.core.api import Page, keyset_page
 
-from . import selectors, services
+from . import api_codes, selectors, services
 from .models import Agency, AgencyList, Officer
 from .rules import officer_qualification_refusal
 
@@ -516,3 +516,6 @@ def public_agency_detail(request, agency_id: int):
 def public_agency_list_history(request, filters: Query[ListCursor]):
     """Every published version of the agency list, newest first."""
     return _page(selectors.agency_lists_published(), filters)
+
+
+router.add_router("", api_codes.router)

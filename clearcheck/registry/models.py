@@ -188,3 +188,34 @@ class Enterprise(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class EnterpriseCode(models.Model):
+    """One version of an enterprise's code (一企一码). A reissue adds a version; older versions stay
+    valid until revoked (R11: officers scan it to enter).
+    """
+
+    enterprise = models.ForeignKey(Enterprise, verbose_name="企业", on_delete=models.PROTECT, related_name="codes")
+    version = models.PositiveIntegerField("版本")
+    reason = models.TextField("签发理由", blank=True)
+    issued_at = models.DateTimeField("签发时间")
+    issued_by = models.CharField("签发人", max_length=150)
+    revoked_at = models.DateTimeField("作废时间", null=True, blank=True)
+    revoked_by = models.CharField("作废人", max_length=150, blank=True)
+    revoke_reason = models.TextField("作废理由", blank=True)
+
+    class Meta:
+        verbose_name = "企业码"
+        verbose_name_plural = "企业码"
+        ordering = ["enterprise_id", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise", "version"], name="enterprise_code_version_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id} 企业码 v{self.version}"
+
+    @property
+    def is_current(self) -> bool:
+        """Whether this version still opens the door (not revoked)."""
+        return self.revoked_at is None
