@@ -29,7 +29,8 @@ demo: migrate
 run: demo
 	$(BIN)/python manage.py demo_accounts
 	@echo "ClearCheck 清检: http://127.0.0.1:$(PORT)/"
-	$(BIN)/gunicorn config.wsgi:application --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile -
+	CLEARCHECK_CODE_BASE_URL=$${CLEARCHECK_CODE_BASE_URL:-http://127.0.0.1:$(PORT)} \
+	  $(BIN)/gunicorn config.wsgi:application --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile -
 
 lint: $(STAMP_DEV)
 	$(BIN)/ruff check .

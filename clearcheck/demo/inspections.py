@@ -1,13 +1,21 @@
-"""The demo county's on-site side so far: a recusal request granted by the agency head (R13)."""
+"""The demo county's on-site side so far: enterprise codes for every enterprise (一企一码) and a
+recusal request granted by the agency head (R13).
+"""
 
 from clearcheck.accounts.models import User
 from clearcheck.core import clock
 from clearcheck.inspections import services as inspections
-from clearcheck.registry.models import Officer
+from clearcheck.registry.codes import enterprise_code_issue
+from clearcheck.registry.models import Enterprise, Officer
 
 
 def inspections_load(*, progress) -> None:
-    """File and decide a recusal request through the services."""
+    """Issue every enterprise's code, then file and decide a recusal request, through the services."""
+    progress("发放企业码(一企一码)…")
+    bureau = User.objects.get(username="bureau")
+    for enterprise_id in Enterprise.objects.order_by("id").values_list("id", flat=True):
+        enterprise_code_issue(actor=bureau, enterprise_id=enterprise_id, reason="首次发放企业码")
+
     progress("回避申请 …")
     enterprise_user = User.objects.get(username="enterprise")
     head = User.objects.get(username="scjg_head")

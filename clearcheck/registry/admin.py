@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from .models import Agency, AgencyList, AgencyVersion, Enterprise, Industry, Officer, Region
+from .models import Agency, AgencyList, AgencyVersion, Enterprise, EnterpriseCode, Industry, Officer, Region
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -82,3 +82,12 @@ class EnterpriseAdmin(ReadOnlyAdmin):
     list_filter = ("entity_type", "status")
     search_fields = ("name", "uscc")
     list_select_related = ("region", "industry")
+
+
+@admin.register(EnterpriseCode)
+class EnterpriseCodeAdmin(ReadOnlyAdmin):
+    """Enterprise code versions; issued and revoked through ``registry.codes``."""
+
+    list_display = ("enterprise", "version", "issued_at", "issued_by", "revoked_at")
+    search_fields = ("enterprise__name", "enterprise__uscc")
+    list_select_related = ("enterprise",)
