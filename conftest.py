@@ -2,8 +2,16 @@
 
 import datetime as dt
 import itertools
+import os
 
 import pytest
+from hypothesis import settings as hypothesis_settings
+
+# CI explores the same examples every run (a failure there is reproducible, never a coin toss);
+# developers' runs keep exploring new ones.
+hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
 
 _counter = itertools.count(1)
 

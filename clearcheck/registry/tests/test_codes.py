@@ -1,6 +1,7 @@
 """Enterprise code (一企一码, R11): versions, signed tokens, offline and online verification, QR, landing page."""
 
 import json
+from urllib.parse import quote
 
 import pytest
 from django.test import Client
@@ -147,7 +148,8 @@ def test_r11_verify_endpoints_never_fail_on_garbage(county, garbage):
         if response.status_code == 200:
             body = response.json()
             assert body.get("current") is not True and body.get("valid") is not True
-    safe = garbage.replace("/", "_").replace("\x00", "") or "x"
+    # Quoted: a "#" or "?" in the garbage must reach the view, not become a fragment or a query.
+    safe = quote(garbage.replace("/", "_").replace("\x00", "") or "x", safe="")
     for path in (f"/public/c/{safe}/", f"/public/credential/{safe}/"):
         assert client.get(path).status_code in (400, 404), (path, garbage)
 
