@@ -1,19 +1,21 @@
 """Roles of the platform (ARCHITECTURE.md "Who uses it"). The public is the anonymous visitor."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Role(models.TextChoices):
     """One role per account; whether an officer may inspect is decided by the Officer record (R12)."""
 
-    BUREAU = "bureau", "司法局"
-    GOVERNMENT = "government", "县政府"
-    DISCIPLINE = "discipline", "纪检监察"
-    AGENCY_ADMIN = "agency_admin", "执法机关管理员"
-    AGENCY_HEAD = "agency_head", "执法机关负责人"
-    DEPARTMENT_HEAD = "department_head", "内设机构负责人"
-    OFFICER = "officer", "执法人员"
-    ENTERPRISE = "enterprise", "企业"
+    BUREAU = "bureau", _("司法局")
+    GOVERNMENT = "government", _("县政府")
+    DISCIPLINE = "discipline", _("纪检监察")
+    AGENCY_ADMIN = "agency_admin", _("执法机关管理员")
+    AGENCY_HEAD = "agency_head", _("执法机关负责人")
+    DEPARTMENT_HEAD = "department_head", _("内设机构负责人")
+    OFFICER = "officer", pgettext_lazy("role", "执法人员")
+    ENTERPRISE = "enterprise", _("企业")
 
 
 AGENCY_ROLES = frozenset({Role.AGENCY_ADMIN, Role.AGENCY_HEAD, Role.DEPARTMENT_HEAD, Role.OFFICER})

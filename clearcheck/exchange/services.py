@@ -318,8 +318,8 @@ def import_error_report_xlsx(job: ImportJob) -> bytes:
         sheet.append([error["line"], error["field"], labels.get(error["field"], ""), text(error["message"])])
     summary = workbook.create_sheet("导入概况")
     for label, value in (
-        ("文件名", job.filename), ("SHA-256", job.file_sha256), ("导入类型", job.get_kind_display()),
-        ("导入方式", job.get_mode_display()), ("结果", job.get_status_display()), ("数据行数", job.rows_total),
+        ("文件名", job.filename), ("SHA-256", job.file_sha256), ("导入类型", str(job.get_kind_display())),
+        ("导入方式", str(job.get_mode_display())), ("结果", str(job.get_status_display())), ("数据行数", job.rows_total),
         ("新增", job.rows_created), ("更新", job.rows_updated), ("未变化", job.rows_unchanged),
         ("有错误的行", job.rows_failed),
     ):
@@ -343,7 +343,7 @@ def import_template(kind: str, fmt: str = "csv") -> bytes:
 
         workbook = Workbook()
         sheet = workbook.active
-        sheet.title = ImportKind(kind).label
+        sheet.title = str(ImportKind(kind).label)
         sheet.append(header)
         sheet.append(example)
         for cell in sheet[2]:

@@ -56,7 +56,7 @@ class RecusalOut(Schema):
 
     @staticmethod
     def resolve_status_label(obj: RecusalRequest) -> str:
-        return obj.get_status_display()
+        return str(obj.get_status_display())
 
 
 class RecusalPage(Page):

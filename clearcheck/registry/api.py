@@ -38,7 +38,7 @@ class AgencyOut(Schema):
 
     @staticmethod
     def resolve_kind_label(obj: Agency) -> str:
-        return obj.get_kind_display()
+        return str(obj.get_kind_display())
 
     @staticmethod
     def resolve_region(obj: Agency) -> str:
@@ -133,7 +133,7 @@ class AgencyListOut(Schema):
 
     @staticmethod
     def resolve_status_label(obj: AgencyList) -> str:
-        return obj.get_status_display()
+        return str(obj.get_status_display())
 
     @staticmethod
     def resolve_agencies(obj: AgencyList) -> list[dict]:

@@ -93,7 +93,7 @@ class TaskOut(Schema):
 
     @staticmethod
     def resolve_status_label(obj: InspectionTask) -> str:
-        return obj.get_status_display()
+        return str(obj.get_status_display())
 
     @staticmethod
     def resolve_items(obj: InspectionTask) -> list:

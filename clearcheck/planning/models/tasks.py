@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 from ..choices import InspectionType, JointStatus, TaskSource, TaskStatus
 
@@ -9,8 +10,8 @@ from ..choices import InspectionType, JointStatus, TaskSource, TaskStatus
 class CapPlace(models.TextChoices):
     """Which CapUsage counter a task holds (R21); empty while it holds none."""
 
-    PROACTIVE = "proactive", "计入频次上限"
-    EXEMPT = "exempt", "不计入上限(单独统计)"
+    PROACTIVE = "proactive", _("计入频次上限")
+    EXEMPT = "exempt", _("不计入上限(单独统计)")
 
 
 class JointInspection(models.Model):

@@ -278,7 +278,7 @@ def task_start_urgent(*, actor, task_id: int, reason: str) -> InspectionTask:
     task = _task_locked(actor, task_id)
     _writer_check(actor, task.agency_id)
     if task.source not in URGENT_SOURCES:
-        labels = "、".join(TaskSource(s).label for s in sorted(URGENT_SOURCES))
+        labels = "、".join(str(TaskSource(s).label) for s in sorted(URGENT_SOURCES))
         raise RuleViolation("R06", f"任务来源“{task.get_source_display()}”不属于可先行实施的紧急情形({labels}),"
                                    "须事前提报并经负责人批准")
     reason = (reason or "").strip()
