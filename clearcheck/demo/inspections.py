@@ -2,6 +2,8 @@
 recusal request granted by the agency head (R13).
 """
 
+import datetime as dt
+
 from clearcheck.accounts.models import User
 from clearcheck.core import clock
 from clearcheck.inspections import services as inspections
@@ -27,3 +29,10 @@ def inspections_load(*, progress) -> None:
     )
     inspections.recusal_request_decide(actor=head, request_id=request.pk, grant=True,
                                        reason="经核实存在近亲属关系,依法同意回避")
+
+    progress("拒绝未扫码入企 …")
+    inspections.entry_refusal_record(
+        actor=enterprise_user, agency_id=head.agency_id, people="两名自称市场监管局的人员,未出示执法证",
+        occurred_at=clock.now() - dt.timedelta(hours=3), place="企业生产车间门口",
+        feedback="来人未扫企业码、未出示执法证件,企业依法拒绝其入内,请予核查",
+    )

@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from clearcheck.core.admin import ReadOnlyAdmin
 
-from .models import RecusalRequest
+from .models import EntryRefusal, RecusalRequest
 
 
 @admin.register(RecusalRequest)
@@ -11,3 +11,10 @@ class RecusalRequestAdmin(ReadOnlyAdmin):
 
     list_display = ("id", "enterprise", "officer", "agency", "status", "filed_at", "decided_at")
     list_filter = ("status",)
+
+
+@admin.register(EntryRefusal)
+class EntryRefusalAdmin(ReadOnlyAdmin):
+    """Entry refusals are recorded by enterprises through the service, which raises the R29 alert."""
+
+    list_display = ("id", "enterprise", "agency", "occurred_at", "filed_at")

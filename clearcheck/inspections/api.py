@@ -1,4 +1,6 @@
-"""``/api/recusal-requests``: an enterprise files a recusal request, the agency head decides (R13)."""
+"""``/api/recusal-requests``: an enterprise files a recusal request, the agency head decides (R13).
+``/api/entry-refusals``: an enterprise records an entry it refused because the visitors did not scan (R29).
+"""
 
 import datetime as dt
 from typing import Annotated
@@ -10,7 +12,7 @@ from clearcheck.core.api import Page, keyset_page
 from clearcheck.core.errors import FieldError, ValidationFailed
 
 from . import selectors, services
-from .models import RecusalRequest
+from .models import EntryRefusal, RecusalRequest
 
 router = Router(tags=["inspections"])
 
@@ -120,3 +122,74 @@ def recusal_request_decide(request, request_id: DbId, payload: RecusalDecisionIn
     record = services.recusal_request_decide(actor=request.user, request_id=request_id, grant=payload.grant,
                                              reason=payload.reason)
     return selectors.recusal_request_get_for_actor(actor=request.user, request_id=record.pk)
+
+
+class EntryRefusalOut(Schema):
+    """An entry the enterprise refused because the visitors did not scan (R29), with its feedback."""
+
+    id: int
+    enterprise_id: int
+    enterprise_name: str
+    agency_id: int | None
+    agency_name: str
+    people: str
+    occurred_at: dt.datetime
+    place: str
+    feedback: str
+    filed_by: str
+    filed_at: dt.datetime
+
+    @staticmethod
+    def resolve_enterprise_name(obj: EntryRefusal) -> str:
+        return obj.enterprise.name
+
+    @staticmethod
+    def resolve_agency_name(obj: EntryRefusal) -> str:
+        return obj.agency.name if obj.agency_id else ""
+
+
+class EntryRefusalPage(Page):
+    """A page of entry refusals."""
+
+    items: list[EntryRefusalOut]
+
+
+class EntryRefusalFilter(Schema):
+    """Paging of the entry refusal list."""
+
+    cursor: DbId | None = None
+    limit: int = 50
+
+
+class EntryRefusalIn(Schema):
+    """A refused entry of the caller's enterprise: who came, when, where, and the enterprise's feedback."""
+
+    agency_id: DbId | None = None
+    people: str = Field(max_length=2000)
+    occurred_at: dt.datetime
+    place: str = Field("", max_length=200)
+    feedback: str = Field(max_length=2000)
+
+
+@router.get("/entry-refusals", response=EntryRefusalPage, summary="Entry refusals visible to the caller")
+def entry_refusal_list(request, filters: Query[EntryRefusalFilter]):
+    """The enterprise's own refusals; an agency's head and admin those naming it; bureau and discipline all."""
+    qs = selectors.entry_refusals_for_actor(actor=request.user)
+    items, cursor = keyset_page(qs, cursor=filters.cursor, limit=filters.limit)
+    return {"items": items, "next_cursor": cursor}
+
+
+@router.post("/entry-refusals", response={201: EntryRefusalOut}, summary="Record a refused entry (R29)")
+def entry_refusal_record(request, payload: EntryRefusalIn):
+    """The caller's enterprise records an entry it refused because the visitors did not scan; raises an alert."""
+    record = services.entry_refusal_record(
+        actor=request.user, agency_id=payload.agency_id, people=payload.people, occurred_at=payload.occurred_at,
+        place=payload.place, feedback=payload.feedback,
+    )
+    return Status(201, selectors.entry_refusal_get_for_actor(actor=request.user, refusal_id=record.pk))
+
+
+@router.get("/entry-refusals/{refusal_id}", response=EntryRefusalOut, summary="One entry refusal")
+def entry_refusal_detail(request, refusal_id: DbId):
+    """One entry refusal of the caller's scope."""
+    return selectors.entry_refusal_get_for_actor(actor=request.user, refusal_id=refusal_id)

@@ -1,4 +1,6 @@
-"""Recusal pages (R13): the enterprise files and follows its requests; the agency head decides them."""
+"""Recusal pages (R13): the enterprise files and follows its requests; the agency head decides them.
+Entry refusal pages (R29): the enterprise records entries it refused; its readers follow them.
+"""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -8,10 +10,11 @@ from clearcheck.accounts.choices import Role
 from clearcheck.core.api import get_or_404
 from clearcheck.core.errors import DomainError, FieldError, ValidationFailed
 from clearcheck.core.web import error_message, role_required
+from clearcheck.registry.selectors import agency_list_public
 
 from . import selectors, services
 from .choices import RecusalStatus
-from .forms import RecusalDecisionForm, RecusalFileForm
+from .forms import EntryRefusalForm, RecusalDecisionForm, RecusalFileForm
 from .workflows import RECUSAL
 
 
@@ -71,3 +74,37 @@ def recusal_detail(request, request_id: int):
     return render(request, "inspections/recusal_detail.html", {
         "record": record, "actions": RECUSAL.actions_for(record.status, request.user.role),
     })
+
+
+@role_required(*selectors.READER_ROLES)
+def entry_refusal_list(request):
+    """The actor's entry refusals; the enterprise records one here (R29, 四(八))."""
+    can_record = request.user.role == Role.ENTERPRISE
+    if request.method == "POST":
+        form = EntryRefusalForm(request.POST)
+        try:
+            if not form.is_valid():
+                raise _form_errors(form)
+            data = form.cleaned_data
+            record = services.entry_refusal_record(
+                actor=request.user, agency_id=data["agency_id"], people=data["people"],
+                occurred_at=data["occurred_at"], place=data["place"], feedback=data["feedback"],
+            )
+        except DomainError as exc:
+            error_message(request, exc)
+            return redirect("inspections:entry_refusal_list")
+        messages.success(request, "拒绝入企情况已记录,已反馈监督部门")
+        return redirect("inspections:entry_refusal_detail", refusal_id=record.pk)
+    qs = selectors.entry_refusals_for_actor(actor=request.user).order_by("-id")
+    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    return render(request, "inspections/entry_refusal_list.html", {
+        "page": page, "can_record": can_record,
+        "agencies": agency_list_public() if can_record else [],
+    })
+
+
+@role_required(*selectors.READER_ROLES)
+def entry_refusal_detail(request, refusal_id: int):
+    """One entry refusal: who came, when and where, and the enterprise's feedback."""
+    record = get_or_404(selectors.entry_refusal_get_for_actor, actor=request.user, refusal_id=refusal_id)
+    return render(request, "inspections/entry_refusal_detail.html", {"record": record})
