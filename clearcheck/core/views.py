@@ -18,10 +18,3 @@ def healthz(request):
     except Exception as exc:  # noqa: BLE001 — a health check reports, it does not raise
         return JsonResponse({"status": "error", "database": str(exc)[:200]}, status=503)
     return JsonResponse({"status": "ok", "database": database, "vendor": connection.vendor})
-
-
-def placeholder(request, *args, **kwargs):
-    """Temporary target of a route whose page is being built (removed before the first landing)."""
-    from django.http import HttpResponse
-
-    return HttpResponse("…")
