@@ -26,6 +26,11 @@ def actor_describe(actor) -> tuple[int | None, str, str]:
     return actor.pk, actor.get_username(), getattr(actor, "role", "") or ""
 
 
+def actor_label(actor) -> str:
+    """The label an actor is recorded under (username, "public" or "system")."""
+    return actor_describe(actor)[1]
+
+
 def subject_describe(subject: Model | tuple[str, Any]) -> tuple[str, str]:
     """(type, id) of a model instance or an explicit ``(type, id)`` pair."""
     if isinstance(subject, Model):

@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 
 from clearcheck.accounts.choices import Role
 from clearcheck.accounts.selectors import actor_agency_id, actor_has_role
-from clearcheck.audit.services import actor_describe, audit_record
+from clearcheck.audit.services import actor_label, audit_record
 from clearcheck.core import clock
 from clearcheck.core.canonical import canonical_text
 from clearcheck.core.errors import Conflict, FieldError, NotFound, PermissionDenied, ValidationFailed
@@ -38,9 +38,6 @@ class CodeLookup:
     def __contains__(self, code) -> bool:
         return bool(code) and self.model.objects.filter(pk=str(code)).exists()
 
-
-def _actor_label(actor) -> str:
-    return actor_describe(actor)[1]
 
 
 def _unknown_fields(fields: dict, allowed: tuple[str, ...]) -> None:
@@ -143,7 +140,7 @@ def _is_descendant_or_self(candidate: Agency, agency: Agency) -> bool:
 def _agency_version_write(*, actor, agency: Agency, reason: str) -> AgencyVersion:
     return AgencyVersion.objects.create(
         agency=agency, number=agency.version, snapshot=canonical_text(agency_state(agency)), reason=reason,
-        changed_by=_actor_label(actor), changed_at=clock.now(),
+        changed_by=actor_label(actor), changed_at=clock.now(),
     )
 
 
@@ -238,7 +235,7 @@ def agency_list_draft(*, actor, note: str = "") -> AgencyList:
     record = AgencyList(
         number=last + 1, status=AgencyListStatus.DRAFT, snapshot=snapshot,
         sha256=hashlib.sha256(snapshot.encode("utf-8")).hexdigest(), note=(note or "").strip(),
-        drafted_by=_actor_label(actor), drafted_at=clock.now(),
+        drafted_by=actor_label(actor), drafted_at=clock.now(),
     )
     try:
         with transaction.atomic():
@@ -269,7 +266,7 @@ def _agency_list_step(*, actor, list_id: int, action: str, note: str = "") -> tu
 def agency_list_review(*, actor, list_id: int, note: str = "") -> AgencyList:
     """The bureau reviews a drafted agency list (R01)."""
     record, before = _agency_list_step(actor=actor, list_id=list_id, action="review", note=note)
-    record.reviewed_by, record.reviewed_at = _actor_label(actor), clock.now()
+    record.reviewed_by, record.reviewed_at = actor_label(actor), clock.now()
     record.save(update_fields=["status", "note", "reviewed_by", "reviewed_at"])
     audit_record(actor=actor, action="agency_list.review", subject=record, before={"status": before},
                  after={"status": record.status, "note": (note or "").strip()})
@@ -280,7 +277,7 @@ def agency_list_review(*, actor, list_id: int, note: str = "") -> AgencyList:
 def agency_list_approve(*, actor, list_id: int, note: str = "") -> AgencyList:
     """The county government approves a reviewed agency list (R01, 报县政府审定)."""
     record, before = _agency_list_step(actor=actor, list_id=list_id, action="approve", note=note)
-    record.approved_by, record.approved_at = _actor_label(actor), clock.now()
+    record.approved_by, record.approved_at = actor_label(actor), clock.now()
     record.save(update_fields=["status", "note", "approved_by", "approved_at"])
     audit_record(actor=actor, action="agency_list.approve", subject=record, before={"status": before},
                  after={"status": record.status, "note": (note or "").strip()})
@@ -308,7 +305,7 @@ def agency_list_publish(*, actor, list_id: int) -> AgencyList:
         AgencyList.objects.select_for_update().filter(status=AgencyListStatus.PUBLISHED).exclude(pk=record.pk)
     )
     AgencyList.objects.filter(pk__in=[p.pk for p in previous]).update(status=AgencyListStatus.SUPERSEDED)
-    record.published_by, record.published_at = _actor_label(actor), now
+    record.published_by, record.published_at = actor_label(actor), now
     record.save(update_fields=["status", "published_by", "published_at"])
     codes = [entry["code"] for entry in agency_list_snapshot(record)]
     listed = Agency.objects.filter(code__in=codes).update(listed=True)

@@ -3,7 +3,7 @@
 from django.db import transaction
 from django.db.models import Max
 
-from clearcheck.audit.services import audit_record
+from clearcheck.audit.services import actor_label, audit_record
 from clearcheck.core import clock
 from clearcheck.core.errors import FieldError, NotFound, RuleViolation, ValidationFailed
 from clearcheck.registry.models import Agency
@@ -12,7 +12,6 @@ from .. import workflows
 from ..choices import ItemStatus, VersionStatus
 from ..models import Checklist, ChecklistEntry, InspectionItem, Standard
 from .common import (
-    _actor_label,
     _agency_for_write,
     _manager_check,
     _required,
@@ -132,7 +131,7 @@ def checklist_publish(*, actor, checklist_id: int) -> Checklist:
             raise refusal
     checklist.status = target
     checklist.published_at = clock.now()
-    checklist.published_by = _actor_label(actor)
+    checklist.published_by = actor_label(actor)
     checklist.save(update_fields=["status", "published_at", "published_by", "updated_at"])
     superseded = list(Checklist.objects.select_for_update()
                       .filter(code=checklist.code, status=VersionStatus.PUBLISHED).exclude(pk=checklist.pk))

@@ -5,7 +5,7 @@ from django.db.models import Max
 
 from clearcheck.accounts.choices import Role
 from clearcheck.accounts.selectors import actor_agency_id, actor_has_role, actor_is_county
-from clearcheck.audit.services import actor_describe, audit_record
+from clearcheck.audit.services import actor_label, audit_record
 from clearcheck.core import clock
 from clearcheck.core.canonical import canonical_text
 from clearcheck.core.errors import FieldError, NotFound, PermissionDenied, ValidationFailed
@@ -43,9 +43,6 @@ def _agency_for_write(actor, agency: Agency | int | None) -> Agency:
     _manager_check(actor, locked.pk)
     return locked
 
-
-def _actor_label(actor) -> str:
-    return actor_describe(actor)[1]
 
 
 def _text(value) -> str:
@@ -110,7 +107,7 @@ def _list_version_write(*, actor, agency: Agency, kind: str, reason: str) -> Pub
     return PublishedList.objects.create(
         agency=agency, kind=kind, number=last + 1, snapshot=snapshot,
         sha256=hashlib.sha256(snapshot.encode("utf-8")).hexdigest(), reason=reason,
-        published_by=_actor_label(actor), published_at=now,
+        published_by=actor_label(actor), published_at=now,
     )
 
 

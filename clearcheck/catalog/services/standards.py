@@ -3,7 +3,7 @@
 from django.db import transaction
 from django.db.models import Max
 
-from clearcheck.audit.services import audit_record
+from clearcheck.audit.services import actor_label, audit_record
 from clearcheck.core import clock
 from clearcheck.core.errors import FieldError, NotFound, ValidationFailed
 from clearcheck.registry.models import Agency
@@ -12,7 +12,6 @@ from .. import workflows
 from ..choices import VersionStatus
 from ..models import Standard
 from .common import (
-    _actor_label,
     _agency_for_write,
     _manager_check,
     _required,
@@ -86,7 +85,7 @@ def standard_publish(*, actor, standard_id: int) -> Standard:
     standard = _standard_for_write(actor, standard_id)
     standard.status = workflows.transition_target(workflows.STANDARD, standard.status, "publish", str(standard))
     standard.published_at = clock.now()
-    standard.published_by = _actor_label(actor)
+    standard.published_by = actor_label(actor)
     standard.save(update_fields=["status", "published_at", "published_by", "updated_at"])
     superseded = list(
         Standard.objects.select_for_update()

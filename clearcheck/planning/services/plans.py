@@ -13,7 +13,7 @@ from django.db.models import Max
 
 from clearcheck.accounts.choices import Role
 from clearcheck.accounts.selectors import actor_agency_id, actor_has_role, actor_is_county
-from clearcheck.audit.services import actor_describe, audit_record
+from clearcheck.audit.services import actor_label, audit_record
 from clearcheck.catalog.models import InspectionItem
 from clearcheck.catalog.rules import item_list_refusal
 from clearcheck.core import clock
@@ -52,9 +52,6 @@ def filing_is_on_time(year: int, filed_at: dt.datetime) -> bool:
 def _text(value) -> str:
     return "" if value is None else str(value).strip()
 
-
-def _actor_label(actor) -> str:
-    return actor_describe(actor)[1]
 
 
 def _manager_check(actor, agency_id: int) -> None:
@@ -274,7 +271,7 @@ def annual_plan_file(*, actor, plan_id: int, reason: str = "") -> PlanFiling:
     filed_at = clock.now()
     filing = PlanFiling.objects.create(
         plan=plan, version=last + 1, snapshot=text, sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
-        reason=reason, filed_by=_actor_label(actor), filed_at=filed_at,
+        reason=reason, filed_by=actor_label(actor), filed_at=filed_at,
         on_time=filing_is_on_time(plan.year, filed_at),
     )
     before = {"status": plan.status, "filed_version": plan.filed_version}

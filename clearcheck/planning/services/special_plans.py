@@ -11,7 +11,7 @@ from django.db.models import Max
 
 from clearcheck.accounts.choices import Role
 from clearcheck.accounts.selectors import actor_agency_id, actor_has_role, actor_is_county
-from clearcheck.audit.services import actor_describe, audit_record
+from clearcheck.audit.services import actor_label, audit_record
 from clearcheck.core import clock
 from clearcheck.core.canonical import canonical_text
 from clearcheck.core.errors import (
@@ -45,9 +45,6 @@ LABELS = {"title": "名称", "scope": "检查范围", "content": "检查内容",
 def _text(value) -> str:
     return "" if value is None else str(value).strip()
 
-
-def _actor_label(actor) -> str:
-    return actor_describe(actor)[1]
 
 
 def _date(value) -> dt.date | None:
@@ -190,7 +187,7 @@ def special_plan_create(*, actor, lead_agency: Agency | int | None, year: int, t
                                 "period_start": period_start, "period_end": period_end, "assessment": assessment,
                                 "co_agencies": co_agencies, "approver_kind": approver_kind}, lead.pk)
     plan = SpecialPlan.objects.create(lead_agency=lead, status=SpecialPlanStatus.DRAFT,
-                                      created_by=_actor_label(actor), **fields)
+                                      created_by=actor_label(actor), **fields)
     plan.co_agencies.set(co)
     audit_record(actor=actor, action="special_plan.create", subject=plan, after=special_plan_dict(plan))
     return plan
@@ -330,7 +327,7 @@ def special_plan_approve(*, actor, plan_id: int, note: str = "") -> SpecialPlan:
     SPECIAL_PLAN.target(plan.status, "approve", plan.title, getattr(actor, "role", None))
     if plan.approver_kind != ApproverKind.GOVERNMENT:
         raise Conflict("该专项检查计划由垂直管理的上一级行政机关批准,由牵头机关登记批准文件")
-    return _approve(actor, plan, note=_text(note), by=_actor_label(actor))
+    return _approve(actor, plan, note=_text(note), by=actor_label(actor))
 
 
 @transaction.atomic
@@ -343,7 +340,7 @@ def special_plan_record_superior_approval(*, actor, plan_id: int, document: str)
     document = _text(document)
     if not document:
         raise ValidationFailed(FieldError("document", "请填写上级机关批准文件(文号及批准意见)"))
-    return _approve(actor, plan, note=document, by=f"{ApproverKind.VERTICAL_SUPERIOR.label}(由{_actor_label(actor)}登记)")
+    return _approve(actor, plan, note=document, by=f"{ApproverKind.VERTICAL_SUPERIOR.label}(由{actor_label(actor)}登记)")
 
 
 @transaction.atomic
@@ -399,7 +396,7 @@ def special_plan_amend_urgent(*, actor, plan_id: int, reason: str, **changes) ->
         raise ValidationFailed(errors)
     number = (SpecialPlanAmendment.objects.filter(plan=plan).aggregate(n=Max("number"))["n"] or 0) + 1
     amendment = SpecialPlanAmendment.objects.create(
-        plan=plan, number=number, reason=reason, changes=canonical_text(diff), filed_by=_actor_label(actor),
+        plan=plan, number=number, reason=reason, changes=canonical_text(diff), filed_by=actor_label(actor),
         filed_at=clock.now(),
     )
     for name, (_, value) in diff.items():

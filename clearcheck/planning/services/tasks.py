@@ -11,7 +11,7 @@ from django.db import transaction
 
 from clearcheck.accounts.choices import Role
 from clearcheck.accounts.selectors import actor_agency_id, actor_has_role, actor_is_county
-from clearcheck.audit.services import audit_record
+from clearcheck.audit.services import actor_label, audit_record
 from clearcheck.catalog.models import Checklist, InspectionItem
 from clearcheck.core import clock
 from clearcheck.core.errors import FieldError, NotFound, PermissionDenied, RuleViolation, ValidationFailed
@@ -27,7 +27,6 @@ from ..settings import planning_settings_for
 from ..workflows import TASK
 from .caps import cap_place_release, cap_place_take, task_cap_verdict
 from .coordination import reduction_flags_apply
-from .tiers import actor_label
 
 WRITER_ROLES = (Role.AGENCY_ADMIN, Role.AGENCY_HEAD, Role.DEPARTMENT_HEAD)
 EDITABLE_FIELDS = {

@@ -9,7 +9,7 @@ from django.db.models import F
 
 from clearcheck.accounts.choices import Role
 from clearcheck.accounts.selectors import actor_agency_id, actor_has_role, actor_is_county
-from clearcheck.audit.services import actor_describe, audit_record
+from clearcheck.audit.services import actor_label, audit_record
 from clearcheck.core import clock
 from clearcheck.core.canonical import canonical_text
 from clearcheck.core.errors import Conflict, FieldError, NotFound, PermissionDenied, ValidationFailed
@@ -42,10 +42,6 @@ VIOLATION_POINTS, VIOLATION_MAX = 10, 30
 COMPLAINT_POINTS, COMPLAINT_MAX = 5, 20
 SCORE_MAX = 100
 
-
-def actor_label(actor) -> str:
-    """The name written into ``*_by`` columns."""
-    return actor_describe(actor)[1]
 
 
 def agency_manager_check(actor, agency_id: int) -> None:
