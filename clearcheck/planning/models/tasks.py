@@ -90,6 +90,12 @@ class InspectionTask(models.Model):
     joint_inspection = models.ForeignKey(
         JointInspection, null=True, blank=True, on_delete=models.PROTECT, related_name="tasks"
     )
+    av_required = models.BooleanField(
+        "须全过程音像记录", default=False,
+        help_text="R17: contentious, or touching personal liberty, life and health or major property",
+    )
+    av_ground = models.CharField("音像记录事由", max_length=24, blank=True,
+                                 help_text="inspections.choices.AvGround when av_required")
     reduction_flag = models.BooleanField("提示核减合并", default=False)
     reduction_note = models.TextField("核减合并提示", blank=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -115,7 +121,7 @@ class InspectionTask(models.Model):
 class CapUsage(models.Model):
     """How many places under the cap an agency has used at an enterprise in a year (R21).
 
-    The row that carries the limit: approvals lock it (``select_for_update``) so two approvals racing
+    The row that carries the limit: approvals (``proactive_count``) and check-ins (``visited_count``) lock it (``select_for_update``) so two approvals racing
     for the last place cannot both succeed. ``exempt_count`` counts exempt sources for reporting.
     """
 
@@ -124,6 +130,9 @@ class CapUsage(models.Model):
     year = models.PositiveSmallIntegerField()
     proactive_count = models.PositiveIntegerField(default=0)
     exempt_count = models.PositiveIntegerField(default=0)
+    visited_count = models.PositiveIntegerField(
+        default=0, help_text="proactive inspection visits opened this year (R21 enforced again at check-in)",
+    )
 
     class Meta:
         verbose_name = "频次使用"

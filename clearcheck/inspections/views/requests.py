@@ -12,10 +12,10 @@ from clearcheck.core.errors import DomainError, FieldError, ValidationFailed
 from clearcheck.core.web import error_message, role_required
 from clearcheck.registry.selectors import agency_list_public
 
-from . import selectors, services
-from .choices import RecusalStatus
-from .forms import EntryRefusalForm, RecusalDecisionForm, RecusalFileForm
-from .workflows import RECUSAL
+from .. import selectors, services
+from ..choices import RecusalStatus
+from ..forms import EntryRefusalForm, RecusalDecisionForm, RecusalFileForm
+from ..workflows import RECUSAL
 
 
 def _form_errors(form) -> ValidationFailed:

@@ -12,8 +12,8 @@ from clearcheck.accounts.selectors import actor_agency_id, actor_enterprise_id, 
 from clearcheck.core.errors import NotFound
 from clearcheck.registry.models import Officer
 
-from .choices import RecusalStatus
-from .models import EntryRefusal, RecusalRequest
+from ..choices import RecusalStatus
+from ..models import EntryRefusal, RecusalRequest
 
 MAX_ID = 2_147_483_647
 CREDENTIAL_NO = re.compile(r"^[0-9A-Za-z\-]{1,32}$")

@@ -5,7 +5,7 @@ Entry refusals (拒绝入企记录, R29): an enterprise records that it refused 
 from django.db import models
 from django.db.models import Q
 
-from .choices import RECUSAL_OPEN, RecusalStatus
+from ..choices import RECUSAL_OPEN, RecusalStatus
 
 
 class RecusalRequest(models.Model):

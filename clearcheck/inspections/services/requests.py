@@ -23,10 +23,10 @@ from clearcheck.registry.models import Agency, Enterprise, Officer
 from clearcheck.supervision.choices import Severity
 from clearcheck.supervision.services import alert_raise
 
-from .choices import RECUSAL_OPEN, RecusalStatus
-from .models import EntryRefusal, RecusalRequest
-from .selectors import MAX_ID
-from .workflows import RECUSAL
+from ..choices import RECUSAL_OPEN, RecusalStatus
+from ..models import EntryRefusal, RecusalRequest
+from ..selectors import MAX_ID
+from ..workflows import RECUSAL
 
 MAX_REASON = 2000
 MAX_PLACE = 200

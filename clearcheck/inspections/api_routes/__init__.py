@@ -1,0 +1,1 @@
+"""Inspections API, one router per area (combined in ``inspections.api``)."""

@@ -1,0 +1,5 @@
+"""API of the outcomes area of on-site work."""
+
+from ninja import Router
+
+router = Router(tags=["outcomes"])

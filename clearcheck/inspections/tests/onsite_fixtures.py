@@ -1,0 +1,69 @@
+"""Shared fixtures of the on-site tests (check-in, records, evidence, outcomes, documents); no tests here.
+
+Import the fixtures into a test module with
+``from clearcheck.inspections.tests.onsite_fixtures import *  # noqa: F403``
+together with ``from clearcheck.planning.tests.test_tasks_fixtures import *  # noqa: F403``.
+
+``onsite_county`` extends ``plan_county``: each officer has an account, the enterprise a registered
+WGS-84 location and an enterprise code, and the enterprise an account. ``open_visit`` returns an open
+inspection visit of an approved task with its on-site record.
+"""
+
+import datetime as dt
+
+import pytest
+
+from clearcheck.core import clock
+
+__all__ = ["onsite_county", "open_visit"]
+
+# 东阿县 town centre (WGS-84); the enterprise is registered here.
+SITE = (36.335210, 116.248390)
+
+
+@pytest.fixture
+def onsite_county(plan_county, make_user_plain, officials):
+    """``plan_county`` plus: officer accounts (``officer_users``), the enterprise's location and code
+    (``code``), an enterprise account (``enterprise_user``), and a task approved for today (``task``)."""
+    from clearcheck.planning.services.tasks import task_approve, task_create, task_submit
+    from clearcheck.registry.codes import enterprise_code_issue
+    from clearcheck.registry.models import Enterprise
+
+    county = plan_county
+    enterprise = county["enterprise"]
+    Enterprise.objects.filter(pk=enterprise.pk).update(latitude=SITE[0], longitude=SITE[1], coordinate_datum="wgs84")
+    enterprise.refresh_from_db()
+    county["officer_users"] = [make_user_plain("officer", agency=county["agency"], officer=o)
+                               for o in county["officers"]]
+    county["enterprise_user"] = make_user_plain("enterprise", enterprise=enterprise)
+    county["code"] = enterprise_code_issue(actor=officials("bureau"), enterprise_id=enterprise.pk)
+    today = clock.local_today()
+    task = task_create(
+        actor=county["admin"], agency=county["agency"], enterprise=enterprise, inspection_type="case",
+        source="complaint", items=[county["items"]["food"]], officers=county["officers"], window_start=today,
+        window_end=today + dt.timedelta(days=10), checklist=county["checklist"], notice="请备好食品生产许可证",
+    )
+    task_submit(actor=county["admin"], task_id=task.pk)
+    county["task"] = task_approve(actor=county["head"], task_id=task.pk)
+    county["site"] = SITE
+    return county
+
+
+@pytest.fixture
+def open_visit(onsite_county):
+    """Open an inspection visit of ``onsite_county["task"]`` (both officers confirmed); returns the Visit.
+
+    Built through the check-in services: the first officer scans, the second confirms.
+    """
+    from clearcheck.inspections.services.visits import visit_confirm, visit_start_by_code
+    from clearcheck.registry.codes import enterprise_code_token
+
+    def build(task=None, *, key: str = "fixture-visit"):
+        county = onsite_county
+        task = task or county["task"]
+        first, second = county["officer_users"][:2]
+        visit = visit_start_by_code(actor=first, token=enterprise_code_token(county["code"]),
+                                    task_ids=[task.pk], idempotency_key=key)
+        return visit_confirm(actor=second, visit_id=visit.pk)
+
+    return build

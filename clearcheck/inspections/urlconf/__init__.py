@@ -1,0 +1,1 @@
+"""Per-area route lists of the inspections pages."""

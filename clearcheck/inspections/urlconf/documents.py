@@ -1,0 +1,3 @@
+"""Pages of the documents area of on-site work (included by ``inspections.urls``)."""
+
+urlpatterns: list = []
