@@ -1,0 +1,154 @@
+"""The task documents: 行政检查审批表 (approval form) and 行政检查通知书 (notice to the enterprise),
+following the Ministry of Justice's 行政检查文书基本格式文本 (2025).
+"""
+
+import json
+
+from clearcheck.audit.selectors import audit_events_for_subject
+from clearcheck.planning.choices import TaskStatus
+from clearcheck.planning.models import CapUsage, InspectionTask
+from clearcheck.planning.models.tasks import CapPlace
+from clearcheck.planning.rules import tier_is_low_risk
+from clearcheck.planning.selectors.tiers import tier_current
+from clearcheck.planning.services.caps import task_cap_verdict
+
+from . import scope, texts
+from .common import date_cn, document_number, minute_cn, officer_row, user_names
+from .render import PdfDocument, render
+
+# Assisting staff (协助检查人员) are not recorded on a task: the platform lets only qualified officers
+# inspect (R12), so the number printed is always none.
+ASSISTING_STAFF = "无"
+TASK_EVENTS = ("inspection_task.create", "inspection_task.submit", "inspection_task.start_urgent",
+               "inspection_task.approve", "inspection_task.reject")
+
+
+def cap_position(task: InspectionTask) -> dict:
+    """The count this year of the agency's inspections at the enterprise against the cap (R21): the
+    ``CapUsage`` row and the verdict of the task's tier and items, with one sentence for the documents.
+    """
+    usage = CapUsage.objects.filter(agency_id=task.agency_id, enterprise_id=task.enterprise_id,
+                                    year=task.year).first()
+    used = usage.proactive_count if usage else 0
+    verdict = task_cap_verdict(task, used)
+    low_risk = tier_is_low_risk(tier_current(task.agency_id, task.enterprise_id))
+    cap_text = f"年度频次上限 {verdict.cap} 次({verdict.tier_code} 级)"
+    if low_risk:
+        cap_text = f"{verdict.tier_code} 级企业原则上不主动开展现场检查"
+    if not task.counts_against_cap:
+        text = (f"本次检查来源为“{task.get_source_display()}”,不计入年度频次上限;"
+                f"本年度计入上限的检查已安排 {used} 次,{cap_text}")
+    elif task.cap_place == CapPlace.PROACTIVE:
+        text = f"本年度计入频次上限的检查已安排 {used} 次(含本次),{cap_text}"
+    else:
+        text = f"本年度计入频次上限的检查已安排 {used} 次,本次获批后为第 {used + 1} 次,{cap_text}"
+        if not verdict.allowed and verdict.reason:
+            text += f"(提示:{verdict.reason})"
+    return {
+        "year": task.year, "used": used, "cap": verdict.cap, "tier": verdict.tier_code, "counted": task.counts_against_cap,
+        "holds_place": task.cap_place == CapPlace.PROACTIVE, "low_risk": low_risk,
+        "exempt_count": usage.exempt_count if usage else 0, "visited_count": usage.visited_count if usage else 0,
+        "text": text,
+    }
+
+
+def _events(task: InspectionTask) -> dict:
+    """The latest create / submit / decision events of the task from the audit trail (who and when)."""
+    latest: dict = {}
+    for event in audit_events_for_subject("planning.inspectiontask", task.pk).filter(action__in=TASK_EVENTS):
+        latest.setdefault(event.action, event)  # newest first
+    names = user_names(e.actor_id for e in latest.values())
+
+    def who(action):
+        event = latest.get(action)
+        if event is None:
+            return None
+        after = json.loads(event.body).get("after") or {}
+        return {"name": names.get(event.actor_id, event.actor_label), "at": minute_cn(event.occurred_at),
+                "date": date_cn(event.occurred_at), "note": after.get("note") or after.get("reason") or ""}
+
+    submit = who("inspection_task.start_urgent") if task.urgent else who("inspection_task.submit")
+    return {"drafter": who("inspection_task.create"), "submitter": submit or who("inspection_task.submit"),
+            "approval": who("inspection_task.approve"), "rejection": who("inspection_task.reject")}
+
+
+def _items(task: InspectionTask) -> list[dict]:
+    return [{"code": i.code, "name": i.name, "legal_basis": i.legal_basis, "method": i.method,
+             "single_officer_basis": i.single_officer_basis}
+            for i in sorted(task.items.all(), key=lambda i: i.code)]
+
+
+def _task_common(task: InspectionTask) -> dict:
+    items = _items(task)
+    methods = list(dict.fromkeys(i["method"] for i in items if i["method"]))
+    enterprise = task.enterprise
+    return {
+        "task": task, "agency": task.agency, "enterprise": enterprise, "items": items,
+        "method": "、".join(methods) or "现场检查",
+        "inspection_type": task.get_inspection_type_display(), "source": task.get_source_display(),
+        "source_reference": task.source_reference,
+        "window": f"{date_cn(task.window_start)} 至 {date_cn(task.window_end)}",
+        "officers": [officer_row(o) for o in sorted(task.officers.all(), key=lambda o: o.name)],
+        "assisting_staff": ASSISTING_STAFF, "frequency": cap_position(task),
+        "checklist": task.checklist,
+    }
+
+
+def approval_form_context(task: InspectionTask) -> dict:
+    """What the 行政检查审批表 prints: object, items and basis, source, method, time, officers, assisting
+    staff, frequency against the cap, the handler's opinion and the head's approval.
+    """
+    events = _events(task)
+    opinion = (f"拟于{date_cn(task.window_start)}至{date_cn(task.window_end)}对{task.enterprise.name}"
+               f"实施{task.get_inspection_type_display()}(任务来源:{task.get_source_display()}),"
+               f"检查事项见上表,检查人员均持有效行政执法证件。")
+    opinion += "该检查已紧急先行实施,现补办审批手续,请审批。" if task.urgent else "请审批。"
+    approved = task.approved_at is not None
+    approver = user_names([task.approved_by_id]).get(task.approved_by_id, task.approved_by) if approved else ""
+    decision = None
+    if approved:
+        note = (events["approval"] or {}).get("note") or (task.decision_note if task.status != TaskStatus.CANCELLED
+                                                           else "")
+        decision = {"text": note or "同意。", "name": approver, "at": minute_cn(task.approved_at),
+                    "date": date_cn(task.approved_at)}
+    elif task.status == TaskStatus.REJECTED and events["rejection"]:
+        rejection = events["rejection"]
+        decision = {"text": f"不同意,退回。理由:{rejection['note'] or task.decision_note}",
+                    "name": rejection["name"], "at": rejection["at"], "date": rejection["date"]}
+    return {
+        **_task_common(task), "title": "行政检查审批表",
+        "number": document_number(task.agency, "检审", task.year, task.pk),
+        "opinion": opinion, "handler": events["submitter"] or events["drafter"], "drafter": events["drafter"],
+        "submitted_at": minute_cn(task.submitted_at), "decision": decision,
+        "status": task.get_status_display(), "cancelled": task.status == TaskStatus.CANCELLED,
+        "urgent": task.urgent, "urgent_reason": task.urgent_reason,
+        "urgent_started_at": minute_cn(task.urgent_started_at) if task.urgent_started_at else "",
+        "approval_deadline": date_cn(task.approval_deadline) if task.approval_deadline else "",
+    }
+
+
+def notice_context(task: InspectionTask) -> dict:
+    """What the 行政检查通知书 prints: basis and items, time, officers, frequency, the enterprise's rights
+    (recusal, refusing an entry that did not scan) and the 五个严禁 / 八个不得.
+    """
+    return {
+        **_task_common(task), "title": "行政检查通知书",
+        "number": document_number(task.agency, "检通", task.year, task.pk),
+        "notice": task.notice, "rights": texts.ENTERPRISE_RIGHTS, "duties": texts.ENTERPRISE_DUTIES,
+        "five": texts.FIVE_PROHIBITIONS, "eight": texts.EIGHT_MUST_NOTS,
+        "issued": date_cn(task.approved_at or task.urgent_started_at),
+    }
+
+
+def approval_form(*, actor, task_id: int) -> PdfDocument:
+    """The 行政检查审批表 of a submitted task, as PDF."""
+    task = scope.task_get_unscoped(scope.task_for_approval_form(actor=actor, task_id=task_id).pk)
+    pdf = render("approval_form.html", approval_form_context(task))
+    return PdfDocument(f"行政检查审批表-{task.enterprise.name}-{task.pk}.pdf", f"approval-form-{task.pk}.pdf", pdf)
+
+
+def notice(*, actor, task_id: int) -> PdfDocument:
+    """The 行政检查通知书 of a task that may be carried out, as PDF."""
+    task = scope.task_for_notice(actor=actor, task_id=task_id)
+    pdf = render("notice.html", notice_context(task))
+    return PdfDocument(f"行政检查通知书-{task.enterprise.name}-{task.pk}.pdf", f"notice-{task.pk}.pdf", pdf)
