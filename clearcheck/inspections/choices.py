@@ -4,6 +4,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from clearcheck.planning.choices import AvGround  # noqa: F401  (a task field; re-exported for on-site code)
+
 
 class RecusalStatus(models.TextChoices):
     """Where a recusal request stands (``workflows.RECUSAL``). A granted request is the recusal."""
@@ -71,15 +73,6 @@ class EntryResult(models.TextChoices):
     NON_COMPLIANT = "non_compliant", _("不符合")
     NOT_APPLICABLE = "not_applicable", _("不适用")
     NOT_CHECKED = "not_checked", _("未检查")
-
-
-class AvGround(models.TextChoices):
-    """Why a task needs a full audio/video record (R17, 原则上要全过程音像记录)."""
-
-    CONTENTIOUS = "contentious", _("争议较大")
-    PERSONAL_LIBERTY = "personal_liberty", _("涉及人身自由")
-    LIFE_HEALTH = "life_health", _("涉及生命健康")
-    MAJOR_PROPERTY = "major_property", _("涉及重大财产权益")
 
 
 class SignerKind(models.TextChoices):

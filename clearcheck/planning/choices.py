@@ -105,3 +105,12 @@ class JointStatus(models.TextChoices):
 
     PLANNED = "planned", _("已合并待实施")
     DISSOLVED = "dissolved", _("已解散")
+
+
+class AvGround(models.TextChoices):
+    """Why a task needs a full audio/video record (R17, 原则上要全过程音像记录)."""
+
+    CONTENTIOUS = "contentious", _("争议较大")
+    PERSONAL_LIBERTY = "personal_liberty", _("涉及人身自由")
+    LIFE_HEALTH = "life_health", _("涉及生命健康")
+    MAJOR_PROPERTY = "major_property", _("涉及重大财产权益")

@@ -67,6 +67,8 @@ class TaskOut(Schema):
     notice: str
     urgent: bool
     urgent_reason: str
+    av_required: bool
+    av_ground: str
     urgent_started_at: dt.datetime | None
     approval_deadline: dt.date | None
     counts_against_cap: bool
@@ -150,6 +152,8 @@ class TaskIn(Schema):
     special_plan_id: DbId | None = None
     source_reference: str = ""
     urgent_reason: str = ""
+    av_ground: str = Field("", description="R17: contentious / personal_liberty / life_health / major_property; "
+                                           "set → the visit needs a full audio/video record")
 
 
 class TaskPatch(Schema):
@@ -168,6 +172,7 @@ class TaskPatch(Schema):
     special_plan_id: DbId | None = None
     source_reference: str | None = None
     urgent_reason: str | None = None
+    av_ground: str | None = None
 
 
 class NoteIn(Schema):
@@ -246,7 +251,7 @@ def task_create(request, payload: TaskIn):
         items=data["item_ids"], officers=data["officer_ids"], window_start=data["window_start"],
         window_end=data["window_end"], checklist=data["checklist_id"], notice=data["notice"],
         plan_entry=data["plan_entry_id"], special_plan=data["special_plan_id"],
-        source_reference=data["source_reference"], urgent_reason=data["urgent_reason"],
+        source_reference=data["source_reference"], urgent_reason=data["urgent_reason"], av_ground=data["av_ground"],
     )
     return Status(201, _detail(request, task.pk))
 

@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='inspectiontask',
             name='av_ground',
-            field=models.CharField(blank=True, help_text='inspections.choices.AvGround when av_required', max_length=24, verbose_name='音像记录事由'),
+            field=models.CharField(blank=True, choices=[('contentious', '争议较大'), ('personal_liberty', '涉及人身自由'), ('life_health', '涉及生命健康'), ('major_property', '涉及重大财产权益')], help_text='set → av_required (R17)', max_length=24, verbose_name='音像记录事由'),
         ),
         migrations.AddField(
             model_name='inspectiontask',

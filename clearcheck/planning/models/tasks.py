@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from ..choices import InspectionType, JointStatus, TaskSource, TaskStatus
+from ..choices import AvGround, InspectionType, JointStatus, TaskSource, TaskStatus
 
 
 class CapPlace(models.TextChoices):
@@ -94,8 +94,8 @@ class InspectionTask(models.Model):
         "须全过程音像记录", default=False,
         help_text="R17: contentious, or touching personal liberty, life and health or major property",
     )
-    av_ground = models.CharField("音像记录事由", max_length=24, blank=True,
-                                 help_text="inspections.choices.AvGround when av_required")
+    av_ground = models.CharField("音像记录事由", max_length=24, choices=AvGround.choices, blank=True,
+                                 help_text="set → av_required (R17)")
     reduction_flag = models.BooleanField("提示核减合并", default=False)
     reduction_note = models.TextField("核减合并提示", blank=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -20,7 +20,7 @@ from clearcheck.registry.models import Agency, Enterprise, Officer
 
 from .. import rules
 from ..calendar import working_days_add
-from ..choices import URGENT_SOURCES, TaskSource, TaskStatus
+from ..choices import URGENT_SOURCES, AvGround, TaskSource, TaskStatus
 from ..models import AnnualPlanEntry, InspectionTask, SpecialPlan
 from ..selectors.tasks import task_id_valid
 from ..settings import planning_settings_for
@@ -31,7 +31,7 @@ from .coordination import reduction_flags_apply
 WRITER_ROLES = (Role.AGENCY_ADMIN, Role.AGENCY_HEAD, Role.DEPARTMENT_HEAD)
 EDITABLE_FIELDS = {
     "enterprise", "inspection_type", "source", "items", "officers", "window_start", "window_end", "checklist",
-    "notice", "plan_entry", "special_plan", "source_reference", "urgent_reason",
+    "notice", "plan_entry", "special_plan", "source_reference", "urgent_reason", "av_ground",
 }
 
 
@@ -49,7 +49,7 @@ def task_snapshot(task: InspectionTask) -> dict:
         "notice": task.notice, "plan_entry": task.plan_entry_id, "special_plan": task.special_plan_id,
         "status": task.status, "urgent": task.urgent, "urgent_reason": task.urgent_reason,
         "approval_deadline": task.approval_deadline, "counts_against_cap": task.counts_against_cap,
-        "cap_place": task.cap_place,
+        "cap_place": task.cap_place, "av_required": task.av_required, "av_ground": task.av_ground,
     }
 
 
@@ -154,6 +154,9 @@ def _content_clean(agency: Agency, data: dict) -> dict:
     errors += rules.task_window_errors(window_start, window_end)
     texts = {name: str(data.get(name) or "").strip()
              for name in ("notice", "source_reference", "urgent_reason")}
+    texts["av_ground"] = str(data.get("av_ground") or "").strip()
+    if texts["av_ground"] and texts["av_ground"] not in AvGround.values:
+        errors.append(FieldError("av_ground", "全过程音像记录的事由须为争议较大、涉及人身自由、生命健康或重大财产权益"))
     if len(texts["source_reference"]) > 128:
         errors.append(FieldError("source_reference", "来源文号不超过 128 个字符"))
     if errors:
@@ -175,14 +178,16 @@ def _content_data(task: InspectionTask) -> dict:
         "officers": list(task.officers.values_list("pk", flat=True)), "window_start": task.window_start,
         "window_end": task.window_end, "checklist": task.checklist_id, "notice": task.notice,
         "plan_entry": task.plan_entry_id, "special_plan": task.special_plan_id,
-        "source_reference": task.source_reference, "urgent_reason": task.urgent_reason,
+        "source_reference": task.source_reference, "urgent_reason": task.urgent_reason, "av_ground": task.av_ground,
     }
 
 
 def _content_apply(task: InspectionTask, fields: dict) -> None:
     for name in ("enterprise", "checklist", "special_plan", "plan_entry", "window_start", "window_end",
-                 "inspection_type", "source", "notice", "source_reference", "urgent_reason"):
+                 "inspection_type", "source", "notice", "source_reference", "urgent_reason", "av_ground"):
         setattr(task, name, fields[name])
+    # R17: a task with a ground needs a full audio/video record of its visit (原则上要全过程音像记录).
+    task.av_required = bool(task.av_ground)
     task.year = fields["window_start"].year
     task.counts_against_cap = rules.counts_against_cap(task.agency, task.source)
 
@@ -202,7 +207,7 @@ def _low_risk_check(task: InspectionTask) -> None:
 def task_create(
     *, actor, agency, enterprise, inspection_type: str, source: str, items, officers, window_start, window_end,
     checklist=None, notice: str = "", plan_entry=None, special_plan=None, source_reference: str = "",
-    urgent_reason: str = "",
+    urgent_reason: str = "", av_ground: str = "",
 ) -> InspectionTask:
     """Draft a task (R01 R02 R04 R08 R12 R14 R25 checked now and again at submit and approval)."""
     agency_obj = Agency.objects.filter(pk=_pk(agency)).first()
@@ -213,7 +218,7 @@ def task_create(
         "enterprise": enterprise, "inspection_type": inspection_type, "source": source, "items": items,
         "officers": officers, "window_start": window_start, "window_end": window_end, "checklist": checklist,
         "notice": notice, "plan_entry": plan_entry, "special_plan": special_plan,
-        "source_reference": source_reference, "urgent_reason": urgent_reason,
+        "source_reference": source_reference, "urgent_reason": urgent_reason, "av_ground": av_ground,
     })
     task = InspectionTask(agency=agency_obj, status=TaskStatus.DRAFT, created_by=actor_label(actor),
                           created_at=clock.now())

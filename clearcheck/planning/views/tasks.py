@@ -16,7 +16,7 @@ from clearcheck.core.errors import DomainError, FieldError, ValidationFailed
 from clearcheck.core.web import error_message, role_required
 from clearcheck.registry.models import Enterprise
 
-from ..choices import URGENT_SOURCES, InspectionType, TaskSource, TaskStatus
+from ..choices import URGENT_SOURCES, AvGround, InspectionType, TaskSource, TaskStatus
 from ..rules import draw_required
 from ..selectors import tasks as selectors
 from ..services import tasks as services
@@ -70,7 +70,7 @@ def task_create(request):
     chosen, found = _enterprise_from(request)
     form = {"inspection_type": InspectionType.ROUTINE, "source": TaskSource.ANNUAL_PLAN, "items": [],
             "officers": [], "uscc": "", "notice": "", "window_start": "", "window_end": "", "checklist": None,
-            "source_reference": "", "urgent_reason": ""}
+            "source_reference": "", "urgent_reason": "", "av_ground": ""}
     if request.method == "POST":
         post = request.POST
         form = {
@@ -79,6 +79,7 @@ def task_create(request):
             "uscc": post.get("uscc", ""), "notice": post.get("notice", ""), "window_start": post.get("window_start"),
             "window_end": post.get("window_end"), "checklist": _int(post.get("checklist")),
             "source_reference": post.get("source_reference", ""), "urgent_reason": post.get("urgent_reason", ""),
+            "av_ground": post.get("av_ground", ""),
         }
         try:
             if chosen is None:
@@ -90,7 +91,7 @@ def task_create(request):
                 inspection_type=form["inspection_type"], source=form["source"], items=form["items"],
                 officers=form["officers"], window_start=form["window_start"], window_end=form["window_end"],
                 checklist=form["checklist"], notice=form["notice"], source_reference=form["source_reference"],
-                urgent_reason=form["urgent_reason"],
+                urgent_reason=form["urgent_reason"], av_ground=form["av_ground"],
             )
             if post.get("then") == "submit":
                 services.task_submit(actor=request.user, task_id=task.pk)
@@ -103,6 +104,7 @@ def task_create(request):
     return render(request, "planning/tasks/form.html", {
         "form": form, "choices": choices, "found": found, "chosen": chosen if isinstance(chosen, int) else None,
         "q": request.GET.get("q", ""), "types": InspectionType.choices, "sources": TaskSource.choices,
+        "av_grounds": AvGround.choices,
         "today": clock.local_today(),
     })
 
