@@ -104,16 +104,16 @@ def enterprise_code_poster(request, enterprise_id: int, version: int):
 # --- Public: the landing page a scan opens, and the keys ----------------------------------------------
 
 
-def _officer_tasks_at(officer, enterprise) -> list:
-    # Planning is a later layer; the landing page works without it.
-    from django.apps import apps
+def _checkin_context(officer, enterprise, token: str) -> dict:
+    """What a scanning officer needs: the approved tasks matching this enterprise (计划匹配), the visits
+    waiting for their own confirmation here, and the start forms' keys (check-in builds on the registry).
+    """
+    from clearcheck.inspections.selectors.visits import checkin_tasks_for_officer, pending_confirmations
+    from clearcheck.inspections.views.visits import new_key, non_inspection_kinds, team_choices
 
-    try:
-        task_model = apps.get_model("planning", "InspectionTask")
-    except LookupError:
-        return []
-    return list(task_model.objects.filter(officers=officer, enterprise=enterprise, status="approved")
-                .select_related("agency").order_by("window_start")[:20])
+    return {"tasks": checkin_tasks_for_officer(officer, enterprise), "to_confirm": pending_confirmations(officer, enterprise),
+            "key": new_key(), "other_key": new_key(), "kinds": non_inspection_kinds(),
+            "colleagues": team_choices(officer), "token": token}
 
 
 @never_cache
@@ -125,11 +125,10 @@ def code_landing(request, token: str):
         status = 404 if check.error == "unknown_enterprise" else 400
         return render(request, "registry/codes/invalid.html", {"check": check, "what": "企业码"}, status=status)
     officer = request.user.officer if actor_has_role(request.user, Role.OFFICER) else None
-    return render(request, "registry/codes/landing.html", {
-        "check": check, "enterprise": check.enterprise, "officer": officer,
-        "tasks": _officer_tasks_at(officer, check.enterprise) if officer and check.current else [],
-        "rights_notice": RIGHTS_NOTICE,
-    })
+    context = {"check": check, "enterprise": check.enterprise, "officer": officer, "rights_notice": RIGHTS_NOTICE}
+    if officer is not None and check.current:
+        context.update(_checkin_context(officer, check.enterprise, token))
+    return render(request, "registry/codes/landing.html", context)
 
 
 @require_GET

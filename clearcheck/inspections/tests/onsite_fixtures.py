@@ -6,19 +6,54 @@ together with ``from clearcheck.planning.tests.test_tasks_fixtures import *  # n
 
 ``onsite_county`` extends ``plan_county``: each officer has an account, the enterprise a registered
 WGS-84 location and an enterprise code, and the enterprise an account. ``open_visit`` returns an open
-inspection visit of an approved task with its on-site record.
+inspection visit of an approved task with its on-site record. ``frozen_now`` stops the platform clock
+(``frozen_now.advance(minutes=10)`` moves it); ``point_north(metres)`` is a WGS-84 point that far north of
+the enterprise's registered location.
 """
 
 import datetime as dt
+import math
 
 import pytest
 
 from clearcheck.core import clock
 
-__all__ = ["onsite_county", "open_visit"]
+__all__ = ["frozen_now", "onsite_county", "open_visit", "point_north"]
 
 # 东阿县 town centre (WGS-84); the enterprise is registered here.
 SITE = (36.335210, 116.248390)
+
+
+def point_north(metres: float, origin=None) -> tuple[float, float]:
+    """A WGS-84 point ``metres`` due north of ``origin`` (default: the enterprise's site); along a meridian
+    the haversine distance is exactly the arc, so 299 m is 299 m (to the 6th decimal, ~0.1 m)."""
+    from clearcheck.inspections.rules import EARTH_RADIUS_M
+
+    lat, lng = origin or SITE
+    return round(lat + math.degrees(metres / EARTH_RADIUS_M), 6), lng
+
+
+class FrozenClock:
+    """The platform clock held at one moment; ``advance`` moves it."""
+
+    def __init__(self, moment: dt.datetime):
+        self.moment = moment
+
+    def __call__(self) -> dt.datetime:
+        return self.moment
+
+    def advance(self, **delta) -> dt.datetime:
+        self.moment += dt.timedelta(**delta)
+        return self.moment
+
+
+@pytest.fixture
+def frozen_now(monkeypatch):
+    """Stop ``clock.now`` at 10:00 Asia/Shanghai today (so a test never straddles midnight)."""
+    moment = dt.datetime.combine(clock.local_today(), dt.time(10), tzinfo=clock.LOCAL_TZ).astimezone(dt.UTC)
+    frozen = FrozenClock(moment)
+    monkeypatch.setattr(clock, "now", frozen)
+    return frozen
 
 
 @pytest.fixture

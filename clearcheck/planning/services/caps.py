@@ -112,3 +112,72 @@ def cap_refusal_for(task: InspectionTask) -> RuleViolation | None:
     used = (CapUsage.objects.filter(agency_id=task.agency_id, enterprise_id=task.enterprise_id, year=task.year)
             .values_list("proactive_count", flat=True).first() or 0)
     return cap_refusal(task_cap_verdict(task, used))
+
+
+def _proactive_by_agency(tasks) -> dict[int, list[InspectionTask]]:
+    by_agency: dict[int, list[InspectionTask]] = {}
+    for task in tasks:
+        if task.counts_against_cap:
+            by_agency.setdefault(task.agency_id, []).append(task)
+    return by_agency
+
+
+def _visit_cap_verdict(tasks: list[InspectionTask], enterprise_id: int, used: int) -> CapVerdict:
+    items = [item for task in tasks for item in task.items.all()]
+    return cap_verdict(enterprise_id=enterprise_id, tier=tier_current(tasks[0].agency_id, enterprise_id), used=used,
+                       item_caps=[i.annual_cap for i in items])
+
+
+def _visit_cap_refusal(tasks: list[InspectionTask], verdict: CapVerdict) -> RuleViolation:
+    return RuleViolation("R21", f"{tasks[0].agency.name}:{verdict.reason}(本年度已入企检查 {verdict.used} 次),"
+                                "不能开始本次检查")
+
+
+def cap_visit_refusal(*, tasks, enterprise_id: int, year: int) -> RuleViolation | None:
+    """Whether an inspection visit of ``tasks`` would be refused under the cap now (read-only, for the scan;
+    ``cap_visit_take`` decides under the lock when the visit opens).
+    """
+    for agency_id, group in sorted(_proactive_by_agency(tasks).items()):
+        if any(t.urgent for t in group):
+            continue
+        used = (CapUsage.objects.filter(agency_id=agency_id, enterprise_id=enterprise_id, year=year)
+                .values_list("visited_count", flat=True).first() or 0)
+        verdict = _visit_cap_verdict(group, enterprise_id, used)
+        if not verdict.allowed:
+            return _visit_cap_refusal(group, verdict)
+    return None
+
+
+def cap_visit_take(*, actor, visit_tasks) -> list[CapVerdict]:
+    """R21 again when an inspection visit opens: one place in ``CapUsage.visited_count`` per agency whose
+    proactive tasks the visit carries (must run inside the opening transaction).
+
+    The usage row is locked (``cap_usage_locked``), so two visits racing for the last place cannot both
+    open; the verdict counts the visits already opened (``used=visited_count``). Exempt-source tasks are not
+    limited. A task started as urgent (R10) takes the place anyway and an R21 alert reports it, as at its
+    start. Sets ``Visit.cap_counted`` when a place was taken. ``visit_tasks``: VisitTask rows of one visit.
+    """
+    visit_tasks = list(visit_tasks)
+    if not visit_tasks:
+        return []
+    visit = visit_tasks[0].visit
+    verdicts: list[CapVerdict] = []
+    # One lock order (by agency), so two joint visits cannot deadlock.
+    for agency_id, group in sorted(_proactive_by_agency(row.task for row in visit_tasks).items()):
+        usage = cap_usage_locked(agency_id=agency_id, enterprise_id=visit.enterprise_id, year=visit.year)
+        verdict = _visit_cap_verdict(group, visit.enterprise_id, usage.visited_count)
+        urgent = any(t.urgent for t in group)
+        if not verdict.allowed and not urgent:
+            raise _visit_cap_refusal(group, verdict)
+        CapUsage.objects.filter(pk=usage.pk).update(visited_count=F("visited_count") + 1)
+        if not verdict.allowed:
+            alert_raise(rule_id="R21", subject=visit, agency=group[0].agency, actor=actor,
+                        dedup_key=f"R21:visit_over:inspections.visit:{visit.pk}:{agency_id}",
+                        facts={"visit": visit.pk, "enterprise": visit.enterprise_id, "year": visit.year,
+                               "tasks": [t.pk for t in group], "kind": "urgent_visit_over_cap", "cap": verdict.cap,
+                               "visited": usage.visited_count + 1, "reason": verdict.reason})
+        verdicts.append(verdict)
+    if verdicts and not visit.cap_counted:
+        visit.cap_counted = True
+        visit.save(update_fields=["cap_counted"])
+    return verdicts

@@ -199,7 +199,8 @@ def test_r11_landing_page_officer_sees_check_in_anonymous_sees_public_card(count
     officer = Client()
     officer.force_login(county["users"]["officer"])
     html = officer.get(path).content.decode()
-    assert "扫码入企 — 签到" in html and "即将开放" in html and county["enterprise"].name in html
+    assert "扫码入企 — 签到" in html and county["enterprise"].name in html
+    assert 'id="check-in"' in html and "没有本人参与的已批准检查任务" in html
 
 
 def approved_task(county):

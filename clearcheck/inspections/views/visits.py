@@ -1,0 +1,236 @@
+"""Check-in pages (扫码入企): the officer's task list with the scan entry, the geolocated check-in (R11), the
+start forms posted from the code landing page, the visit hub (confirmations, R14) and the enterprise's view
+of its visits (R28). Views parse and render; the services decide.
+"""
+
+import uuid
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from clearcheck.accounts.choices import Role
+from clearcheck.core.api import get_or_404
+from clearcheck.core.errors import DomainError
+from clearcheck.core.web import error_message, role_required
+from clearcheck.registry.models import Officer
+from clearcheck.registry.selectors import enterprise_get_for_actor
+
+from ..choices import NON_INSPECTION_KINDS, VisitKind, VisitStatus
+from ..rules import checkin_radius_m
+from ..selectors import visits as selectors
+from ..services import visits as services
+from ..workflows import VISIT
+
+MANAGERS = (Role.AGENCY_HEAD, Role.AGENCY_ADMIN)
+
+
+def new_key() -> str:
+    """A fresh idempotency key for a start form: a double tap or a resent form reuses it (one visit)."""
+    return uuid.uuid4().hex
+
+
+def non_inspection_kinds() -> list[tuple[str, str]]:
+    """The kinds of non-inspection visit (R26), in the order of the choices."""
+    return [(value, label) for value, label in VisitKind.choices if value in NON_INSPECTION_KINDS]
+
+
+def team_choices(officer) -> list:
+    """Colleagues of the officer's agency who may come along on a non-inspection visit."""
+    if officer is None:
+        return []
+    return list(Officer.objects.filter(agency_id=officer.agency_id).exclude(pk=officer.pk).order_by("name")[:200])
+
+
+def _position(post) -> dict:
+    return {"latitude": post.get("latitude") or None, "longitude": post.get("longitude") or None}
+
+
+def _started(request, visit):
+    if visit.status == VisitStatus.OPEN:
+        messages.success(request, f"入企记录 #{visit.pk} 已开始检查")
+    else:
+        messages.success(request, f"已扫码发起入企记录 #{visit.pk},请同行执法人员用本人账号在时限内确认")
+    return redirect("inspections:visit_detail", visit_id=visit.pk)
+
+
+@never_cache
+@role_required(Role.OFFICER)
+def my_tasks(request):
+    """The officer's approved tasks for today (scan the enterprise code to check in), upcoming ones, visits
+    waiting for the officer's confirmation and visits in progress.
+    """
+    return render(request, "inspections/visits/my_tasks.html", {
+        "mine": selectors.my_tasks_for_actor(request.user), "radius": checkin_radius_m(),
+    })
+
+
+@role_required(Role.OFFICER)
+@require_POST
+def visit_start(request):
+    """Start an inspection visit from the code landing page (R11 scan, tasks ticked, a key from the form)."""
+    token = request.POST.get("token", "")
+    try:
+        visit = services.visit_start_by_code(
+            actor=request.user, token=token, task_ids=request.POST.getlist("task_ids"),
+            idempotency_key=request.POST.get("idempotency_key", ""), **_position(request.POST),
+        )
+    except DomainError as exc:
+        error_message(request, exc)
+        if token and len(token) <= 1024 and token.isascii() and "/" not in token:
+            return redirect("registry_public:code_landing", token=token)
+        return redirect("inspections:my_tasks")
+    return _started(request, visit)
+
+
+@role_required(Role.OFFICER)
+@require_POST
+def visit_start_other(request):
+    """Start a non-inspection visit (R26) from the landing page (token) or the location page (position)."""
+    post = request.POST
+    token = post.get("token", "")
+    try:
+        visit = services.visit_start_non_inspection(
+            actor=request.user, kind=post.get("kind", ""), purpose=post.get("purpose", ""),
+            officer_ids=post.getlist("officer_ids"), idempotency_key=post.get("idempotency_key", ""),
+            token=token or None, enterprise_id=post.get("enterprise_id") or None, datum=post.get("datum") or "wgs84",
+            accuracy_m=post.get("accuracy_m") or None, **_position(post),
+        )
+    except DomainError as exc:
+        error_message(request, exc)
+        if token and len(token) <= 1024 and token.isascii() and "/" not in token:
+            return redirect("registry_public:code_landing", token=token)
+        enterprise_id = post.get("enterprise_id", "")
+        if enterprise_id.isdigit() and len(enterprise_id) < 11:
+            return redirect("inspections:visit_checkin_location", enterprise_id=int(enterprise_id))
+        return redirect("inspections:my_tasks")
+    return _started(request, visit)
+
+
+@never_cache
+@role_required(Role.OFFICER)
+def visit_checkin_location(request, enterprise_id: int):
+    """Geolocated check-in without a code (R11): the browser's position (WGS-84, HTTPS only) must be within
+    the configured radius of the enterprise's registered location.
+    """
+    enterprise = get_or_404(enterprise_get_for_actor, actor=request.user, enterprise_id=enterprise_id)
+    if request.method == "POST":
+        post = request.POST
+        try:
+            visit = services.visit_start_by_location(
+                actor=request.user, enterprise_id=enterprise.pk, task_ids=post.getlist("task_ids"),
+                datum=post.get("datum") or "wgs84", accuracy_m=post.get("accuracy_m") or None,
+                idempotency_key=post.get("idempotency_key", ""), **_position(post),
+            )
+        except DomainError as exc:
+            error_message(request, exc)
+            return redirect("inspections:visit_checkin_location", enterprise_id=enterprise.pk)
+        return _started(request, visit)
+    officer = request.user.officer
+    return render(request, "inspections/visits/checkin_location.html", {
+        "enterprise": enterprise, "tasks": selectors.checkin_tasks_for_officer(officer, enterprise),
+        "key": new_key(), "other_key": new_key(), "radius": checkin_radius_m(), "kinds": non_inspection_kinds(),
+        "colleagues": team_choices(officer), "has_location": enterprise.latitude is not None,
+    })
+
+
+@role_required(*selectors.INTERNAL_READERS)
+def visit_list(request):
+    """Visits of the actor's scope, newest first (officer: their own; agency: its own; county: all)."""
+    status, kind = request.GET.get("status") or "", request.GET.get("kind") or ""
+    qs = selectors.visits_for_actor(request.user, status=status or None, kind=kind or None).order_by("-id")
+    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    return render(request, "inspections/visits/visit_list.html", {
+        "page": page, "status": status, "kind": kind, "statuses": VisitStatus.choices,
+        "kinds": [("inspection", VisitKind.INSPECTION.label), ("non_inspection", "非行政检查入企")],
+    })
+
+
+@never_cache
+@role_required(*selectors.INTERNAL_READERS)
+def visit_detail(request, visit_id: int):
+    """The visit hub: status, the countdown to the confirmation deadline, who confirmed, the confirm button
+    for the team's officers, and the links to the record, evidence, outcomes and documents.
+    """
+    services.visits_expire_due(visit_ids=[visit_id])  # lazy expiry: the page never shows a stale "pending"
+    visit = get_or_404(selectors.visit_get_for_actor, actor=request.user, visit_id=visit_id)
+    member = selectors.visit_member_for_actor(request.user, visit)
+    can_cancel = VISIT.allowed(visit.status, "cancel") and (
+        member is not None
+        or (request.user.role in MANAGERS and request.user.agency_id == visit.agency_id))
+    return render(request, "inspections/visits/visit_detail.html", {
+        "visit": visit, "facts": selectors.visit_facts(visit), "member": member,
+        "can_confirm": member is not None and member.confirmed_at is None
+        and visit.status in (VisitStatus.PENDING, VisitStatus.OPEN),
+        "can_cancel": can_cancel, "is_open": visit.status == VisitStatus.OPEN,
+        "inspection": visit.kind == VisitKind.INSPECTION,
+        "deadline_ms": int(visit.confirm_deadline.timestamp() * 1000),
+    })
+
+
+@role_required(Role.OFFICER)
+@require_POST
+def visit_confirm(request, visit_id: int):
+    """The officer confirms on their own account (R14)."""
+    try:
+        visit = services.visit_confirm(actor=request.user, visit_id=visit_id)
+    except DomainError as exc:
+        if exc.status == 404:
+            raise Http404(exc.detail) from exc
+        error_message(request, exc)
+        return redirect("inspections:visit_detail", visit_id=visit_id)
+    if visit.status == VisitStatus.OPEN:
+        messages.success(request, "已确认;入企检查已开始")
+    else:
+        messages.success(request, "已确认;等待其他执法人员确认")
+    return redirect("inspections:visit_detail", visit_id=visit.pk)
+
+
+@role_required(Role.OFFICER, *MANAGERS)
+@require_POST
+def visit_cancel(request, visit_id: int):
+    """Cancel a pending or open visit with a reason."""
+    try:
+        services.visit_cancel(actor=request.user, visit_id=visit_id, reason=request.POST.get("reason", ""))
+    except DomainError as exc:
+        if exc.status == 404:
+            raise Http404(exc.detail) from exc
+        error_message(request, exc)
+        return redirect("inspections:visit_detail", visit_id=visit_id)
+    messages.success(request, "入企记录已撤销")
+    return redirect("inspections:visit_detail", visit_id=visit_id)
+
+
+def _enterprise_context() -> dict:
+    return {"prohibitions": selectors.CONDUCT_PROHIBITIONS, "recusal_url": reverse("inspections:recusal_list"),
+            "refusal_url": reverse("inspections:entry_refusal_list")}
+
+
+@never_cache
+@role_required(Role.ENTERPRISE)
+def enterprise_visits(request):
+    """The enterprise's current visit with what it is shown (R28), this year's counts and its history."""
+    current = selectors.enterprise_current_visit(request.user)
+    if current is not None:
+        services.visits_expire_due(visit_ids=[current.pk])
+        current = selectors.enterprise_current_visit(request.user)
+    qs = selectors.visits_for_actor(request.user).order_by("-started_at", "-id")
+    page = Paginator(qs, 20).get_page(request.GET.get("page"))
+    return render(request, "inspections/visits/enterprise_visits.html", {
+        "facts": selectors.visit_facts(current) if current else None,
+        "summary": selectors.enterprise_year_summary(request.user), "page": page, **_enterprise_context(),
+    })
+
+
+@never_cache
+@role_required(Role.ENTERPRISE)
+def enterprise_visit_detail(request, visit_id: int):
+    """One visit of the enterprise: who inspected, on what basis, the count against the cap (R28)."""
+    visit = get_or_404(selectors.visit_get_for_actor, actor=request.user, visit_id=visit_id)
+    return render(request, "inspections/visits/enterprise_visit_detail.html", {
+        "facts": selectors.visit_facts(visit), **_enterprise_context(),
+    })
