@@ -76,6 +76,7 @@ class VisitOut(Schema):
     opened_at: dt.datetime | None
     closed_at: dt.datetime | None
     ended_reason: str
+    summary: str
     officers: list[VisitOfficerOut]
 
     @staticmethod

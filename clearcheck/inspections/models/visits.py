@@ -51,6 +51,7 @@ class Visit(models.Model):
     opened_at = models.DateTimeField("开始检查时间", null=True, blank=True)
     closed_at = models.DateTimeField("结束时间", null=True, blank=True)
     ended_reason = models.TextField("撤销/超时说明", blank=True)
+    summary = models.TextField("入企情况", blank=True, help_text="non-inspection visits: what was done (R26)")
 
     class Meta:
         verbose_name = "入企记录"

@@ -65,7 +65,7 @@ def visit_snapshot(visit: Visit) -> dict:
         "urgent_reason": visit.urgent_reason, "single_officer_basis": visit.single_officer_basis,
         "cap_counted": visit.cap_counted, "started_by": visit.started_by, "started_at": visit.started_at,
         "confirm_deadline": visit.confirm_deadline, "opened_at": visit.opened_at, "closed_at": visit.closed_at,
-        "ended_reason": visit.ended_reason, "officers": officers,
+        "ended_reason": visit.ended_reason, "summary": visit.summary, "officers": officers,
     }
 
 

@@ -1,0 +1,312 @@
+"""Writes of on-site records (现场检查笔录, R16, R17, R25) and the closing of visits (R26).
+
+``record_start`` creates the drafting record when an inspection visit opens (called by the check-in
+service inside its transaction). Officers of the open visit then record entry results, the header
+(place, recorder, findings, the enterprise's opinion or its refusal) and signatures; ``visit_close``
+checks completeness (R16) and the audio/video record (R17) and closes record and visit. Every write is
+audited in its own transaction (R30); a closed record never changes.
+
+The entry/header/signature writes live in ``records_fill`` (re-exported here); this module keeps start
+and close.
+"""
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+
+from clearcheck.audit.services import actor_describe, audit_record
+from clearcheck.core import clock
+from clearcheck.core.errors import FieldError, RuleViolation, ValidationFailed
+from clearcheck.supervision.services import alert_raise
+
+from ..choices import (
+    AV_KINDS,
+    NON_INSPECTION_KINDS,
+    EntryResult,
+    RecordStatus,
+    SignerKind,
+    VisitKind,
+    VisitStatus,
+)
+from ..models import Finding, OnSiteRecord, RecordEntry, Visit, VisitTask
+from ..workflows import RECORD, VISIT
+from .records_common import (
+    MAX_TEXT,
+    officer_of_visit,
+    record_snapshot,
+    text_clean,
+    visit_locked,
+    visit_open_check,
+)
+from .records_fill import (  # noqa: F401  (the fill-in services are part of this area's interface)
+    record_entry_set,
+    record_header_update,
+    record_sign_enterprise,
+    record_sign_officer,
+)
+
+DEFAULT_AV_GAP_SECONDS = 120
+
+
+def av_gap_tolerance() -> dt.timedelta:
+    """R17: the largest gap between recordings still taken as continuous (``CLEARCHECK_AV_GAP_SECONDS``)."""
+    return dt.timedelta(seconds=int(getattr(settings, "CLEARCHECK_AV_GAP_SECONDS", DEFAULT_AV_GAP_SECONDS)))
+
+
+# ---------------------------------------------------------------------------------------------- start
+
+
+def _failed_entries_rechecked(task) -> list[RecordEntry]:
+    """The failed entries a re-check task re-checks (through ``Disposition.recheck_task``), in order."""
+    entries = (RecordEntry.objects
+               .filter(findings__dispositions__recheck_task=task, result=EntryResult.NON_COMPLIANT)
+               .select_related("item", "checklist_entry")
+               .distinct().order_by("record_id", "order", "id"))
+    return list(entries)
+
+
+def _task_entry_rows(task) -> list[dict]:
+    """The RecordEntry fields of one task: its re-checked failed entries, its checklist's entries of its
+    own items (and agency), and one entry per item no checklist entry covers.
+    """
+    failed = _failed_entries_rechecked(task)
+    if failed:
+        return [{"checklist_entry": e.checklist_entry, "item": e.item, "content": e.content,
+                 "standard_text": e.standard_text, "rechecks": e} for e in failed]
+    items = list(task.items.all().order_by("id"))
+    item_ids = {i.pk for i in items}
+    rows: list[dict] = []
+    covered: set[int] = set()
+    if task.checklist_id:
+        entries = (task.checklist.entries.select_related("item", "standard")
+                   .filter(item_id__in=item_ids, item__agency_id=task.agency_id).order_by("order", "id"))
+        for entry in entries:
+            standard = entry.standard_text or (str(entry.standard) if entry.standard_id else "")
+            rows.append({"checklist_entry": entry, "item": entry.item, "content": entry.content,
+                         "standard_text": standard, "rechecks": None})
+            covered.add(entry.item_id)
+    for item in items:
+        if item.pk not in covered:
+            rows.append({"checklist_entry": None, "item": item, "content": item.name,
+                         "standard_text": "", "rechecks": None})
+    return rows
+
+
+def frequency_count(visit: Visit) -> int:
+    """Count this year's inspection visits of the visit's agency at the enterprise, this one included."""
+    others = (Visit.objects.filter(kind=VisitKind.INSPECTION, enterprise_id=visit.enterprise_id, year=visit.year,
+                                   status__in=(VisitStatus.OPEN, VisitStatus.CLOSED))
+              .filter(Q(agency_id=visit.agency_id) | Q(tasks__agency_id=visit.agency_id))
+              .exclude(pk=visit.pk).values("pk").distinct().count())
+    return others + 1
+
+
+def _frequency_cap(visit: Visit, tasks: list, count: int) -> int | None:
+    """The cap in force (tier and items) of the visit agency's tasks at the enterprise (R21), or None."""
+    from clearcheck.planning.services.caps import task_cap_verdict
+
+    own = [t for t in tasks if t.agency_id == visit.agency_id] or tasks
+    caps = [task_cap_verdict(t, max(count - 1, 0)).cap for t in own]
+    return min(caps) if caps else None
+
+
+@transaction.atomic
+def record_start(*, actor, visit) -> OnSiteRecord:
+    """Create the drafting record of an inspection visit with its entries (from the tasks' checklists, or
+    on a re-check only the failed entries it re-checks), this year's frequency count and cap, and whether
+    a full audio/video record is needed (R17). Returns the existing record when there is one.
+    """
+    visit = visit if isinstance(visit, Visit) else Visit.objects.get(pk=visit)
+    existing = OnSiteRecord.objects.filter(visit=visit).first()
+    if existing is not None:
+        return existing
+    if visit.kind != VisitKind.INSPECTION:
+        raise RuleViolation("R26", "非行政检查类入企不制作现场检查笔录,结束时填写入企情况说明即可", field="kind")
+    tasks = list(visit.tasks.select_related("checklist").order_by("id"))
+    count = frequency_count(visit)
+    record = OnSiteRecord.objects.create(
+        visit=visit, status=RecordStatus.DRAFTING, av_required=any(t.av_required for t in tasks),
+        frequency_count=count, frequency_cap=_frequency_cap(visit, tasks, count), created_at=clock.now(),
+        place=(visit.enterprise.address or "")[:255],
+    )
+    rows: list[RecordEntry] = []
+    seen: set[tuple] = set()
+    for task in tasks:
+        for row in _task_entry_rows(task):
+            key = ("r", row["rechecks"].pk) if row["rechecks"] else (
+                ("c", row["checklist_entry"].pk) if row["checklist_entry"] else ("i", row["item"].pk))
+            if key in seen:
+                continue
+            seen.add(key)
+            rows.append(RecordEntry(record=record, order=len(rows) + 1, **row))
+    RecordEntry.objects.bulk_create(rows)
+    audit_record(actor=actor, action="record.start", subject=record, after={
+        **record_snapshot(record), "entries": len(rows), "tasks": [t.pk for t in tasks],
+    })
+    return record
+
+
+# ---------------------------------------------------------------------------------------------- close
+
+
+def av_uncovered(visit: Visit, until: dt.datetime, tolerance: dt.timedelta | None = None) -> list[tuple]:
+    """R17: the spans between check-in (``visit.opened_at``) and ``until`` that no audio/video evidence
+    covers, ignoring gaps up to ``tolerance`` (but a visit without any recording is uncovered, however
+    short). Empty when the visit is covered.
+    """
+    from ..models import Evidence
+
+    tolerance = av_gap_tolerance() if tolerance is None else tolerance
+    start = visit.opened_at or visit.started_at
+    spans = sorted(
+        (f, t) for f, t in Evidence.objects.filter(
+            visit=visit, kind__in=AV_KINDS, covers_from__isnull=False, covers_to__isnull=False,
+        ).values_list("covers_from", "covers_to") if t > f and t > start and f < until
+    )
+    if not spans:
+        return [(start, until)]  # no recording at all is never "covered", however short the visit
+    gaps: list[tuple] = []
+    cursor = start
+    for begin, end in spans:
+        if end <= cursor:
+            continue
+        if begin > cursor:
+            gaps.append((cursor, begin))
+        cursor = max(cursor, end)
+        if cursor >= until:
+            break
+    if cursor < until:
+        gaps.append((cursor, until))
+    return [(a, b) for a, b in gaps if b - a > tolerance]
+
+
+def record_missing(record: OnSiteRecord) -> list[RuleViolation]:
+    """R16: what the record still lacks before the visit may close (empty when complete)."""
+    missing: list[RuleViolation] = []
+    visit = record.visit
+    if visit.opened_at is None:
+        missing.append(RuleViolation("R16", "笔录缺少检查开始时间(入企确认时间)", field="opened_at"))
+    entries = list(record.entries.all())
+    if not entries:
+        missing.append(RuleViolation("R16", "笔录没有任何检查内容", field="entries"))
+    blank = [e.order for e in entries if not e.result]
+    if blank:
+        missing.append(RuleViolation(
+            "R16", f"第 {'、'.join(map(str, blank[:10]))}{' 等' if len(blank) > 10 else ''} 项检查内容尚未填写检查结果",
+            field="entries"))
+    failed = {e.pk: e.order for e in entries if e.result == EntryResult.NON_COMPLIANT}
+    if failed:
+        found = set(Finding.objects.filter(record=record, entries__in=list(failed)).values_list("entries", flat=True))
+        uncovered = sorted(order for pk, order in failed.items() if pk not in found)
+        if uncovered:
+            missing.append(RuleViolation(
+                "R16", f"第 {'、'.join(map(str, uncovered))} 项检查结果为“不符合”,尚未登记检查发现", field="findings"))
+    if not record.findings_summary.strip():
+        missing.append(RuleViolation("R16", "请填写检查情况(检查发现)", field="findings_summary"))
+    if not record.enterprise_representative.strip():
+        missing.append(RuleViolation("R16", "请填写企业在场人员姓名", field="enterprise_representative"))
+    if not record.opinion_refused and not record.enterprise_opinion.strip():
+        missing.append(RuleViolation("R16", "缺少企业意见:请记录企业意见,或记录企业拒绝发表意见",
+                                     field="enterprise_opinion"))
+    signatures = list(record.signatures.all())
+    signed = {s.officer_id for s in signatures if s.signer_kind == SignerKind.OFFICER}
+    for vo in visit.visit_officers.select_related("officer").filter(confirmed_at__isnull=False):
+        if vo.officer_id not in signed:
+            missing.append(RuleViolation("R16", f"执法人员{vo.officer.name}尚未签名", field="signatures"))
+    if not any(s.signer_kind == SignerKind.ENTERPRISE for s in signatures):
+        missing.append(RuleViolation("R16", "企业代表尚未签名,也未记录拒绝签名", field="signatures"))
+    return missing
+
+
+def record_av_missing(record: OnSiteRecord, until: dt.datetime | None = None) -> RuleViolation | None:
+    """R17: the refusal when the record needs a full audio/video record that evidence does not cover."""
+    if not record.av_required:
+        return None
+    until = until or clock.now()
+    gaps = av_uncovered(record.visit, until)
+    if not gaps:
+        return None
+    local = [(a.astimezone(clock.LOCAL_TZ).strftime("%H:%M:%S"), b.astimezone(clock.LOCAL_TZ).strftime("%H:%M:%S"))
+             for a, b in gaps]
+    spans = "、".join(f"{a}–{b}" for a, b in local[:5])
+    return RuleViolation("R17", f"本次检查须全过程音像记录,{spans} 没有录音录像覆盖;"
+                                "不能全程记录的,请说明理由", field="av_missing_reason")
+
+
+def _close_non_inspection(*, actor, visit: Visit, summary, now) -> Visit:
+    """R26: a non-inspection visit closes with a note of what was done; no record, no outcomes."""
+    text = text_clean(summary, "summary", "请填写入企情况说明(做了什么、发现什么)", MAX_TEXT)
+    before = {"status": visit.status, "purpose": visit.purpose}
+    visit.status = VISIT.target(visit.status, "close", str(visit.pk))
+    visit.closed_at = now
+    visit.summary = text
+    visit.save(update_fields=["status", "closed_at", "summary"])
+    VisitTask.objects.filter(visit=visit, active=True).update(active=False)
+    audit_record(actor=actor, action="visit.close", subject=visit, before=before,
+                 after={"status": visit.status, "closed_at": now, "summary": text, "kind": visit.kind})
+    return visit
+
+
+@transaction.atomic
+def visit_close(*, actor, visit_id, av_missing_reason=None, summary=None, **fields) -> Visit:
+    """Close an open visit.
+
+    Inspection: the record must be complete (R16, each missing piece refused by name) and, when it
+    needs a full audio/video record, covered from check-in to now (R17) — or ``av_missing_reason``
+    given, which closes it and raises an R17 alert. Then the record and the visit are CLOSED, the
+    visit's tasks released, and ``outcomes_after_close`` runs. Non-inspection visits (R26) close with
+    a ``summary`` and no record.
+    """
+    if fields:
+        raise ValidationFailed([FieldError(name, "不支持的字段") for name in sorted(fields)])
+    visit = visit_locked(visit_id)
+    officer_of_visit(actor, visit)
+    now = clock.now()
+    if visit.kind in NON_INSPECTION_KINDS:
+        visit_open_check(visit)
+        return _close_non_inspection(actor=actor, visit=visit, summary=summary, now=now)
+    record = OnSiteRecord.objects.select_for_update().filter(visit=visit).first()
+    if record is None:
+        visit_open_check(visit)
+        raise RuleViolation("R16", "本次检查尚无现场检查笔录,不能结束", field="record")
+    RECORD.editable_check(record.status, str(record.pk))  # closed once; a closed record never changes
+    visit_open_check(visit)
+    missing = record_missing(record)
+    if missing:
+        first = missing[0]
+        detail = ";".join(m.plain for m in missing)
+        raise RuleViolation("R16", f"笔录不完整,不能结束检查:{detail}", field=first.field)
+    reason = str(av_missing_reason or "").strip()
+    av_refusal = record_av_missing(record, now)
+    if av_refusal is not None and not reason:
+        raise av_refusal
+    if av_refusal is not None:
+        reason = text_clean(reason, "av_missing_reason", "请说明未能全过程音像记录的理由", MAX_TEXT)
+    before = record_snapshot(record)
+    label = actor_describe(actor)[1]
+    record.status = RECORD.target(record.status, "close", str(record.pk))
+    record.closed_at = now
+    record.closed_by = label[:150]
+    record.av_missing_reason = reason if av_refusal is not None else ""
+    record.save(update_fields=["status", "closed_at", "closed_by", "av_missing_reason"])
+    visit_before = {"status": visit.status}
+    visit.status = VISIT.target(visit.status, "close", str(visit.pk))
+    visit.closed_at = now
+    visit.save(update_fields=["status", "closed_at"])
+    VisitTask.objects.filter(visit=visit, active=True).update(active=False)
+    audit_record(actor=actor, action="record.close", subject=record, before=before, after=record_snapshot(record))
+    audit_record(actor=actor, action="visit.close", subject=visit, before=visit_before,
+                 after={"status": visit.status, "closed_at": now, "record": record.pk})
+    if av_refusal is not None:
+        alert_raise(rule_id="R17", subject=record, agency=visit.agency, actor=actor,
+                    dedup_key=f"R17:inspections.onsiterecord:{record.pk}",
+                    facts={"visit": visit.pk, "enterprise": visit.enterprise_id, "reason": reason,
+                           "uncovered": av_refusal.plain, "opened_at": visit.opened_at, "closed_at": now})
+    from .outcomes import outcomes_after_close
+
+    outcomes_after_close(actor=actor, visit=visit)
+    return visit
+
+
