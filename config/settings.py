@@ -185,6 +185,20 @@ CLEARCHECK = {
     "PLATFORM_NAME": "清检",
 }
 
+# On-site work (issue 4). The inspections app reads each with its own default (see README); here they are
+# taken from the environment only when set, so a default lives in one place.
+for _name in (
+    "CHECKIN_RADIUS_M", "CHECKIN_CONFIRM_MINUTES", "AV_GAP_SECONDS", "RECHECK_WINDOW_DAYS",
+    "EVIDENCE_MAX_BYTES_PHOTO", "EVIDENCE_MAX_BYTES_AUDIO", "EVIDENCE_MAX_BYTES_VIDEO", "EVIDENCE_MAX_BYTES_DOCUMENT",
+    "EVIDENCE_DIRECT_MAX_BYTES", "EVIDENCE_CHUNK_BYTES", "EVIDENCE_CHUNK_MAX_BYTES", "EVIDENCE_UPLOAD_TTL_HOURS",
+    "EVIDENCE_OPEN_UPLOADS_MAX", "SIGNATURE_MAX_BYTES",
+):
+    if (_value := os.environ.get(f"CLEARCHECK_{_name}")) not in (None, ""):
+        globals()[f"CLEARCHECK_{_name}"] = int(_value)
+for _name in ("DOCUMENT_REVIEW_BODY", "DOCUMENT_CORRECTION_BASIS"):
+    if os.environ.get(f"CLEARCHECK_{_name}"):
+        globals()[f"CLEARCHECK_{_name}"] = os.environ[f"CLEARCHECK_{_name}"]
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

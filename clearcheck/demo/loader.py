@@ -21,6 +21,7 @@ from clearcheck.registry.models import Agency, Enterprise, Region
 from .data import AGENCIES, CHECKLISTS, ITEMS, NO_PENALTY, OFFICER_NAMES, REGION
 from .enterprises import enterprise_csv, enterprise_rows
 from .inspections import inspections_load
+from .onsite import onsite_load
 from .planning import planning_load
 
 DEMO_PASSWORD = "demo-2025"
@@ -33,7 +34,8 @@ DEMO_ACCOUNTS = [
     ("scjg_admin", "机关管理员", "县市场监管局:检查事项、表单、免罚清单、人员、导入"),
     ("scjg_head", "机关负责人", "县市场监管局负责人"),
     ("scjg_dept", "内设机构负责人", "县市场监管局食品药品科科长(不能单独审批)"),
-    ("scjg_officer", "执法人员", "县市场监管局持证执法人员"),
+    ("scjg_officer", "执法人员", "县市场监管局持证执法人员:任务、扫码入企、笔录、证据、处置"),
+    ("scjg_officer2", "执法人员", "县市场监管局持证执法人员(同行确认、签名)"),
     ("yjj_head", "机关负责人", "县应急管理局负责人"),
     ("yjj_admin", "机关管理员", "县应急管理局"),
     ("enterprise", "企业", "东阿县一家阿胶生产企业"),
@@ -161,3 +163,4 @@ def _load(progress: Callable[[str], None]) -> None:
 
     planning_load(bureau=bureau, government=government, admins=admins, password=DEMO_PASSWORD, progress=progress)
     inspections_load(progress=progress)
+    onsite_load(password=DEMO_PASSWORD, progress=progress)
