@@ -152,31 +152,23 @@ def record_start(*, actor, visit) -> OnSiteRecord:
 
 
 def av_uncovered(visit: Visit, until: dt.datetime, tolerance: dt.timedelta | None = None) -> list[tuple]:
-    """R17: the spans between check-in (``visit.opened_at``) and ``until`` that no audio/video evidence
-    covers, ignoring gaps up to ``tolerance`` (but a visit without any recording is uncovered, however
-    short). Empty when the visit is covered.
+    """R17: the spans between check-in (``visit.opened_at``) and ``until`` that the officers' own audio/video
+    evidence does not cover (``selectors.evidence.av_coverage``, which decides what counts), ignoring gaps up
+    to ``tolerance`` (but a visit without any recording is uncovered, however short). Empty when covered.
     """
-    from ..models import Evidence
+    from ..selectors.evidence import av_coverage
 
     tolerance = av_gap_tolerance() if tolerance is None else tolerance
     start = visit.opened_at or visit.started_at
-    spans = sorted(
-        (f, t) for f, t in Evidence.objects.filter(
-            visit=visit, kind__in=AV_KINDS, covers_from__isnull=False, covers_to__isnull=False,
-        ).values_list("covers_from", "covers_to") if t > f and t > start and f < until
-    )
+    spans = av_coverage(visit, until, gap=dt.timedelta(0))
     if not spans:
         return [(start, until)]  # no recording at all is never "covered", however short the visit
     gaps: list[tuple] = []
     cursor = start
     for begin, end in spans:
-        if end <= cursor:
-            continue
         if begin > cursor:
             gaps.append((cursor, begin))
         cursor = max(cursor, end)
-        if cursor >= until:
-            break
     if cursor < until:
         gaps.append((cursor, until))
     return [(a, b) for a, b in gaps if b - a > tolerance]

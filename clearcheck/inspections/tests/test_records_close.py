@@ -354,3 +354,12 @@ def test_r26_non_inspection_visit_closes_with_a_summary_and_no_record(onsite_cou
     closed = _close(visit, onsite_county, summary="巡查消防通道,未发现堵塞")
     assert closed.status == VisitStatus.CLOSED and closed.summary == "巡查消防通道,未发现堵塞"
     assert not OnSiteRecord.objects.filter(visit=visit).exists()
+
+
+
+@pytest.mark.parametrize("origin", ["enterprise", "third_party"])
+def test_r17_a_recording_handed_over_does_not_cover_the_visit(av_visit, onsite_county, origin):
+    """R17/R25: only the officers' own recording documents their conduct on site."""
+    visit, start = av_visit
+    evidence_add(visit, kind="video", origin=origin, covers=(start - MIN, start + 31 * MIN))
+    _refused(visit, onsite_county, "R17")
