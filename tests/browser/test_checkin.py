@@ -10,30 +10,9 @@ import pytest
 
 from clearcheck.inspections.tests.onsite_fixtures import *  # noqa: F403
 from clearcheck.planning.tests.test_tasks_fixtures import *  # noqa: F403
+from tests.browser.helpers import assert_fits_phone, expect, login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "Qingjian-2025!"
-
-
-def expect(target):
-    from playwright.sync_api import expect as playwright_expect
-
-    return playwright_expect(target)
-
-
-def assert_fits_phone(page) -> None:
-    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-    assert overflow <= 1, f"{page.url} is {overflow}px wider than the phone screen"
-
-
-def login(page, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto("/accounts/login/")
-    page.locator("input[name=username]").fill(username)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
 
 
 def test_r14_two_officers_check_in_and_the_enterprise_sees_r28_facts(phone, screenshot, onsite_county):
@@ -90,7 +69,7 @@ def test_r14_two_officers_check_in_and_the_enterprise_sees_r28_facts(phone, scre
     expect(page.locator("#visit-basis")).to_contain_text("《食品安全法》第一百一十条")
     expect(page.locator("#visit-count")).to_contain_text("年度上限 1 次")
     expect(page.locator("#conduct-prohibitions")).to_contain_text("五个严禁")
-    expect(page.locator("#conduct-prohibitions")).to_contain_text("不得接受企业宴请")
+    expect(page.locator("#conduct-prohibitions")).to_contain_text("不得参加被检查企业提供的宴请")
     expect(page.locator("#enterprise-rights").get_by_role("link", name="申请回避")).to_have_attribute(
         "href", "/work/inspections/recusals/")
     assert_fits_phone(page)

@@ -4,21 +4,9 @@ import re
 
 import pytest
 
+from tests.browser.helpers import PASSWORD, assert_fits_phone, expect
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "Qingjian-2025!"
-
-
-def expect(target):
-    from playwright.sync_api import expect as playwright_expect
-
-    return playwright_expect(target)
-
-
-def assert_fits_phone(page) -> None:
-    """Nothing makes the page wider than the phone (tables scroll inside their own wrapper)."""
-    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-    assert overflow <= 1, f"{page.url} is {overflow}px wider than the phone screen"
 
 
 def _published_items(admin, agency):

@@ -4,7 +4,6 @@ receiving agency's head accepts and handles the referral, and the referring agen
 """
 
 import datetime as dt
-import re
 
 import pytest
 
@@ -12,30 +11,9 @@ from clearcheck.core import clock
 from clearcheck.inspections.tests.onsite_fixtures import *  # noqa: F403
 from clearcheck.inspections.tests.test_outcomes_fixtures import *  # noqa: F403
 from clearcheck.planning.tests.test_tasks_fixtures import *  # noqa: F403
+from tests.browser.helpers import assert_fits_phone, expect, login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "Qingjian-2025!"
-
-
-def expect(target):
-    from playwright.sync_api import expect as playwright_expect
-
-    return playwright_expect(target)
-
-
-def assert_fits_phone(page) -> None:
-    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-    assert overflow <= 1, f"{page.url} is {overflow}px wider than the phone screen"
-
-
-def login(page, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto("/accounts/login/")
-    page.locator("input[name=username]").fill(username)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
 
 
 def test_r19_officer_orders_a_correction_and_the_receiving_agency_handles_a_referral(

@@ -5,20 +5,9 @@ import re
 
 import pytest
 
+from tests.browser.helpers import PASSWORD, assert_fits_phone, expect
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "Qingjian-2025!"
-
-
-def expect(target):
-    from playwright.sync_api import expect as playwright_expect
-
-    return playwright_expect(target)
-
-
-def assert_fits_phone(page) -> None:
-    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-    assert overflow <= 1, f"{page.url} is {overflow}px wider than the phone screen"
 
 
 def test_bureau_merges_two_agencies_overlapping_tasks_into_a_joint_inspection(

@@ -8,11 +8,10 @@ import re
 import pytest
 
 from tests.browser.conftest import CHROMIUM_ARGS, PHONE  # noqa: F401  (same phone as the other journeys)
-from tests.browser.test_journeys import assert_fits_phone, expect
+from tests.browser.helpers import PASSWORD, assert_fits_phone, expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "Qingjian-2025!"
 
 
 def log_in(page, username: str) -> None:

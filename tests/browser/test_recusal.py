@@ -6,29 +6,9 @@ import re
 
 import pytest
 
+from tests.browser.helpers import assert_fits_phone, expect, login
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "Qingjian-2025!"
-
-
-def expect(target):
-    from playwright.sync_api import expect as playwright_expect
-
-    return playwright_expect(target)
-
-
-def assert_fits_phone(page) -> None:
-    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-    assert overflow <= 1, f"{page.url} is {overflow}px wider than the phone screen"
-
-
-def login(page, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto("/accounts/login/")
-    page.locator("input[name=username]").fill(username)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
 
 
 def test_r13_enterprise_files_a_recusal_and_sees_it_granted(phone, screenshot, make_agency, make_enterprise,
