@@ -182,9 +182,12 @@ def my_credential_qr(request):
 def credential_verify(request, token: str):
     """What the enterprise sees after scanning an officer's e-credential (R15, R12)."""
     check = credentials.credential_token_check(token)
-    tasks = []
+    tasks, visit = [], None
+    enterprise_id = actor_enterprise_id(request.user)
     if check.valid and check.officer is not None:
-        tasks = credentials.credential_tasks_at_enterprise(officer=check.officer,
-                                                           enterprise_id=actor_enterprise_id(request.user))
+        visit = credentials.credential_visit_at_enterprise(officer=check.officer, enterprise_id=enterprise_id)
+        tasks = credentials.credential_tasks_at_enterprise(officer=check.officer, enterprise_id=enterprise_id)
     status = 200 if check.officer is not None else 400
-    return render(request, "registry/codes/credential_verify.html", {"check": check, "tasks": tasks}, status=status)
+    return render(request, "registry/codes/credential_verify.html",
+                  {"check": check, "tasks": tasks, "visit": visit, "is_enterprise": bool(enterprise_id)},
+                  status=status)

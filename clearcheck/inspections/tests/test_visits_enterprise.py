@@ -199,3 +199,20 @@ def test_api_is_documented_in_the_openapi_schema():
         assert path in paths, path
     params = {p["name"] for p in paths["/api/visits/start-by-code"]["post"].get("parameters", [])}
     assert "Idempotency-Key" in params
+
+
+def test_r15_credential_shows_the_enterprise_that_the_officer_is_checked_in_now(onsite_county, open_visit):
+    """R15: scanning the e-credential of a confirmed officer of the open visit says so, with the visit."""
+    from django.test import Client
+
+    from clearcheck.registry.credentials import credential_token_issue
+
+    visit = open_visit()
+    client = Client()
+    client.force_login(onsite_county["enterprise_user"])
+    html = client.get(f"/public/credential/{credential_token_issue(onsite_county['officers'][1])}/").content.decode()
+    assert "已扫码入企,正在本企业检查" in html and visit.agency.name in html
+    other = Client()
+    other.force_login(onsite_county["bureau"])
+    assert "正在本企业检查" not in other.get(
+        f"/public/credential/{credential_token_issue(onsite_county['officers'][1])}/").content.decode()

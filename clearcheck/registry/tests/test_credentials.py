@@ -150,13 +150,22 @@ def test_r15_verify_page_valid_refused_and_forged(officer, county):
     assert forged.status_code == 400 and "核验未通过" in forged.content.decode()
 
 
-def test_r15_enterprise_sees_an_approved_task_of_the_officer_at_its_enterprise(county):
+def test_r15_enterprise_sees_an_approved_task_of_the_officer_not_yet_checked_in(county):
     approved_task(county)
     token = credential_token_issue(county["officer"])
     client = Client()
     client.force_login(county["users"]["enterprise"])
-    assert "正在本企业检查" in client.get(f"/public/credential/{token}/").content.decode()
-    assert "正在本企业检查" not in Client().get(f"/public/credential/{token}/").content.decode()
+    html = client.get(f"/public/credential/{token}/").content.decode()
+    assert "有本企业已批准的检查任务,但尚未扫码入企" in html and "正在本企业检查" not in html
+    assert 'id="at-this-enterprise"' not in Client().get(f"/public/credential/{token}/").content.decode()
+
+
+def test_r15_enterprise_without_task_or_visit_is_told_it_may_refuse(county):
+    token = credential_token_issue(county["officer"])
+    client = Client()
+    client.force_login(county["users"]["enterprise"])
+    html = client.get(f"/public/credential/{token}/").content.decode()
+    assert "未在本企业扫码入企" in html and "企业有权拒绝" in html
 
 
 def test_r15_verify_api(officer, county):
