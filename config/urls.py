@@ -9,6 +9,7 @@ from .api import api
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("", include("clearcheck.core.ping")),  # /ping: the minimal JSON view of bench/checkin.py
     path("api/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
