@@ -276,14 +276,22 @@ def _detail(request, visit_id: int) -> Visit:
     return visit
 
 
+def _summary(visit: Visit) -> Visit:
+    """The visit just written by the service for this caller, with its team: what a write answers. The R28
+    facts (tasks, items, counts) are left to ``GET /visits/{id}``: computing them on every check-in cost a
+    third of its time (docs/performance.md §4).
+    """
+    return _with_team(Visit.objects.filter(pk=visit.pk).select_related("enterprise", "agency")).get()
+
+
 def _started(request, visit: Visit):
-    return Status(200 if getattr(visit, "replayed", False) else 201, _detail(request, visit.pk))
+    return Status(200 if getattr(visit, "replayed", False) else 201, _summary(visit))
 
 
 # The fixed paths come before /visits/{visit_id}: the router matches in order of declaration.
 
 
-@router.post("/visits/start-by-code", response={200: VisitDetailOut, 201: VisitDetailOut},
+@router.post("/visits/start-by-code", response={200: VisitOut, 201: VisitOut},
              summary="Check in by scanning the enterprise code (R11, R06, R14)")
 def visit_start_by_code(request, payload: StartByCodeIn, idempotency_key: str | None = IdempotencyHeader):
     """Start an inspection visit: the code must be current, the tasks approved for this enterprise and today,
@@ -296,7 +304,7 @@ def visit_start_by_code(request, payload: StartByCodeIn, idempotency_key: str | 
     return _started(request, visit)
 
 
-@router.post("/visits/start-by-location", response={200: VisitDetailOut, 201: VisitDetailOut},
+@router.post("/visits/start-by-location", response={200: VisitOut, 201: VisitOut},
              summary="Check in by location without a code (R11)")
 def visit_start_by_location(request, payload: StartByLocationIn, idempotency_key: str | None = IdempotencyHeader):
     """Start an inspection visit within the configured radius of the enterprise's registered location.
@@ -310,7 +318,7 @@ def visit_start_by_location(request, payload: StartByLocationIn, idempotency_key
     return _started(request, visit)
 
 
-@router.post("/visits/non-inspection", response={200: VisitDetailOut, 201: VisitDetailOut},
+@router.post("/visits/non-inspection", response={200: VisitOut, 201: VisitOut},
              summary="Start a non-inspection visit (R26)")
 def visit_start_non_inspection(request, payload: NonInspectionIn, idempotency_key: str | None = IdempotencyHeader):
     """督查, 调查, 巡查 … by the same scan (``token``) or geolocated entry; no tasks, no cap, no outcomes."""
@@ -338,18 +346,18 @@ def visit_detail(request, visit_id: DbId):
     return _detail(request, visit_id)
 
 
-@router.post("/visits/{visit_id}/confirm", response=VisitDetailOut, summary="Confirm on one's own account (R14)")
+@router.post("/visits/{visit_id}/confirm", response=VisitOut, summary="Confirm on one's own account (R14)")
 def visit_confirm(request, visit_id: DbId):
     """An officer of the team confirms within the window; the visit opens when the team meets R14."""
     visit = services.visit_confirm(actor=request.user, visit_id=visit_id)
-    return _detail(request, visit.pk)
+    return _summary(visit)
 
 
-@router.post("/visits/{visit_id}/cancel", response=VisitDetailOut, summary="Cancel a visit with a reason")
+@router.post("/visits/{visit_id}/cancel", response=VisitOut, summary="Cancel a visit with a reason")
 def visit_cancel(request, visit_id: DbId, payload: CancelIn):
     """An officer of the team, or the agency's head or admin, cancels a pending or open visit."""
     visit = services.visit_cancel(actor=request.user, visit_id=visit_id, reason=payload.reason)
-    return _detail(request, visit.pk)
+    return _summary(visit)
 
 
 @router.get("/enterprise/current-visit", response=EnterpriseVisitOut,
