@@ -1,0 +1,28 @@
+"""The workspace leads each role to its on-site pages (issue 4): officers to their tasks and e-credential,
+agencies and the county to visits, agency managers to referrals, the enterprise to its visits."""
+
+import pytest
+from django.test import Client
+
+pytestmark = pytest.mark.django_db
+
+
+def _page(user) -> str:
+    client = Client()
+    client.force_login(user)
+    return client.get("/work/").content.decode()
+
+
+@pytest.mark.parametrize(("role", "present", "absent"), [
+    ("officer", ["/work/inspections/my-tasks/", "/work/registry/my-credential/", "/work/inspections/visits/"],
+     ["/work/inspections/referrals/", "/work/inspections/enterprise/visits/"]),
+    ("agency_admin", ["/work/inspections/visits/", "/work/inspections/referrals/"], ["/work/inspections/my-tasks/"]),
+    ("bureau", ["/work/inspections/visits/"], ["/work/inspections/my-tasks/", "/work/inspections/referrals/"]),
+    ("enterprise", ["/work/inspections/enterprise/visits/"], ["/work/inspections/visits/", "/work/inspections/my-tasks/"]),
+])
+def test_workspace_links_each_role_to_its_on_site_pages(make_user, role, present, absent):
+    html = _page(make_user(role))
+    for path in present:
+        assert f'href="{path}' in html, path
+    for path in absent:
+        assert f'href="{path}"' not in html, path
