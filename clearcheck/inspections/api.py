@@ -1,5 +1,6 @@
 """Inspections API: recusals and refusals, visits, records, evidence, outcomes and documents (one module
-per area)."""
+per area).
+"""
 
 from ninja import Router
 

@@ -1,10 +1,18 @@
 """Allowed transitions of on-site work: recusal requests (R13), visits (R11, R14), on-site records (R16),
-findings and dispositions (R19), referrals."""
+findings and dispositions (R19), referrals.
+"""
 
 from clearcheck.accounts.choices import Role
 from clearcheck.core.workflows import Machine, Transition
 
-from .choices import DispositionStatus, FindingStatus, RecordStatus, RecusalStatus, ReferralStatus, VisitStatus
+from .choices import (
+    DispositionStatus,
+    FindingStatus,
+    RecordStatus,
+    RecusalStatus,
+    ReferralStatus,
+    VisitStatus,
+)
 
 _HEAD = frozenset({Role.AGENCY_HEAD})
 

@@ -125,7 +125,8 @@ def credential_tasks_at_enterprise(*, officer: Officer, enterprise_id: int | Non
 
 def credential_visit_at_enterprise(*, officer: Officer, enterprise_id: int | None):
     """The pending or open visit at the enterprise in which ``officer`` confirmed on their own account
-    (R15: the enterprise sees whether the officer is checked in here now), or None."""
+    (R15: the enterprise sees whether the officer is checked in here now), or None.
+    """
     if not enterprise_id:
         return None
     from django.apps import apps

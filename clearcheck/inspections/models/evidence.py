@@ -1,5 +1,6 @@
 """Evidence (R18): files stored content-addressed by SHA-256 with capture time, place, who captured them
-and what they prove; large files arrive in resumable chunks (``EvidenceUpload``)."""
+and what they prove; large files arrive in resumable chunks (``EvidenceUpload``).
+"""
 
 import uuid
 

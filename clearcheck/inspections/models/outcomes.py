@@ -1,5 +1,6 @@
 """Outcomes (检查结果处置, R19): findings of a record and their dispositions; the loop closes only when
-every finding is closed."""
+every finding is closed.
+"""
 
 from django.db import models
 

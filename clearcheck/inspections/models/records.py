@@ -45,7 +45,8 @@ class OnSiteRecord(models.Model):
 
 class RecordEntry(models.Model):
     """One checklist entry checked on site (copied from the checklist when the record is created, or, on a
-    re-check, from the failed entries of the finding it re-checks)."""
+    re-check, from the failed entries of the finding it re-checks).
+    """
 
     record = models.ForeignKey(OnSiteRecord, on_delete=models.CASCADE, related_name="entries")
     order = models.PositiveIntegerField("序号")
@@ -73,7 +74,8 @@ class RecordEntry(models.Model):
 
 class Signature(models.Model):
     """A signature on a record: an officer's, or the enterprise representative's drawn signature (PNG,
-    stored content-addressed like evidence), or the recorded refusal to sign."""
+    stored content-addressed like evidence), or the recorded refusal to sign.
+    """
 
     record = models.ForeignKey(OnSiteRecord, on_delete=models.CASCADE, related_name="signatures")
     signer_kind = models.CharField("签名人类别", max_length=16, choices=SignerKind.choices)

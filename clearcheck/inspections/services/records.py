@@ -22,7 +22,6 @@ from clearcheck.core.errors import FieldError, RuleViolation, ValidationFailed
 from clearcheck.supervision.services import alert_raise
 
 from ..choices import (
-    AV_KINDS,
     NON_INSPECTION_KINDS,
     EntryResult,
     RecordStatus,
