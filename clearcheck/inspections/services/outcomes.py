@@ -57,6 +57,7 @@ from .outcomes_loop import (  # noqa: F401  (re-exported: the contract names oth
     referral_accept,
     referral_handle,
 )
+from .records_common import signatures_void
 
 MAX_TEXT = 4000
 MAX_CASE_NUMBER = 64
@@ -104,17 +105,6 @@ def finding_snapshot(finding: Finding) -> dict:
         "legal_basis": finding.legal_basis, "status": finding.status, "closed_at": finding.closed_at,
         "entries": sorted(finding.entries.values_list("pk", flat=True)) if finding.pk else [],
     }
-
-
-def _signatures_void(record: OnSiteRecord) -> list[str]:
-    """A signature attests the record as it stood (as ``records_fill`` does for entries and the header):
-    a finding added, changed or removed voids the signatures given so far; returns who had signed.
-    """
-    signed = [f"{s.get_signer_kind_display()}:{s.signer_name}{'(拒签)' if s.refused else ''}"
-              for s in record.signatures.all()]
-    if signed:
-        record.signatures.all().delete()
-    return signed
 
 
 def _recording_visit(actor, visit_id) -> tuple[Visit, OnSiteRecord]:
@@ -191,7 +181,7 @@ def finding_create(*, actor, visit_id, entry_ids, description: str, legal_basis:
                                      created_at=clock.now())
     finding.entries.set(entries)
     audit_record(actor=actor, action="finding.create", subject=finding, after=finding_snapshot(finding),
-                 extra={"visit": visit.pk, "signatures_voided": _signatures_void(record) or None})
+                 extra={"visit": visit.pk, "signatures_voided": signatures_void(record) or None})
     return finding
 
 
@@ -220,7 +210,7 @@ def finding_update(*, actor, finding_id, entry_ids=None, description=None, legal
     if after == before:
         return finding
     audit_record(actor=actor, action="finding.update", subject=finding, before=before, after=after,
-                 extra={"visit": visit.pk, "signatures_voided": _signatures_void(record) or None})
+                 extra={"visit": visit.pk, "signatures_voided": signatures_void(record) or None})
     return finding
 
 
@@ -237,7 +227,7 @@ def finding_remove(*, actor, finding_id) -> None:
     finding.entries.clear()
     finding.delete()
     audit_record(actor=actor, action="finding.remove", subject=("inspections.finding", pk), before=before,
-                 extra={"visit": visit.pk, "signatures_voided": _signatures_void(record) or None})
+                 extra={"visit": visit.pk, "signatures_voided": signatures_void(record) or None})
 
 
 # --- dispositions ----------------------------------------------------------------------------------

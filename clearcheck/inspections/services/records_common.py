@@ -99,3 +99,14 @@ def record_snapshot(record: OnSiteRecord) -> dict:
         "av_missing_reason": record.av_missing_reason, "frequency_count": record.frequency_count,
         "frequency_cap": record.frequency_cap, "closed_at": record.closed_at, "closed_by": record.closed_by,
     }
+
+
+def signatures_void(record: OnSiteRecord) -> list[str]:
+    """A signature attests the record as it stood: any change of entries, header or findings drops the
+    signatures given so far, so everyone signs the final text. Returns who had signed (for the audit event).
+    """
+    signed = [f"{s.get_signer_kind_display()}:{s.signer_name}{'(拒签)' if s.refused else ''}"
+              for s in record.signatures.all()]
+    if signed:
+        record.signatures.all().delete()
+    return signed

@@ -32,6 +32,7 @@ from .records_common import (
     officer_of_visit,
     record_of,
     record_snapshot,
+    signatures_void,
     text_clean,
     visit_locked,
     visit_open_check,
@@ -52,15 +53,6 @@ def _record_for_write(actor, visit_id) -> tuple:
     RECORD.editable_check(record.status, str(record.pk))  # a closed record never changes
     visit_open_check(visit)
     return visit, vo, record
-
-
-def _signatures_void(record: OnSiteRecord) -> list[str]:
-    """Drop the signatures given so far (the content they attested changed); returns who had signed."""
-    signed = [f"{s.get_signer_kind_display()}:{s.signer_name}{'(拒签)' if s.refused else ''}"
-              for s in record.signatures.all()]
-    if signed:
-        record.signatures.all().delete()
-    return signed
 
 
 def entry_snapshot(entry: RecordEntry) -> dict:
@@ -127,7 +119,7 @@ def record_entry_set(*, actor, visit_id, entry_id, result=UNSET, note=UNSET, evi
     if cited is not None:
         entry.evidence.set(cited)
     after = entry_snapshot(entry)
-    voided = _signatures_void(record)
+    voided = signatures_void(record)
     audit_record(actor=actor, action="record.entry_set", subject=entry, before=before, after=after,
                  extra={"visit": visit.pk, **({"signatures_voided": voided} if voided else {})})
     return entry
@@ -193,7 +185,7 @@ def record_header_update(*, actor, visit_id, **fields) -> OnSiteRecord:
         return record
     record.save(update_fields=["place", "recorder", "findings_summary", "enterprise_representative",
                                "representative_title", "enterprise_opinion", "opinion_refused"])
-    voided = _signatures_void(record)
+    voided = signatures_void(record)
     audit_record(actor=actor, action="record.update", subject=record, before=before, after=after,
                  extra={"signatures_voided": voided} if voided else None)
     return record
