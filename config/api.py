@@ -8,6 +8,8 @@ from clearcheck.exchange.api import router as exchange_router
 from clearcheck.inspections.api import router as inspections_router
 from clearcheck.planning.api import router as planning_router
 from clearcheck.registry.api import router as registry_router
+from clearcheck.sampling.api import public_router as sampling_public_router
+from clearcheck.sampling.api import router as sampling_router
 from clearcheck.supervision.api import router as supervision_router
 
 api = api_create(
@@ -25,5 +27,7 @@ api.add_router("/", catalog_router)
 api.add_router("/", exchange_router)
 api.add_router("/", planning_router)
 api.add_router("/", inspections_router)
+api.add_router("/", sampling_router)
+api.add_router("/", sampling_public_router)
 api.add_router("/", supervision_router)
 api.add_router("/", audit_router)

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "clearcheck.catalog",
     "clearcheck.planning",
     "clearcheck.inspections",
+    "clearcheck.sampling",
     "clearcheck.supervision",
     "clearcheck.exchange",
     "clearcheck.disclosure",
@@ -191,7 +192,7 @@ for _name in (
     "CHECKIN_RADIUS_M", "CHECKIN_CONFIRM_MINUTES", "AV_GAP_SECONDS", "RECHECK_WINDOW_DAYS",
     "EVIDENCE_MAX_BYTES_PHOTO", "EVIDENCE_MAX_BYTES_AUDIO", "EVIDENCE_MAX_BYTES_VIDEO", "EVIDENCE_MAX_BYTES_DOCUMENT",
     "EVIDENCE_DIRECT_MAX_BYTES", "EVIDENCE_CHUNK_BYTES", "EVIDENCE_CHUNK_MAX_BYTES", "EVIDENCE_UPLOAD_TTL_HOURS",
-    "EVIDENCE_OPEN_UPLOADS_MAX", "SIGNATURE_MAX_BYTES",
+    "EVIDENCE_OPEN_UPLOADS_MAX", "SIGNATURE_MAX_BYTES", "DRAW_REVEAL_GRACE_DAYS",
 ):
     if (_value := os.environ.get(f"CLEARCHECK_{_name}")) not in (None, ""):
         globals()[f"CLEARCHECK_{_name}"] = int(_value)

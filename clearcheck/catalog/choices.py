@@ -11,6 +11,13 @@ class ItemCategory(models.TextChoices):
     KEY = "key", _("重点检查事项")
 
 
+class SpecialSector(models.TextChoices):
+    """R24: items of a listed special sector (直接涉及公共安全和人民群众生命健康的特殊重点领域) need no draw."""
+
+    PUBLIC_SAFETY = "public_safety", _("公共安全")
+    LIFE_HEALTH = "life_health", _("人民群众生命健康")
+
+
 class ItemStatus(models.TextChoices):
     """draft → published → withdrawn (a draft may also be discarded as withdrawn)."""
 

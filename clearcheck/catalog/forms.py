@@ -4,7 +4,7 @@ required-field check lives in the services, so the web, the API and imports refu
 
 from django import forms
 
-from .choices import ItemCategory, NoPenaltyKind
+from .choices import ItemCategory, NoPenaltyKind, SpecialSector
 
 
 class ItemForm(forms.Form):
@@ -20,6 +20,7 @@ class ItemForm(forms.Form):
     licensing_onsite_allowed = forms.BooleanField(required=False)
     licensing_onsite_basis = forms.CharField(required=False)
     single_officer_basis = forms.CharField(required=False)
+    special_sector = forms.ChoiceField(choices=[("", "—"), *SpecialSector.choices], required=False)
 
 
 class StandardForm(forms.Form):

@@ -8,7 +8,7 @@ so a version once published reads the same forever.
 from django.db import models
 from django.db.models import Q
 
-from .choices import ItemCategory, ItemStatus, ListKind, NoPenaltyKind, VersionStatus
+from .choices import ItemCategory, ItemStatus, ListKind, NoPenaltyKind, SpecialSector, VersionStatus
 
 
 class InspectionItem(models.Model):
@@ -37,6 +37,10 @@ class InspectionItem(models.Model):
     licensing_onsite_allowed = models.BooleanField("许可/给付可设现场检查", default=False)
     licensing_onsite_basis = models.TextField("许可/给付现场检查依据", blank=True)
     single_officer_basis = models.TextField("一人检查的法定依据", blank=True)
+    special_sector = models.CharField(
+        "特殊重点领域", max_length=16, choices=SpecialSector.choices, blank=True,
+        help_text="R24: routine inspections of such items need no double-random draw",
+    )
     status = models.CharField("状态", max_length=16, choices=ItemStatus.choices, default=ItemStatus.DRAFT)
     published_at = models.DateTimeField("发布时间", null=True, blank=True)
     withdrawn_at = models.DateTimeField("撤回时间", null=True, blank=True)

@@ -1,13 +1,14 @@
 """Request and response schemas of the catalog API (no business logic: services decide)."""
 
 import datetime as dt
+from typing import Literal
 
 from ninja import Schema
 
 from clearcheck.core.api import Page
 
 from . import selectors
-from .choices import ItemCategory, ItemStatus, ListKind, NoPenaltyKind, VersionStatus
+from .choices import ItemCategory, ItemStatus, ListKind, NoPenaltyKind, SpecialSector, VersionStatus
 
 
 class ItemOut(Schema):
@@ -25,6 +26,7 @@ class ItemOut(Schema):
     licensing_onsite_allowed: bool
     licensing_onsite_basis: str
     single_officer_basis: str
+    special_sector: str
     status: ItemStatus
     published_at: dt.datetime | None
     withdrawn_at: dt.datetime | None
@@ -61,6 +63,7 @@ class ItemIn(Schema):
     licensing_onsite_allowed: bool = False
     licensing_onsite_basis: str = ""
     single_officer_basis: str = ""
+    special_sector: SpecialSector | Literal[""] = ""
     agency_id: int | None = None
 
 
@@ -77,6 +80,7 @@ class ItemPatch(Schema):
     licensing_onsite_allowed: bool | None = None
     licensing_onsite_basis: str | None = None
     single_officer_basis: str | None = None
+    special_sector: SpecialSector | Literal[""] | None = None
 
 
 class ItemPage(Page):

@@ -14,7 +14,7 @@ from clearcheck.core.errors import DomainError
 from clearcheck.core.web import error_message, role_required
 
 from . import selectors, services
-from .choices import ItemCategory, ItemStatus, ListKind, NoPenaltyKind, VersionStatus
+from .choices import ItemCategory, ItemStatus, ListKind, NoPenaltyKind, SpecialSector, VersionStatus
 from .forms import ChecklistForm, EntryForm, ItemForm, NoPenaltyForm, StandardForm, form_values
 
 READERS = tuple(AGENCY_ROLES | COUNTY_ROLES)
@@ -57,7 +57,7 @@ def item_list(request):
     qs = selectors.items_for_actor(actor=request.user, agency_id=agency_id, status=status, q=q or None)
     return render(request, "catalog/item_list.html", {
         "page": _page(request, qs), "q": q, "status": status or "", "agency_id": agency_id,
-        "statuses": ItemStatus.choices, "categories": ItemCategory.choices,
+        "statuses": ItemStatus.choices, "categories": ItemCategory.choices, "special_sectors": SpecialSector.choices,
         "agencies": selectors.agencies_for_actor(actor=request.user) if request.user.role in COUNTY_ROLES else [],
         "can_manage": _can_manage(request.user, request.user.agency_id), "form_data": form_data,
     })
@@ -88,7 +88,7 @@ def item_detail(request, item_id: int):
         except DomainError as exc:
             error_message(request, exc)
     return render(request, "catalog/item_detail.html", {
-        "item": item, "categories": ItemCategory.choices, "can_manage": _can_manage(request.user, item.agency_id),
+        "item": item, "categories": ItemCategory.choices, "special_sectors": SpecialSector.choices, "can_manage": _can_manage(request.user, item.agency_id),
     })
 
 

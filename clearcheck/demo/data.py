@@ -64,6 +64,14 @@ NAME_PREFIXES = [
 
 # agency code → items: (code, name, legal basis, object scope, method, category, annual cap,
 #                        licensing on-site basis or "", single-officer basis or "")
+# R24: items of the listed special sectors (公共安全、人民群众生命健康) keep full-coverage key supervision;
+# routine inspections of every other item are picked by double-random draws.
+SPECIAL_SECTORS = {
+    "SCJG-001": "life_health", "SCJG-002": "life_health", "SCJG-003": "public_safety", "YJJ-001": "public_safety",
+    "YJJ-002": "public_safety", "XF-001": "public_safety", "WJJ-001": "life_health", "NYJ-002": "life_health",
+    "ZJJ-001": "public_safety",
+}
+
 ITEMS = {
     "SCJG": [
         ("SCJG-001", "食品生产经营监督检查", "《中华人民共和国食品安全法》第一百一十条;《食品生产经营监督检查管理办法》第十条",

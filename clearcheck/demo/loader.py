@@ -18,7 +18,8 @@ from clearcheck.exchange.services import import_run
 from clearcheck.registry import services as registry
 from clearcheck.registry.models import Agency, Enterprise, Region
 
-from .data import AGENCIES, CHECKLISTS, ITEMS, NO_PENALTY, OFFICER_NAMES, REGION
+from .data import AGENCIES, CHECKLISTS, ITEMS, NO_PENALTY, OFFICER_NAMES, REGION, SPECIAL_SECTORS
+from .draws import draws_load
 from .enterprises import enterprise_csv, enterprise_rows
 from .inspections import inspections_load
 from .onsite import onsite_load
@@ -142,6 +143,7 @@ def _load(progress: Callable[[str], None]) -> None:
                 actor=admin, code=item_code, name=name, legal_basis=basis, object_scope=scope, method=method,
                 category=category, annual_cap=cap, licensing_onsite_allowed=bool(licensing_basis),
                 licensing_onsite_basis=licensing_basis, single_officer_basis=single_basis,
+                special_sector=SPECIAL_SECTORS.get(item_code, ""),
             )
         catalog.item_list_publish(actor=admin, agency=agencies[code], reason="2025年涉企行政检查事项清单")
 
@@ -164,3 +166,4 @@ def _load(progress: Callable[[str], None]) -> None:
     planning_load(bureau=bureau, government=government, admins=admins, password=DEMO_PASSWORD, progress=progress)
     inspections_load(progress=progress)
     onsite_load(password=DEMO_PASSWORD, progress=progress)
+    draws_load(progress=progress)

@@ -26,9 +26,23 @@ LOW_RISK_MESSAGE = "低风险企业原则上不主动开展现场检查"
 
 def draw_required(inspection_type: str, source: str, *, special_sector: bool = False) -> bool:
     """R24: a routine inspection picks its enterprise by a double-random draw, unless it came from a draw
-    or the enterprise is in a listed special sector. Enforced by a later issue; exposed here, stored nowhere.
+    or its items belong to a listed special sector.
     """
     return inspection_type == InspectionType.ROUTINE and source != TaskSource.DRAW and not special_sector
+
+
+def draw_refusal(inspection_type: str, source: str, items, *, from_draw: bool = False) -> RuleViolation | None:
+    """R24: a routine task needs a draw unless every item is of a listed special sector; and only a draw
+    makes a task whose source is the draw (no one types "双随机抽取" onto a hand-picked enterprise).
+    """
+    if source == TaskSource.DRAW and not from_draw:
+        return RuleViolation("R24", "来源为双随机抽取的检查任务只能由抽取结果生成,不能手工创建", field="source")
+    items = list(items)
+    special = bool(items) and all(getattr(item, "special_sector", "") for item in items)
+    if draw_required(inspection_type, source, special_sector=special):
+        return RuleViolation("R24", "日常检查须通过双随机抽取确定检查对象和执法人员;仅直接涉及公共安全和人民群众生命健康的"
+                             "特殊重点领域事项除外", field="inspection_type")
+    return None
 
 
 def counts_against_cap(agency, source: str) -> bool:

@@ -80,6 +80,7 @@ def item_snapshot(item: InspectionItem) -> dict:
         "object_scope": item.object_scope, "method": item.method, "category": item.category,
         "annual_cap": item.annual_cap, "licensing_onsite_allowed": item.licensing_onsite_allowed,
         "licensing_onsite_basis": item.licensing_onsite_basis, "single_officer_basis": item.single_officer_basis,
+        "special_sector": item.special_sector,
         "status": item.status,
     }
 

@@ -8,7 +8,7 @@ from clearcheck.core.errors import FieldError, NotFound, RuleViolation, Validati
 from clearcheck.registry.models import Agency
 
 from .. import workflows
-from ..choices import ItemCategory, ItemStatus, ListKind
+from ..choices import ItemCategory, ItemStatus, ListKind, SpecialSector
 from ..models import InspectionItem, PublishedList
 from .common import (
     _agency_for_write,
@@ -26,7 +26,7 @@ from .common import (
 # --- Inspection items (R02, R03) -------------------------------------------------------------------
 
 ITEM_FIELDS = {"code", "name", "legal_basis", "object_scope", "method", "category", "annual_cap",
-               "licensing_onsite_allowed", "licensing_onsite_basis", "single_officer_basis"}
+               "licensing_onsite_allowed", "licensing_onsite_basis", "single_officer_basis", "special_sector"}
 
 
 def _item_fields_clean(data: dict) -> dict:
@@ -39,6 +39,8 @@ def _item_fields_clean(data: dict) -> dict:
     _required(errors, fields, "legal_basis", "设定依据")
     _required(errors, fields, "object_scope", "检查对象")
     _required(errors, fields, "method", "检查方式", 200)
+    if fields["special_sector"] not in ("", *SpecialSector.values):
+        errors.append(FieldError("special_sector", "特殊重点领域须为公共安全或人民群众生命健康,或留空"))
     fields["category"] = fields["category"] or ItemCategory.GENERAL
     if fields["category"] not in ItemCategory.values:
         errors.append(FieldError("category", "事项类别须为一般或重点"))
@@ -81,12 +83,14 @@ def _item_for_write(actor, item_id: int) -> InspectionItem:
 def item_create(
     *, actor, code: str, name: str, legal_basis: str, object_scope: str, method: str,
     category: str = ItemCategory.GENERAL, annual_cap: int | None = None, licensing_onsite_allowed: bool = False,
-    licensing_onsite_basis: str = "", single_officer_basis: str = "", agency: Agency | int | None = None,
+    licensing_onsite_basis: str = "", single_officer_basis: str = "", special_sector: str = "",
+    agency: Agency | int | None = None,
 ) -> InspectionItem:
     """Add a draft inspection item to the actor's agency (R03: on-site in licensing needs a basis)."""
     data = {"code": code, "name": name, "legal_basis": legal_basis, "object_scope": object_scope, "method": method,
             "category": category, "annual_cap": annual_cap, "licensing_onsite_allowed": licensing_onsite_allowed,
-            "licensing_onsite_basis": licensing_onsite_basis, "single_officer_basis": single_officer_basis}
+            "licensing_onsite_basis": licensing_onsite_basis, "single_officer_basis": single_officer_basis,
+            "special_sector": special_sector}
     owner = _agency_for_write(actor, agency)
     fields = _item_fields_clean(data)
     _item_code_free_check(owner.pk, fields["code"])

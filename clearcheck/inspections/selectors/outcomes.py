@@ -8,7 +8,7 @@ records only). A referral is also read by the receiving agency's admin and head.
 Missing and not-yours are the same NotFound.
 """
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from clearcheck.accounts.choices import Role
 from clearcheck.accounts.selectors import actor_agency_id, actor_enterprise_id, actor_has_role
@@ -19,7 +19,7 @@ from clearcheck.registry.choices import AgencyStatus
 from clearcheck.registry.models import Agency
 
 from ..choices import DispositionKind, DispositionStatus, RecordStatus, ReferralStatus, VisitKind, VisitStatus
-from ..models import Disposition, Finding, RecordEntry, Visit, VisitOfficer
+from ..models import Disposition, Finding, RecordEntry, Visit, VisitOfficer, VisitTask
 from .requests import MAX_ID
 from .visits import visit_officer_for_actor, visits_for_actor
 
@@ -195,3 +195,27 @@ def dispositions_open_overdue(today) -> QuerySet[Disposition]:
     """Correction orders still open after their deadline (overdue from the day after it), for the R19 job."""
     return (_dispositions().filter(kind=DispositionKind.CORRECT_BY_DEADLINE, status=DispositionStatus.OPEN,
                                    deadline__lt=today).order_by("id"))
+
+
+def task_outcomes_public(task_ids) -> dict[int, dict]:
+    """What may be published of the inspections of these tasks (一公开; no personal data): whether the
+    visit closed, how many findings there were and how they were disposed of (labels), per task id.
+    Three queries whatever the number of tasks.
+    """
+    ids = list(task_ids)
+    visits = dict(VisitTask.objects.filter(task_id__in=ids, visit__status=VisitStatus.CLOSED)
+                  .values_list("task_id", "visit_id"))
+    result = {task_id: {"closed": task_id in visits, "findings": 0, "dispositions": []} for task_id in ids}
+    by_visit = {visit_id: task_id for task_id, visit_id in visits.items()}
+    counts = (Finding.objects.filter(record__visit_id__in=list(by_visit))
+              .values("record__visit_id").annotate(n=Count("id")))
+    for row in counts:
+        result[by_visit[row["record__visit_id"]]]["findings"] = row["n"]
+    labels = dict(DispositionKind.choices)
+    kinds = (Disposition.objects.filter(finding__record__visit_id__in=list(by_visit))
+             .values_list("finding__record__visit_id", "kind").distinct())
+    for visit_id, kind in kinds:
+        result[by_visit[visit_id]]["dispositions"].append(str(labels.get(kind, kind)))
+    for row in result.values():
+        row["dispositions"].sort()
+    return result

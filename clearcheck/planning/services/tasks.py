@@ -163,7 +163,8 @@ def _content_clean(agency: Agency, data: dict) -> dict:
         raise ValidationFailed(errors)
     refusal = rules.task_refusal(agency=agency, items=items, officers=officers, checklist=checklist,
                                  window_start=window_start, window_end=window_end, special_plan=special_plan,
-                                 today=clock.local_today(), enterprise=enterprise)
+                                 today=clock.local_today(), enterprise=enterprise) \
+        or rules.draw_refusal(inspection_type, source, items, from_draw=bool(data.get("from_draw")))
     if refusal is not None:
         raise refusal
     return {"enterprise": enterprise, "items": items, "officers": officers, "checklist": checklist,
@@ -179,6 +180,7 @@ def _content_data(task: InspectionTask) -> dict:
         "window_end": task.window_end, "checklist": task.checklist_id, "notice": task.notice,
         "plan_entry": task.plan_entry_id, "special_plan": task.special_plan_id,
         "source_reference": task.source_reference, "urgent_reason": task.urgent_reason, "av_ground": task.av_ground,
+        "from_draw": task.source == TaskSource.DRAW and task.draw_picks.exists(),
     }
 
 

@@ -371,15 +371,15 @@ def test_r09_urgent_task_flags_only_the_same_agencys_later_planned_tasks_on_the_
     day, e = coord["day"], coord["enterprise"]
     market = coord["market"]
     first, second = market["items"]
-    earlier = task_make(market, e, day(0), day(3), source="draw", items=[first])
+    earlier = task_make(market, e, day(0), day(3), source="annual_plan", items=[first])
     urgent = task_make(market, e, day(1), day(2), source="complaint", items=[first])
-    later_same = task_make(market, e, day(10), day(20), source="draw", items=[first, second])
+    later_same = task_make(market, e, day(10), day(20), source="annual_plan", items=[first, second])
     later_submitted = task_make(market, e, day(12), day(20), source="annual_plan", items=[first])
     later_other_item = task_make(market, e, day(10), day(20), source="annual_plan", items=[second])
-    later_other_enterprise = task_make(market, coord["other_enterprise"], day(10), day(20), source="draw",
+    later_other_enterprise = task_make(market, coord["other_enterprise"], day(10), day(20), source="annual_plan",
                                        items=[first])
     later_unplanned = task_make(market, e, day(10), day(20), source="complaint", items=[first])
-    later_other_agency = task_make(coord["safety"], e, day(10), day(20), source="draw")
+    later_other_agency = task_make(coord["safety"], e, day(10), day(20), source="annual_plan")
     task_submit(actor=market["admin"], task_id=later_submitted.pk)
     assert services.reduction_flags_apply(task=urgent) == 0  # still a draft: nothing happened yet
     urgent = task_start_urgent(actor=market["admin"], task_id=urgent.pk, reason="群众投诉")  # flags (hook)
@@ -396,7 +396,7 @@ def test_r09_urgent_task_flags_only_the_same_agencys_later_planned_tasks_on_the_
 def test_r09_a_planned_task_triggers_no_reduction(coord):
     day, e = coord["day"], coord["enterprise"]
     planned = task_make(coord["market"], e, day(1), day(2), source="annual_plan")
-    task_make(coord["market"], e, day(10), day(20), source="draw")
+    task_make(coord["market"], e, day(10), day(20), source="annual_plan")
     assert services.reduction_flags_apply(task=planned) == 0
 
 

@@ -32,6 +32,7 @@ def agency_kit(agency, *, bureau, admin=None, head=None, items: int = 2, officer
                                role="agency_head", display_name="统筹测试负责人", agency=agency)
     made = [catalog.item_create(actor=admin, code=f"XT{agency.pk}-{n}-{k}", name=f"{agency.name}检查事项{k}",
                                 legal_basis="《优化营商环境条例》第五十四条", object_scope="辖区企业", method="现场检查",
+                                special_sector="public_safety",  # routine tasks without a draw (R24)
                                 single_officer_basis="《行政处罚法》第四十二条 法律另有规定" if officers else "")
             for k in range(1, items + 1)]
     catalog.item_list_publish(actor=admin, agency=agency, reason="统筹测试公布")

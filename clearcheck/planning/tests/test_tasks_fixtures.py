@@ -25,7 +25,8 @@ def freeze(monkeypatch, local_day: dt.date, hour: int = 10) -> None:
 @pytest.fixture
 def plan_county(make_agency, make_enterprise, make_officer, make_user_plain):
     """An agency with admin, head and department head, two qualified officers, two published items
-    (one with an item cap of 1), a published checklist, and two enterprises.
+    (one with an item cap of 1; both of special sectors, so routine tasks need no draw, R24), a
+    published checklist, and two enterprises.
     """
     from clearcheck.catalog import services as catalog
 
@@ -34,10 +35,11 @@ def plan_county(make_agency, make_enterprise, make_officer, make_user_plain):
              for role in ("agency_admin", "agency_head", "department_head", "officer")}
     admin = users["agency_admin"]
     food = catalog.item_create(actor=admin, code="SCJG-001", name="食品生产许可条件保持情况检查",
-                               legal_basis="《食品安全法》第一百一十条", object_scope="食品生产企业", method="现场检查")
+                               legal_basis="《食品安全法》第一百一十条", object_scope="食品生产企业", method="现场检查",
+                               special_sector="life_health")
     boiler = catalog.item_create(actor=admin, code="SCJG-002", name="特种设备安全管理检查", annual_cap=1,
                                  legal_basis="《特种设备安全法》第五十七条", object_scope="特种设备使用单位",
-                                 method="现场检查")
+                                 method="现场检查", special_sector="public_safety")
     catalog.item_list_publish(actor=admin, agency=agency, reason="首次公布")
     food.refresh_from_db()
     boiler.refresh_from_db()
@@ -64,7 +66,8 @@ def make_task(plan_county):
         today = clock.local_today()
         values = {
             "actor": plan_county["admin"], "agency": plan_county["agency"], "enterprise": plan_county["enterprise"],
-            "inspection_type": "routine", "source": "annual_plan", "items": [plan_county["items"]["food"]],
+            # 个案检查 by default: a routine one needs a draw unless its items are of a special sector (R24).
+            "inspection_type": "case", "source": "annual_plan", "items": [plan_county["items"]["food"]],
             "officers": plan_county["officers"], "window_start": today + dt.timedelta(days=1),
             "window_end": today + dt.timedelta(days=10), "checklist": plan_county["checklist"],
             "notice": "请备好食品生产许可证",

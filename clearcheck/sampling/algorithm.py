@@ -1,0 +1,411 @@
+r"""The double-random draw algorithm ``clearcheck-draw/1``: frame, commitment, seed, selection, teams.
+
+This file needs only Python's standard library. The platform runs it, ``clearcheck draw verify``
+runs it, and the public site offers this very file for download, so anyone can re-compute a
+published draw with nothing but Python 3.9+::
+
+    python clearcheck_draw_verify.py draw-12.json
+
+The specification, precise enough to re-implement, is ``docs/draws.md``; in short:
+
+* **Frame.** The pool frozen as UTF-8 text, one entry per line, each line ending in ``\n``::
+
+      clearcheck-draw-frame/1
+      E<TAB>stratum<TAB>uscc            every enterprise, sorted by (stratum, uscc) bytewise
+      O<TAB>agency code<TAB>credential  every officer, sorted by (agency code, credential) bytewise
+      X<TAB>credential<TAB>uscc<TAB>reason   every officer–enterprise exclusion, sorted bytewise
+
+  The frame hash is SHA-256 of these bytes.
+* **Commitment.** SHA-256 of the 32-byte secret.
+* **Seed.** SHA-256(frame hash ‖ len ‖ parameters ‖ secret ‖ len ‖ public value): hashes and the secret
+  as raw 32 bytes, the parameters as canonical JSON, ``len`` a 4-byte big-endian length.
+* **Selection.** Rank each enterprise by SHA-256(seed ‖ USCC) as a 256-bit unsigned integer; in each
+  stratum take the k smallest (a count, or ⌈ratio × N⌉ computed with integers only).
+* **Teams.** Rank each agency's officers by SHA-256(seed ‖ "O" ‖ credential); deal them into teams
+  of ``team_size`` per agency; give each selected enterprise (in rank order) to the least-loaded team
+  with room and no excluded member.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import heapq
+import json
+import sys
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+ALGORITHM = "clearcheck-draw/1"
+FRAME_HEADER = "clearcheck-draw-frame/1"
+EXCLUSION_REASONS = ("recused", "rotation")
+SECRET_BYTES = 32
+KENO_NUMBERS, KENO_MAX = 20, 80  # 福彩快乐8: 20 numbers drawn from 1–80
+
+
+class DrawError(ValueError):
+    """A draw that cannot be made or verified; ``field`` names the input at fault."""
+
+    def __init__(self, message: str, field: str = ""):
+        super().__init__(message)
+        self.field = field
+
+
+# --- Encodings ------------------------------------------------------------------------------------
+
+
+def canonical_json(value) -> bytes:
+    """Parameters as bytes: JSON, keys sorted, no spaces, UTF-8 (integers and strings only, no floats)."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def _field_ok(text: str) -> bool:
+    return bool(text) and not any(ch in text for ch in "\t\n\r")
+
+
+def frame_bytes(enterprises, officers, exclusions=()) -> bytes:
+    """The canonical frame: header, then E, O and X lines, each group sorted bytewise.
+
+    ``enterprises``: (stratum, uscc) pairs; ``officers``: (agency code, credential no) pairs;
+    ``exclusions``: (credential no, uscc, reason) triples.
+    """
+    parts = [FRAME_HEADER + "\n"]
+    for tag, rows, width in (("E", enterprises, 2), ("O", officers, 2), ("X", exclusions, 3)):
+        lines = ["\t".join(row) for row in rows]
+        # Code-point order of str is the byte order of its UTF-8 encoding, so sorting str sorts bytes.
+        lines.sort()
+        block = "".join(f"{tag}\t{line}\n" for line in lines)
+        bad = ("\r" in block or block.count("\t") != len(lines) * width or "\t\t" in block
+               or "\t\n" in block or any(len(row) != width for row in rows))
+        if bad:
+            raise DrawError(f"框架的 {tag} 条目含空值、制表符或换行符", "frame")
+        if len(set(lines)) != len(lines):
+            raise DrawError(f"框架中的 {tag} 条目有重复", "frame")
+        parts.append(block)
+    return "".join(parts).encode("utf-8")
+
+
+def frame_parse(data: bytes) -> tuple[list[tuple[str, str]], list[tuple[str, str]], list[tuple[str, str, str]]]:
+    """The frame's enterprises, officers and exclusions, in frame order (the inverse of ``frame_bytes``)."""
+    text = data.decode("utf-8")
+    if not text.endswith("\n"):
+        raise DrawError("框架须以换行符结尾", "frame")
+    lines = text[:-1].split("\n")
+    if lines[0] != FRAME_HEADER:
+        raise DrawError(f"框架首行须为 {FRAME_HEADER}", "frame")
+    enterprises, officers, exclusions = [], [], []
+    for number, line in enumerate(lines[1:], start=2):
+        parts = line.split("\t")
+        if parts[0] == "E" and len(parts) == 3:
+            enterprises.append((parts[1], parts[2]))
+        elif parts[0] == "O" and len(parts) == 3:
+            officers.append((parts[1], parts[2]))
+        elif parts[0] == "X" and len(parts) == 4 and parts[3] in EXCLUSION_REASONS:
+            exclusions.append((parts[1], parts[2], parts[3]))
+        else:
+            raise DrawError(f"框架第 {number} 行格式不正确", "frame")
+    return enterprises, officers, exclusions
+
+
+def sha256_hex(data: bytes) -> str:
+    """Lower-case hex SHA-256."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def commitment_of(secret_hex: str) -> str:
+    """SHA-256 of the secret's 32 raw bytes, in hex."""
+    return sha256_hex(secret_decode(secret_hex))
+
+
+def secret_decode(secret_hex: str) -> bytes:
+    """The secret's bytes; refuses anything but 64 hex digits (256 bits)."""
+    text = (secret_hex or "").strip().lower()
+    try:
+        raw = bytes.fromhex(text)
+    except ValueError:
+        raw = b""
+    if len(raw) != SECRET_BYTES:
+        raise DrawError("密钥须为 64 位十六进制数(256 位)", "secret")
+    return raw
+
+
+def keno_normalise(text: str) -> str:
+    """A 福彩快乐8 result as canonical text: 20 distinct numbers 1–80, ascending, two digits, comma-separated."""
+    raw = (text or "").replace(",", ",").replace("、", ",").replace(" ", ",").replace("\u3000", ",")
+    try:
+        numbers = [int(part) for part in raw.split(",") if part.strip()]
+    except ValueError:
+        raise DrawError("快乐8开奖号码须为 20 个 1–80 之间的整数", "public_value") from None
+    if len(numbers) != KENO_NUMBERS or len(set(numbers)) != KENO_NUMBERS or not all(
+            1 <= n <= KENO_MAX for n in numbers):
+        raise DrawError("快乐8开奖号码须为 20 个互不相同的 1–80 之间的整数", "public_value")
+    return ",".join(f"{n:02d}" for n in sorted(numbers))
+
+
+def public_value_normalise(kind: str, text: str) -> str:
+    """The public value in its canonical text (``keno``: 快乐8 numbers; ``witness``: text read at the draw)."""
+    if kind == "keno":
+        return keno_normalise(text)
+    value = " ".join((text or "").split())
+    if not value:
+        raise DrawError("请填写公开随机数", "public_value")
+    return value
+
+
+def _length_prefixed(data: bytes) -> bytes:
+    return len(data).to_bytes(4, "big") + data
+
+
+def seed_of(frame_hash: str, parameters: dict, secret_hex: str, public_value: str) -> bytes:
+    """Seed = SHA-256(frame hash ‖ len ‖ parameters ‖ secret ‖ len ‖ public value)."""
+    message = (bytes.fromhex(frame_hash) + _length_prefixed(canonical_json(parameters))
+               + secret_decode(secret_hex) + _length_prefixed(public_value.encode("utf-8")))
+    return hashlib.sha256(message).digest()
+
+
+# --- Selection -------------------------------------------------------------------------------------
+
+
+def ratio_parse(text: str) -> Fraction:
+    """A ratio written as a decimal string ("0.05") as an exact fraction in [0, 1]."""
+    try:
+        value = Fraction(str(text))
+    except (ValueError, ZeroDivisionError):
+        raise DrawError(f"抽查比例“{text}”不是小数", "sample") from None
+    if not 0 <= value <= 1:
+        raise DrawError(f"抽查比例“{text}”须在 0 与 1 之间", "sample")
+    return value
+
+
+def stratum_quota(sample: dict, stratum: str, size: int) -> int:
+    """K for one stratum of ``size`` enterprises: the stated count, or ⌈ratio × size⌉ with integers only."""
+    if sample.get("mode") == "count":
+        k = int(sample.get("counts", {}).get(stratum, 0))
+    elif sample.get("mode") == "ratio":
+        ratio = ratio_parse(sample.get("ratios", {}).get(stratum, "0"))
+        k = -((-ratio.numerator * size) // ratio.denominator)
+    else:
+        raise DrawError("抽取方式须为按数量(count)或按比例(ratio)", "sample")
+    if k < 0:
+        raise DrawError(f"{stratum} 层的抽取数量不能为负数", "sample")
+    if k > size:
+        raise DrawError(f"{stratum} 层抽取 {k} 户,超过检查对象库中的 {size} 户", "sample")
+    return k
+
+
+@dataclass(frozen=True)
+class Pick:
+    """One selected enterprise: its stratum, USCC, rank hash (hex) and team number."""
+
+    stratum: str
+    uscc: str
+    rank: str
+    team: int
+
+
+@dataclass
+class Outcome:
+    """The result of a draw: the selected enterprises in rank order and the teams (credential numbers)."""
+
+    seed: str
+    picks: list[Pick] = field(default_factory=list)
+    teams: list[list[str]] = field(default_factory=list)
+
+
+def enterprises_select(seed: bytes, enterprises, sample: dict) -> list[tuple[bytes, str, str]]:
+    """(rank hash, stratum, uscc) of the selected enterprises, ordered by rank hash then USCC."""
+    by_stratum: dict[str, list[str]] = {}
+    for stratum, uscc in enterprises:
+        by_stratum.setdefault(stratum, []).append(uscc)
+    if not by_stratum:
+        raise DrawError("检查对象库为空,无可抽取的企业", "pool")
+    strata = sample.get("counts" if sample.get("mode") == "count" else "ratios", {})
+    for stratum in sorted(set(strata) - set(by_stratum)):
+        stratum_quota(sample, stratum, 0)  # a positive count for a stratum with no enterprise is refused
+    chosen: list[tuple[bytes, str, str]] = []
+    for stratum in sorted(by_stratum):
+        usccs = by_stratum[stratum]
+        k = stratum_quota(sample, stratum, len(usccs))
+        if k:
+            chosen.extend((digest, stratum, uscc) for digest, uscc in _smallest(seed, usccs, k))
+    chosen.sort()
+    if not chosen:
+        raise DrawError("按所给数量或比例抽取的企业为 0 户", "sample")
+    return chosen
+
+
+def _smallest(seed: bytes, usccs: list[str], k: int) -> list[tuple[bytes, str]]:
+    """The k (hash, uscc) pairs with the smallest SHA-256(seed ‖ uscc), in order.
+
+    Equal-length byte strings compare as big-endian unsigned integers, so no floating point is
+    involved. To avoid sorting a million hashes, keep only those under a bound that the k smallest
+    lie under with overwhelming probability; if fewer than k survive, fall back to sorting them all.
+    The result is the same either way.
+    """
+    base = hashlib.sha256(seed)
+    n = len(usccs)
+    expected = (2 * k + 64) * (1 << 32) // n  # twice the expected k-th smallest 32-bit prefix, plus slack
+    if expected < (1 << 32):
+        bound = (expected).to_bytes(4, "big")
+        kept = []
+        for uscc in usccs:
+            h = base.copy()
+            h.update(uscc.encode("utf-8"))
+            digest = h.digest()
+            if digest[:4] < bound:
+                kept.append((digest, uscc))
+        if len(kept) >= k:
+            kept.sort()
+            return kept[:k]
+    every = []
+    for uscc in usccs:
+        h = base.copy()
+        h.update(uscc.encode("utf-8"))
+        every.append((h.digest(), uscc))
+    every.sort()
+    return every[:k]
+
+
+def teams_form(seed: bytes, officers, *, team_size: int, agencies: list[str]) -> list[list[str]]:
+    """Teams from the officer ranking SHA-256(seed ‖ "O" ‖ credential), ranked within each agency.
+
+    Each team has ``team_size`` officers of every participating agency (a joint draw's teams hold
+    officers of each agency; each agency's task keeps at least two of its own, R14). With ``r_a`` the
+    ranked officers of agency a and T = min over a of ⌊len(r_a) / team_size⌋ teams, team j (from 0)
+    takes, for each agency in code order, officers r_a[j], r_a[T + j], … r_a[(team_size − 1)·T + j].
+    """
+    if team_size < 2:
+        raise DrawError("每组执法人员不少于 2 人", "team_size")
+    ranked: dict[str, list[str]] = {a: [] for a in agencies}
+    for _digest, credential, agency in sorted(
+            (hashlib.sha256(seed + b"O" + c.encode("utf-8")).digest(), c, a) for a, c in officers):
+        if agency not in ranked:
+            raise DrawError(f"执法人员 {credential} 的机关 {agency} 不在参与机关之中", "frame")
+        ranked[agency].append(credential)
+    for agency, rows in ranked.items():
+        if team_size > len(rows):
+            raise DrawError(f"每组 {team_size} 人,超过{agency}执法人员库中符合条件的 {len(rows)} 人", "team_size")
+    count = min(len(rows) // team_size for rows in ranked.values())
+    return [[ranked[a][r * count + j] for a in agencies for r in range(team_size)] for j in range(count)]
+
+
+def teams_assign(chosen, teams: list[list[str]], exclusions, *, max_per_team: int) -> list[int]:
+    """The team of each chosen enterprise, in order: the least-loaded team with room whose members are
+    not excluded from that enterprise (lowest team number on a tie).
+    """
+    if max_per_team < 1:
+        raise DrawError("每组最多分配的企业数须为正整数", "max_per_team")
+    if len(teams) * max_per_team < len(chosen):
+        raise DrawError(f"抽中 {len(chosen)} 户,{len(teams)} 个检查组每组至多 {max_per_team} 户,无法分配",
+                        "max_per_team")
+    excluded: dict[str, set[str]] = {}
+    for credential, uscc, _reason in exclusions:
+        excluded.setdefault(uscc, set()).add(credential)
+    # A heap of (load, team number): its top is the least-loaded team, lowest number first.
+    heap = [(0, j) for j in range(len(teams))]
+    assigned = []
+    for _digest, _stratum, uscc in chosen:
+        barred = excluded.get(uscc)
+        skipped = []
+        while heap:
+            load, j = heapq.heappop(heap)
+            if barred and barred.intersection(teams[j]):
+                skipped.append((load, j))
+                continue
+            assigned.append(j)
+            if load + 1 < max_per_team:
+                heapq.heappush(heap, (load + 1, j))
+            break
+        else:
+            raise DrawError(f"企业 {uscc} 无可分配的检查组(回避、轮换或每组上限)", "teams")
+        for entry in skipped:
+            heapq.heappush(heap, entry)
+    return assigned
+
+
+def draw_compute(*, frame: bytes, parameters: dict, secret_hex: str, public_value: str) -> Outcome:
+    """Run the whole draw from the frozen frame: seed, selection, teams."""
+    enterprises, officers, exclusions = frame_parse(frame)
+    seed = seed_of(sha256_hex(frame), parameters, secret_hex, public_value)
+    chosen = enterprises_select(seed, enterprises, parameters["sample"])
+    teams = teams_form(seed, officers, team_size=int(parameters["team_size"]),
+                       agencies=list(parameters["agencies"]))
+    assigned = teams_assign(chosen, teams, exclusions, max_per_team=int(parameters["max_per_team"]))
+    picks = [Pick(stratum, uscc, digest.hex(), team)
+             for (digest, stratum, uscc), team in zip(chosen, assigned, strict=True)]
+    return Outcome(seed=seed.hex(), picks=picks, teams=teams)
+
+
+# --- Published document and verification ----------------------------------------------------------
+
+
+def document_frame(document: dict) -> bytes:
+    """The frame bytes rebuilt from a published document's lists."""
+    frame = document["frame"]
+    return frame_bytes([tuple(r) for r in frame["enterprises"]], [tuple(r) for r in frame["officers"]],
+                       [tuple(r) for r in frame.get("exclusions", [])])
+
+
+def verify_document(document: dict) -> list[str]:
+    """Re-compute a published draw; returns the differences found (empty: the draw matches)."""
+    if document.get("algorithm") != ALGORITHM:
+        return [f"算法版本为 {document.get('algorithm')!r},本校验程序实现的是 {ALGORITHM}"]
+    try:
+        frame = document_frame(document)
+    except (DrawError, KeyError, TypeError) as exc:
+        return [f"框架无法解析:{exc}"]
+    frame_hash = sha256_hex(frame)
+    if frame_hash != document.get("frame_sha256"):
+        return [f"框架哈希不符:公布 {document.get('frame_sha256')},重算 {frame_hash}(框架被改动)"]
+    try:
+        commitment = commitment_of(document.get("secret", ""))
+    except DrawError as exc:
+        return [f"密钥无效:{exc}"]
+    if commitment != document.get("commitment"):
+        return [f"密钥与承诺值不符:公布的承诺 {document.get('commitment')},SHA-256(密钥) = {commitment}"]
+    try:
+        outcome = draw_compute(frame=frame, parameters=document["parameters"], secret_hex=document["secret"],
+                               public_value=document["public_value"])
+    except (DrawError, KeyError, TypeError, ValueError) as exc:
+        return [f"无法重算抽取:{exc}"]
+    if document.get("seed") not in (None, outcome.seed):
+        return [f"种子不符:公布 {document.get('seed')},重算 {outcome.seed}"]
+    return _differences(document, outcome)
+
+
+def _differences(document: dict, outcome: Outcome) -> list[str]:
+    published = [(p.get("uscc"), p.get("stratum"), p.get("rank"), p.get("team"))
+                 for p in document.get("selection", [])]
+    computed = [(p.uscc, p.stratum, p.rank, p.team) for p in outcome.picks]
+    for n, (a, b) in enumerate(zip(published, computed, strict=False), start=1):
+        if a != b:
+            return [f"抽取结果第 {n} 条不符:公布 {a},重算 {b}"]
+    if len(published) != len(computed):
+        return [f"抽取结果条数不符:公布 {len(published)} 条,重算 {len(computed)} 条"]
+    published_teams = [list(t.get("officers", [])) for t in document.get("teams", [])]
+    for n, (a, b) in enumerate(zip(published_teams, outcome.teams, strict=False)):
+        if a != b:
+            return [f"第 {n + 1} 检查组不符:公布 {a},重算 {b}"]
+    if len(published_teams) != len(outcome.teams):
+        return [f"检查组数不符:公布 {len(published_teams)} 组,重算 {len(outcome.teams)} 组"]
+    return []
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Verify the published draw JSON given as the only argument; exit 0 on a match, 1 otherwise."""
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 1:
+        print("用法 usage: python clearcheck_draw_verify.py DRAW.json", file=sys.stderr)
+        return 2
+    with open(args[0], encoding="utf-8") as handle:
+        document = json.load(handle)
+    problems = verify_document(document)
+    if problems:
+        print("不符 MISMATCH: " + problems[0])
+        return 1
+    print(f"一致 MATCH: {len(document.get('selection', []))} 户企业、{len(document.get('teams', []))} 个检查组,"
+          f"框架哈希 {document['frame_sha256']}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,45 @@
+"""The periodic job of draws: an R24 alert for a draw whose inspection window ended more than the grace
+period ago and that the agency has not revealed (一公开: the result must be published).
+
+Idempotent and safe to run twice at once: one alert per draw (deduplication key).
+"""
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import transaction
+
+from clearcheck.core import clock
+from clearcheck.supervision.services import alert_raise
+
+from .choices import DrawStatus
+from .models import Draw
+
+DEFAULT_REVEAL_GRACE_DAYS = 7
+
+
+def reveal_grace_days() -> int:
+    """Days after the window's end within which the agency reveals (``CLEARCHECK_DRAW_REVEAL_GRACE_DAYS``)."""
+    return int(getattr(settings, "CLEARCHECK_DRAW_REVEAL_GRACE_DAYS", DEFAULT_REVEAL_GRACE_DAYS))
+
+
+def unrevealed_dedup_key(draw_id: int) -> str:
+    """One alert per draw."""
+    return f"R24:unrevealed:{draw_id}"
+
+
+def draws_unrevealed_alert(*, today: dt.date | None = None) -> int:
+    """Raise an alert for each selected draw still unrevealed ``reveal_grace_days()`` after its window; returns
+    how many draws are overdue (an alert already raised is counted again, not duplicated).
+    """
+    today = today or clock.local_today()
+    overdue = (Draw.objects.select_related("agency").filter(status=DrawStatus.SELECTED,
+               window_end__lt=today - dt.timedelta(days=reveal_grace_days())).order_by("pk"))
+    count = 0
+    for draw in overdue:
+        with transaction.atomic():
+            alert_raise(rule_id="R24", subject=draw, agency=draw.agency, dedup_key=unrevealed_dedup_key(draw.pk),
+                        facts={"draw": draw.pk, "title": draw.title, "window_end": draw.window_end,
+                               "days_overdue": (today - draw.window_end).days, "problem": "result not revealed"})
+        count += 1
+    return count

@@ -1,0 +1,58 @@
+"""``clearcheck draw verify FILE``: re-compute a published draw from its JSON alone (R24).
+
+``clearcheck draw export ID [FILE]`` writes a revealed draw's published JSON.
+"""
+
+import json
+import sys
+
+from django.core.management.base import BaseCommand, CommandError
+
+from clearcheck.sampling import algorithm
+
+
+class Command(BaseCommand):
+    """Verify or export a published draw."""
+
+    help = "Verify a published double-random draw (verify FILE), or export a revealed one (export ID [FILE])."
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="action", required=True)
+        verify = sub.add_parser("verify", help="re-compute a published draw JSON and report a match or the first difference")
+        verify.add_argument("file")
+        export = sub.add_parser("export", help="write the published JSON of a revealed draw")
+        export.add_argument("draw_id", type=int)
+        export.add_argument("file", nargs="?")
+
+    def handle(self, *args, **options):
+        if options["action"] == "verify":
+            return self._verify(options["file"])
+        return self._export(options["draw_id"], options.get("file"))
+
+    def _verify(self, path: str) -> None:
+        try:
+            with open(path, encoding="utf-8") as handle:
+                document = json.load(handle)
+        except (OSError, ValueError) as exc:
+            raise CommandError(f"无法读取 {path}:{exc}") from None
+        problems = algorithm.verify_document(document)
+        if problems:
+            self.stdout.write(f"MISMATCH 不符:{problems[0]}")
+            sys.exit(1)
+        self.stdout.write(f"MATCH 一致:抽中 {len(document.get('selection', []))} 户企业、"
+                          f"{len(document.get('teams', []))} 个检查组;框架哈希 {document['frame_sha256']}")
+
+    def _export(self, draw_id: int, path: str | None) -> None:
+        from clearcheck.sampling.choices import DrawStatus
+        from clearcheck.sampling.documents import draw_document
+        from clearcheck.sampling.models import Draw
+
+        draw = Draw.objects.select_related("agency").filter(pk=draw_id, status=DrawStatus.REVEALED).first()
+        if draw is None:
+            raise CommandError(f"没有已公开的抽取 #{draw_id}")
+        text = json.dumps(draw_document(draw), ensure_ascii=False, indent=1)
+        if path:
+            with open(path, "w", encoding="utf-8") as handle:
+                handle.write(text)
+        else:
+            self.stdout.write(text)

@@ -1,0 +1,477 @@
+"""Double-random draws (双随机、一公开, R24): create, commit, select, reveal, cancel.
+
+commit  freezes the pool as the canonical frame (stored content-addressed: its address is the frame
+        hash), freezes the parameters, draws a 256-bit secret from ``secrets`` and publishes SHA-256 of
+        it. The secret is shown once to the agency, which keeps it; the platform stores only the hash.
+select  takes the secret (checked against the commitment) and the public value, once, and runs
+        ``algorithm.draw_compute`` on the stored frame.
+reveal  after the inspection window, takes the secret again and publishes it with the frame and the
+        selection; it re-computes the draw first, so a changed frame or selection is caught.
+
+Every refusal carries R24 and its clause; nothing is written when one is raised.
+"""
+
+import datetime as dt
+import secrets
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+
+from clearcheck.audit.services import actor_label, audit_record
+from clearcheck.catalog.models import InspectionItem
+from clearcheck.catalog.rules import item_list_refusal
+from clearcheck.core import clock
+from clearcheck.core.errors import Conflict, FieldError, NotFound, RuleViolation, ValidationFailed
+from clearcheck.inspections import blobs
+from clearcheck.inspections.selectors.exclusions import last_inspector_pairs, recusal_pairs
+from clearcheck.planning.selectors.tiers import tier_scheme
+from clearcheck.registry.rules import agency_inspection_refusal
+from clearcheck.supervision.choices import Severity
+from clearcheck.supervision.services import alert_raise
+
+from .. import algorithm
+from ..choices import ALL_STRATUM, DrawStatus, PublicKind, SampleMode, Stratify
+from ..models import Draw, DrawPick, DrawTeam, DrawTeamMember, Pool
+from ..selectors import SPECIAL_SECTOR_DIVISIONS, pool_enterprises, pool_officers
+from ..workflows import DRAW
+from .pools import manager_check
+
+MAX_TEAM_SIZE = 10
+
+
+def _refuse(message: str, field: str | None = None) -> RuleViolation:
+    return RuleViolation("R24", message, field=field)
+
+
+def _from_error(exc: algorithm.DrawError) -> RuleViolation:
+    return _refuse(str(exc), exc.field or None)
+
+
+def draw_snapshot(draw: Draw) -> dict:
+    """What the audit trail keeps of a draw (never the secret before reveal)."""
+    return {
+        "title": draw.title, "agency": draw.agency_id, "pools": sorted(draw.pools.values_list("pk", flat=True)),
+        "items": sorted(draw.items.values_list("pk", flat=True)), "window": [draw.window_start, draw.window_end],
+        "stratify": draw.stratify, "sample_mode": draw.sample_mode, "sample": draw.sample,
+        "team_size": draw.team_size, "max_per_team": draw.max_per_team, "public_kind": draw.public_kind,
+        "public_source": draw.public_source, "status": draw.status,
+    }
+
+
+def _draw_locked(actor, draw_id: int) -> Draw:
+    draw = Draw.objects.select_for_update().select_related("agency").filter(pk=draw_id).first()
+    if draw is None:
+        raise NotFound("抽取不存在")
+    manager_check(actor, draw.agency_id, "双随机抽取")
+    return draw
+
+
+# --- Create ----------------------------------------------------------------------------------------
+
+
+def _sample_clean(agency_id: int, stratify: str, mode: str, sample) -> dict:
+    """Counts (non-negative integers) or ratios (decimal strings in [0, 1]) per stratum."""
+    strata = [ALL_STRATUM] if stratify == Stratify.NONE else [t.code for t in tier_scheme(agency_id)]
+    if mode == SampleMode.RATIO and not sample and stratify == Stratify.TIER:
+        # The tier scheme's own ratios (分级分类 → 抽查比例), as the agency published them.
+        return {t.code: format(t.sampling_ratio.normalize(), "f") for t in tier_scheme(agency_id)}
+    if not isinstance(sample, dict) or not sample:
+        raise ValidationFailed(FieldError("sample", "请填写各层的抽取数量或比例"))
+    unknown = sorted(set(sample) - set(strata))
+    if unknown:
+        raise ValidationFailed(FieldError("sample", f"没有这些层:{'、'.join(unknown)}(可用:{'、'.join(strata)})"))
+    clean: dict = {}
+    for stratum, raw in sample.items():
+        text = str(raw).strip()
+        if mode == SampleMode.COUNT:
+            if not text.isdigit():
+                raise ValidationFailed(FieldError(f"sample.{stratum}", "抽取数量须为非负整数"))
+            clean[stratum] = int(text)
+        else:
+            try:
+                value = Decimal(text)
+            except InvalidOperation:
+                value = Decimal(-1)
+            if not (0 <= value <= 1) or value.as_tuple().exponent < -6:
+                raise ValidationFailed(FieldError(f"sample.{stratum}", "抽查比例须为 0 至 1 之间的小数(至多 6 位)"))
+            clean[stratum] = format(value.normalize(), "f")
+    if not any(Decimal(str(v)) > 0 for v in clean.values()):
+        raise ValidationFailed(FieldError("sample", "抽取数量或比例不能全为 0"))
+    return clean
+
+
+def _pools_clean(actor_agency_id: int, pool_ids) -> list[Pool]:
+    ids = [int(p) for p in pool_ids or [] if str(p).strip().isdigit()]
+    pools = {p.pk: p for p in Pool.objects.select_related("agency").filter(pk__in=ids, active=True)}
+    if not ids or len(pools) != len(set(ids)):
+        raise ValidationFailed(FieldError("pools", "请选择启用中的抽查对象库"))
+    ordered = [pools[i] for i in dict.fromkeys(ids)]
+    ordered.sort(key=lambda p: p.agency_id != actor_agency_id)  # the lead agency's pool first
+    if ordered[0].agency_id != actor_agency_id:
+        raise ValidationFailed(FieldError("pools", "须包括本机关的抽查对象库"))
+    agencies = [p.agency_id for p in ordered]
+    if len(set(agencies)) != len(agencies):
+        raise ValidationFailed(FieldError("pools", "每个参与机关只能选择一个对象库"))
+    return ordered
+
+
+def _items_clean(pools: list[Pool], item_ids) -> list[InspectionItem]:
+    ids = {int(i) for i in item_ids or [] if str(i).strip().isdigit()}
+    items = list(InspectionItem.objects.filter(pk__in=ids))
+    if not ids or len(items) != len(ids):
+        raise ValidationFailed(FieldError("items", "请选择检查事项"))
+    for pool in pools:
+        own = [i for i in items if i.agency_id == pool.agency_id]
+        if not own:
+            raise ValidationFailed(FieldError("items", f"{pool.agency.name}须至少选择一项本机关的检查事项"))
+        refusal = agency_inspection_refusal(pool.agency) or item_list_refusal(pool.agency, own)
+        if refusal is not None:
+            raise refusal
+    strangers = [i for i in items if i.agency_id not in {p.agency_id for p in pools}]
+    if strangers:
+        raise ValidationFailed(FieldError("items", f"“{strangers[0].name}”不属于参与抽查的机关"))
+    return items
+
+
+def _dates_clean(window_start, window_end) -> tuple[dt.date, dt.date]:
+    errors, values = [], []
+    for name, value in (("window_start", window_start), ("window_end", window_end)):
+        if isinstance(value, str):
+            try:
+                value = dt.date.fromisoformat(value.strip())
+            except ValueError:
+                value = None
+        if not isinstance(value, dt.date):
+            errors.append(FieldError(name, "请填写日期(YYYY-MM-DD)"))
+        values.append(value)
+    if not errors and values[1] < values[0]:
+        errors.append(FieldError("window_end", "检查结束日期不能早于开始日期"))
+    if errors:
+        raise ValidationFailed(errors)
+    return values[0], values[1]
+
+
+def _int_clean(value, field: str, label: str, low: int, high: int) -> int:
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        number = None
+    if number is None or not low <= number <= high:
+        raise ValidationFailed(FieldError(field, f"{label}须为 {low} 至 {high} 的整数"))
+    return number
+
+
+@transaction.atomic
+def draw_create(*, actor, title: str, pool_ids, item_ids, window_start, window_end, public_source: str,
+                stratify: str = Stratify.TIER, sample_mode: str = SampleMode.RATIO, sample: dict | None = None,
+                team_size=2, max_per_team=10, public_kind: str = PublicKind.KENO) -> Draw:
+    """Draft a draw of the actor's agency (joint when pools of other agencies are included)."""
+    from clearcheck.accounts.selectors import actor_agency_id
+
+    agency_id = actor_agency_id(actor)
+    if agency_id is None:
+        raise NotFound("双随机抽取不存在")
+    manager_check(actor, agency_id, "双随机抽取")
+    errors = []
+    title = (title or "").strip()
+    if not title or len(title) > 200:
+        errors.append(FieldError("title", "请填写抽查名称(不超过 200 个字符)"))
+    public_source = " ".join((public_source or "").split())
+    if not public_source or len(public_source) > 200:
+        errors.append(FieldError("public_source", "请写明将使用哪一期公开开奖号码(如:中国福利彩票快乐8 第2026318期)"))
+    if stratify not in Stratify.values:
+        errors.append(FieldError("stratify", "分层方式须为不分层或按风险等级分层"))
+    if sample_mode not in SampleMode.values:
+        errors.append(FieldError("sample_mode", "抽取方式须为按数量或按比例"))
+    if public_kind not in PublicKind.values:
+        errors.append(FieldError("public_kind", "公开随机数类型不正确"))
+    if errors:
+        raise ValidationFailed(errors)
+    pools = _pools_clean(agency_id, pool_ids)
+    items = _items_clean(pools, item_ids)
+    start, end = _dates_clean(window_start, window_end)
+    if start < clock.local_today():
+        raise ValidationFailed(FieldError("window_start", "检查开始日期不能早于今天"))
+    team = _int_clean(team_size, "team_size", "每组人数", 2, MAX_TEAM_SIZE)
+    per_team = _int_clean(max_per_team, "max_per_team", "每组最多分配企业数", 1, 100000)
+    if Draw.objects.filter(public_source=public_source).exclude(status=DrawStatus.CANCELLED).exists():
+        raise _refuse(f"公开随机数“{public_source}”已被另一次抽取使用,每期号码只能用于一次抽取", "public_source")
+    draw = Draw.objects.create(
+        agency_id=agency_id, title=title, year=start.year, window_start=start, window_end=end, stratify=stratify,
+        sample_mode=sample_mode, sample=_sample_clean(agency_id, stratify, sample_mode, sample), team_size=team,
+        max_per_team=per_team, public_kind=public_kind, public_source=public_source,
+        created_by=actor_label(actor), created_at=clock.now(),
+    )
+    draw.pools.set(pools)
+    draw.items.set(items)
+    audit_record(actor=actor, action="draw.create", subject=draw, after=draw_snapshot(draw))
+    return draw
+
+
+# --- Commit ----------------------------------------------------------------------------------------
+
+
+def draw_parameters(draw: Draw, pools: list[Pool], items: list[InspectionItem]) -> dict:
+    """The algorithm's parameters: everything that decides the outcome besides frame, secret and value."""
+    codes = {p.agency_id: p.agency.code for p in pools}
+    sample_key = "counts" if draw.sample_mode == SampleMode.COUNT else "ratios"
+    parameters = {
+        "algorithm": algorithm.ALGORITHM, "draw": draw.pk, "title": draw.title, "lead": codes[draw.agency_id],
+        "agencies": sorted(codes.values()),
+        "items": {codes[p.agency_id]: sorted(i.code for i in items if i.agency_id == p.agency_id) for p in pools},
+        "filters": {codes[p.agency_id]: p.filters for p in pools},
+        "year": draw.year, "window": [draw.window_start.isoformat(), draw.window_end.isoformat()],
+        "stratify": draw.stratify, "sample": {"mode": draw.sample_mode, sample_key: draw.sample},
+        "team_size": draw.team_size, "max_per_team": draw.max_per_team,
+        "exclusions": ["cap", "recused", "rotation"],
+        "public_value": {"kind": draw.public_kind, "source": draw.public_source},
+    }
+    if any((p.filters or {}).get("exclude_special_sectors") for p in pools):
+        parameters["special_sector_divisions"] = list(SPECIAL_SECTOR_DIVISIONS)
+    return parameters
+
+
+def frame_build(draw: Draw, pools: list[Pool], items: list[InspectionItem]) -> tuple[bytes, dict]:
+    """The frame's bytes and counts: eligible enterprises (below every agency's cap, R21), officers
+    qualified for the whole window, and the recusal and rotation pairs among them. Set-based: one scan.
+    """
+    item_caps = {}
+    for pool in pools:
+        caps = [i.annual_cap for i in items if i.agency_id == pool.agency_id and i.annual_cap is not None]
+        item_caps[pool.agency_id] = min(caps) if caps else None
+    qs = pool_enterprises(pools, year=draw.year, item_caps=item_caps, stratify=draw.stratify, cap_exclusion=False)
+    columns = ["stratum", "uscc"] + [f"{k}{n}" for n in range(len(pools)) for k in ("rank", "used", "cap")]
+    enterprises, at_cap = [], 0
+    width = len(pools)
+    for row in qs.values_list(*columns).iterator(chunk_size=20000):
+        # R21: the lowest tier gets no proactive on-site inspection; others only below the cap.
+        if all(row[2 + 3 * n] != 1 and row[3 + 3 * n] < row[4 + 3 * n] for n in range(width)):
+            enterprises.append((row[0], row[1]))
+        else:
+            at_cap += 1
+    officers = [(p.agency.code, o.credential_no)
+                for p in pools for o in pool_officers(p, window_start=draw.window_start, window_end=draw.window_end)]
+    agency_ids = [p.agency_id for p in pools]
+    in_frame = {u for _, u in enterprises} if len(enterprises) < 2_000_000 else None
+    credentials = {c for _, c in officers}
+    exclusions = sorted(
+        (credential, uscc, reason)
+        for reason, pairs in (("recused", recusal_pairs(agency_ids)), ("rotation", last_inspector_pairs(agency_ids)))
+        for credential, uscc in pairs
+        if credential in credentials and (in_frame is None or uscc in in_frame)
+    )
+    # A recused officer is also the last inspector only rarely; the frame keeps one line per reason.
+    frame = algorithm.frame_bytes(enterprises, officers, exclusions)
+    return frame, {"enterprises": len(enterprises), "officers": len(officers), "exclusions": len(exclusions),
+                   "at_cap": at_cap}
+
+
+def _precheck(parameters: dict, frame: bytes) -> None:
+    """The bad inputs that are known before any secret exists: an empty pool, a sample larger than its
+    stratum, a team larger than an agency's qualified officers (nothing is committed then).
+    """
+    enterprises, officers, _ = algorithm.frame_parse(frame)
+    if not enterprises:
+        raise _refuse("检查对象库为空(或库内企业均已达本年度检查频次上限),无可抽取的企业", "pools")
+    sizes: dict[str, int] = {}
+    for stratum, _uscc in enterprises:
+        sizes[stratum] = sizes.get(stratum, 0) + 1
+    sample = parameters["sample"]
+    try:
+        quotas = {s: algorithm.stratum_quota(sample, s, sizes.get(s, 0))
+                  for s in set(sizes) | set(sample.get("counts", sample.get("ratios", {})))}
+    except algorithm.DrawError as exc:
+        raise _from_error(exc) from None
+    if not sum(quotas.values()):
+        raise _refuse("按所给数量或比例,本次抽取的企业为 0 户", "sample")
+    by_agency: dict[str, int] = {}
+    for agency, _credential in officers:
+        by_agency[agency] = by_agency.get(agency, 0) + 1
+    for agency in parameters["agencies"]:
+        have = by_agency.get(agency, 0)
+        if parameters["team_size"] > have:
+            raise _refuse(f"每组 {parameters['team_size']} 人,超过{agency}执法人员库中符合条件的 {have} 人", "team_size")
+    teams = min(by_agency.get(a, 0) for a in parameters["agencies"]) // parameters["team_size"]
+    if teams * parameters["max_per_team"] < sum(quotas.values()):
+        raise _refuse(f"将抽中 {sum(quotas.values())} 户企业,{teams} 个检查组每组至多 {parameters['max_per_team']} 户,"
+                      "无法分配;请增加每组最多分配的企业数或执法人员", "max_per_team")
+
+
+@transaction.atomic
+def draw_commit(*, actor, draw_id: int) -> tuple[Draw, str]:
+    """Freeze the pool and publish the frame hash, parameters and commitment; returns the draw and the
+    secret (hex), which is shown to the agency once and never stored.
+    """
+    draw = _draw_locked(actor, draw_id)
+    target = DRAW.target(draw.status, "commit", draw.title)
+    pools = sorted(draw.pools.select_related("agency"), key=lambda p: p.agency_id != draw.agency_id)
+    items = list(draw.items.all())
+    _items_clean(pools, [i.pk for i in items])  # R01 R02 again: lists may have changed since the draft
+    parameters = draw_parameters(draw, pools, items)
+    frame, counts = frame_build(draw, pools, items)
+    _precheck(parameters, frame)
+    frame_hash = blobs.blob_put(frame)
+    secret = secrets.token_hex(algorithm.SECRET_BYTES)
+    draw.parameters, draw.frame_sha256 = parameters, frame_hash
+    draw.frame_enterprises, draw.frame_officers = counts["enterprises"], counts["officers"]
+    draw.frame_exclusions, draw.excluded_at_cap = counts["exclusions"], counts["at_cap"]
+    draw.commitment = algorithm.commitment_of(secret)
+    draw.status, draw.committed_at, draw.committed_by = target, clock.now(), actor_label(actor)
+    draw.save()
+    audit_record(actor=actor, action="draw.commit", subject=draw, before={"status": DrawStatus.DRAFT}, after={
+        "status": target, "frame_sha256": frame_hash, "commitment": draw.commitment, "parameters": parameters,
+        "parameters_sha256": algorithm.sha256_hex(algorithm.canonical_json(parameters)), **counts,
+    })
+    return draw, secret
+
+
+# --- Select ----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def draw_frame_tamper_report(*, actor, draw: Draw):
+    """R24: raise a high alert that a draw's stored frame no longer matches its published hash (once)."""
+    return alert_raise(rule_id="R24", subject=draw, agency=draw.agency, severity=Severity.HIGH, actor=actor,
+                       dedup_key=f"R24:frame-tampered:{draw.pk}",
+                       facts={"draw": draw.pk, "frame_sha256": draw.frame_sha256,
+                              "problem": "stored frame does not match the published frame hash"})
+
+
+def frame_checked(*, actor, draw_id: int) -> bytes:
+    """The stored frame of a draw, checked against its published hash before any write starts.
+
+    A changed or missing frame raises the R24 alert in its own transaction and then the refusal, so the
+    alert stays while the refused action writes nothing.
+    """
+    draw = Draw.objects.select_related("agency").filter(pk=draw_id).first()
+    if draw is None:
+        raise NotFound("抽取不存在")
+    manager_check(actor, draw.agency_id, "双随机抽取")
+    if not draw.frame_sha256:
+        raise Conflict("该抽取尚未固化对象库")
+    try:
+        return blobs.blob_read(draw.frame_sha256)
+    except blobs.BlobCorrupted:
+        draw_frame_tamper_report(actor=actor, draw=draw)
+    raise _refuse(f"抽取框架与公布的框架哈希 {draw.frame_sha256[:12]}… 不符(已被改动或丢失),已告警", "frame")
+
+
+def _secret_check(draw: Draw, secret: str) -> str:
+    try:
+        commitment = algorithm.commitment_of(secret)
+    except algorithm.DrawError as exc:
+        raise _from_error(exc) from None
+    if commitment != draw.commitment:
+        raise _refuse("密钥与公布的承诺值不符:SHA-256(密钥) 须等于承诺值", "secret")
+    return secret.strip().lower()
+
+
+def draw_select(*, actor, draw_id: int, secret: str, public_value: str) -> Draw:
+    """Enter the public value (once) and the secret, and draw: the enterprises and the teams."""
+    frame = frame_checked(actor=actor, draw_id=draw_id)
+    return _draw_select(actor=actor, draw_id=draw_id, secret=secret, public_value=public_value, frame=frame)
+
+
+@transaction.atomic
+def _draw_select(*, actor, draw_id: int, secret: str, public_value: str, frame: bytes) -> Draw:
+    draw = _draw_locked(actor, draw_id)
+    if draw.public_value:
+        raise _refuse(f"公开随机数已于 {draw.selected_at:%Y-%m-%d %H:%M} 录入,不能再次录入", "public_value")
+    target = DRAW.target(draw.status, "select", draw.title)
+    secret = _secret_check(draw, secret)
+    try:
+        value = algorithm.public_value_normalise(draw.public_kind, public_value)
+    except algorithm.DrawError as exc:
+        raise _from_error(exc) from None
+    try:
+        outcome = algorithm.draw_compute(frame=frame, parameters=draw.parameters, secret_hex=secret,
+                                         public_value=value)
+    except algorithm.DrawError as exc:
+        raise _from_error(exc) from None
+    _outcome_store(draw, outcome)
+    draw.public_value, draw.seed = value, outcome.seed
+    draw.status, draw.selected_at, draw.selected_by = target, clock.now(), actor_label(actor)
+    draw.save()
+    audit_record(actor=actor, action="draw.select", subject=draw, before={"status": DrawStatus.COMMITTED}, after={
+        "status": target, "public_value": value, "picks": len(outcome.picks), "teams": len(outcome.teams),
+        "selection_sha256": selection_hash(outcome),
+    })
+    return draw
+
+
+def selection_hash(outcome: algorithm.Outcome) -> str:
+    """SHA-256 of the selection and teams (audited at select, compared at reveal)."""
+    return algorithm.sha256_hex(algorithm.canonical_json({
+        "picks": [[p.uscc, p.stratum, p.rank, p.team] for p in outcome.picks], "teams": outcome.teams}))
+
+
+def _outcome_store(draw: Draw, outcome: algorithm.Outcome) -> None:
+    from clearcheck.registry.models import Enterprise, Officer
+
+    credentials = {c for team in outcome.teams for c in team}
+    officer_ids = dict(Officer.objects.filter(credential_no__in=credentials).values_list("credential_no", "pk"))
+    teams = DrawTeam.objects.bulk_create([DrawTeam(draw=draw, number=j + 1) for j in range(len(outcome.teams))])
+    DrawTeamMember.objects.bulk_create([
+        DrawTeamMember(team=team, officer_id=officer_ids[c], position=n)
+        for team, members in zip(teams, outcome.teams, strict=True) for n, c in enumerate(members)])
+    usccs = [p.uscc for p in outcome.picks]
+    enterprise_ids: dict[str, int] = {}
+    for start in range(0, len(usccs), 20000):
+        enterprise_ids.update(Enterprise.objects.filter(uscc__in=usccs[start:start + 20000])
+                              .values_list("uscc", "pk"))
+    DrawPick.objects.bulk_create([
+        DrawPick(draw=draw, position=n, enterprise_id=enterprise_ids[p.uscc], uscc=p.uscc, stratum=p.stratum,
+                 rank=p.rank, team=teams[p.team]) for n, p in enumerate(outcome.picks, start=1)], batch_size=5000)
+
+
+# --- Reveal and cancel -----------------------------------------------------------------------------
+
+
+def stored_outcome(draw: Draw) -> algorithm.Outcome:
+    """The selection and teams as stored (for comparison and publication)."""
+    teams = [[m.officer.credential_no for m in team.members.select_related("officer").order_by("position")]
+             for team in draw.teams.order_by("number")]
+    picks = [algorithm.Pick(stratum, uscc, rank, number - 1) for stratum, uscc, rank, number in
+             draw.picks.order_by("position").values_list("stratum", "uscc", "rank", "team__number")]
+    return algorithm.Outcome(seed=draw.seed, picks=picks, teams=teams)
+
+
+def draw_reveal(*, actor, draw_id: int, secret: str) -> Draw:
+    """Publish the secret, the frame and the selection once the inspection window has ended."""
+    frame = frame_checked(actor=actor, draw_id=draw_id)
+    return _draw_reveal(actor=actor, draw_id=draw_id, secret=secret, frame=frame)
+
+
+@transaction.atomic
+def _draw_reveal(*, actor, draw_id: int, secret: str, frame: bytes) -> Draw:
+    draw = _draw_locked(actor, draw_id)
+    target = DRAW.target(draw.status, "reveal", draw.title)
+    if clock.local_today() <= draw.window_end:
+        raise Conflict(f"检查时段至 {draw.window_end} 结束;结束前抽取结果只对本机关可见,不能公开")
+    secret = _secret_check(draw, secret)
+    recomputed = algorithm.draw_compute(frame=frame, parameters=draw.parameters, secret_hex=secret,
+                                        public_value=draw.public_value)
+    if selection_hash(recomputed) != selection_hash(stored_outcome(draw)):
+        raise _refuse("按公布的框架、参数、密钥和公开随机数重算的结果与保存的抽取结果不符,不能公开", "selection")
+    draw.secret, draw.status = secret, target
+    draw.revealed_at, draw.revealed_by = clock.now(), actor_label(actor)
+    draw.save()
+    audit_record(actor=actor, action="draw.reveal", subject=draw, before={"status": DrawStatus.SELECTED},
+                 after={"status": target, "secret": secret, "seed": draw.seed})
+    return draw
+
+
+@transaction.atomic
+def draw_cancel(*, actor, draw_id: int, reason: str) -> Draw:
+    """Cancel a draft or committed draw (never one that has selected: its result stands)."""
+    draw = _draw_locked(actor, draw_id)
+    target = DRAW.target(draw.status, "cancel", draw.title)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed(FieldError("reason", "请填写作废理由"))
+    before = draw.status
+    draw.status, draw.cancel_reason = target, reason
+    draw.save(update_fields=["status", "cancel_reason", "updated_at"])
+    audit_record(actor=actor, action="draw.cancel", subject=draw, before={"status": before},
+                 after={"status": target, "reason": reason})
+    return draw
