@@ -2,7 +2,7 @@ r"""The double-random draw algorithm ``clearcheck-draw/1``: frame, commitment, s
 
 This file needs only Python's standard library. The platform runs it, ``clearcheck draw verify``
 runs it, and the public site offers this very file for download, so anyone can re-compute a
-published draw with nothing but Python 3.9+::
+published draw with nothing but Python 3.8 or later::
 
     python clearcheck_draw_verify.py draw-12.json
 
@@ -11,9 +11,9 @@ The specification, precise enough to re-implement, is ``docs/draws.md``; in shor
 * **Frame.** The pool frozen as UTF-8 text, one entry per line, each line ending in ``\n``::
 
       clearcheck-draw-frame/1
-      E<TAB>stratum<TAB>uscc            every enterprise, sorted by (stratum, uscc) bytewise
-      O<TAB>agency code<TAB>credential  every officer, sorted by (agency code, credential) bytewise
-      X<TAB>credential<TAB>uscc<TAB>reason   every officer–enterprise exclusion, sorted bytewise
+      E<TAB>stratum<TAB>uscc            every enterprise (a USCC once), lines sorted bytewise
+      O<TAB>agency code<TAB>credential  every officer (a credential once), lines sorted bytewise
+      X<TAB>credential<TAB>uscc<TAB>reason   every officer–enterprise exclusion, lines sorted bytewise
 
   The frame hash is SHA-256 of these bytes.
 * **Commitment.** SHA-256 of the 32-byte secret.
@@ -23,7 +23,8 @@ The specification, precise enough to re-implement, is ``docs/draws.md``; in shor
   stratum take the k smallest (a count, or ⌈ratio × N⌉ computed with integers only).
 * **Teams.** Rank each agency's officers by SHA-256(seed ‖ "O" ‖ credential); deal them into teams
   of ``team_size`` per agency; give each selected enterprise (in rank order) to the least-loaded team
-  with room and no excluded member.
+  with room and no excluded member, or, when there is none, to an extra team of its own made of the
+  first officers of each agency's ranking who are free of its exclusions.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from __future__ import annotations
 import hashlib
 import heapq
 import json
+import re
 import sys
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -39,6 +41,8 @@ ALGORITHM = "clearcheck-draw/1"
 FRAME_HEADER = "clearcheck-draw-frame/1"
 EXCLUSION_REASONS = ("recused", "rotation")
 SECRET_BYTES = 32
+_RATIO = re.compile(r"[0-9]+(\.[0-9]+)?")
+_KENO_SEPARATORS = re.compile(r"[\s,;\uff0c\uff1b\u3001]+")  # blanks, commas, semicolons, 、 (ASCII or full-width)
 KENO_NUMBERS, KENO_MAX = 20, 80  # 福彩快乐8: 20 numbers drawn from 1–80
 
 
@@ -53,13 +57,17 @@ class DrawError(ValueError):
 # --- Encodings ------------------------------------------------------------------------------------
 
 
+def _no_floats(value) -> None:
+    if isinstance(value, float):
+        raise DrawError("参数中不能有浮点数(比例须写成小数字符串)", "parameters")
+    for item in value.values() if isinstance(value, dict) else value if isinstance(value, list) else ():
+        _no_floats(item)
+
+
 def canonical_json(value) -> bytes:
     """Parameters as bytes: JSON, keys sorted, no spaces, UTF-8 (integers and strings only, no floats)."""
+    _no_floats(value)
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
-
-
-def _field_ok(text: str) -> bool:
-    return bool(text) and not any(ch in text for ch in "\t\n\r")
 
 
 def frame_bytes(enterprises, officers, exclusions=()) -> bytes:
@@ -70,16 +78,20 @@ def frame_bytes(enterprises, officers, exclusions=()) -> bytes:
     """
     parts = [FRAME_HEADER + "\n"]
     for tag, rows, width in (("E", enterprises, 2), ("O", officers, 2), ("X", exclusions, 3)):
+        rows = list(rows)  # iterators too: the rows are read more than once
         lines = ["\t".join(row) for row in rows]
         # Code-point order of str is the byte order of its UTF-8 encoding, so sorting str sorts bytes.
         lines.sort()
         block = "".join(f"{tag}\t{line}\n" for line in lines)
         bad = ("\r" in block or block.count("\t") != len(lines) * width or "\t\t" in block
-               or "\t\n" in block or any(len(row) != width for row in rows))
+               or "\t\n" in block or block.count("\n") != len(lines) or any(len(row) != width for row in rows))
         if bad:
             raise DrawError(f"框架的 {tag} 条目含空值、制表符或换行符", "frame")
-        if len(set(lines)) != len(lines):
-            raise DrawError(f"框架中的 {tag} 条目有重复", "frame")
+        if tag == "X" and any(row[2] not in EXCLUSION_REASONS for row in rows):
+            raise DrawError("框架的 X 条目的原因须为 recused 或 rotation", "frame")
+        # E and O: a USCC (a credential) on one line only, whatever its stratum (agency).
+        if len({row[1] for row in rows} if tag != "X" else set(lines)) != len(lines):
+            raise DrawError(f"框架中的 {tag} 条目有重复(同一企业或执法人员只能出现一次)", "frame")
         parts.append(block)
     return "".join(parts).encode("utf-8")
 
@@ -118,23 +130,18 @@ def commitment_of(secret_hex: str) -> str:
 
 def secret_decode(secret_hex: str) -> bytes:
     """The secret's bytes; refuses anything but 64 hex digits (256 bits)."""
-    text = (secret_hex or "").strip().lower()
-    try:
-        raw = bytes.fromhex(text)
-    except ValueError:
-        raw = b""
-    if len(raw) != SECRET_BYTES:
+    text = secret_hex.strip().lower() if isinstance(secret_hex, str) else ""
+    if len(text) != 2 * SECRET_BYTES or not all(ch in "0123456789abcdef" for ch in text):
         raise DrawError("密钥须为 64 位十六进制数(256 位)", "secret")
-    return raw
+    return bytes.fromhex(text)
 
 
 def keno_normalise(text: str) -> str:
     """A 福彩快乐8 result as canonical text: 20 distinct numbers 1–80, ascending, two digits, comma-separated."""
-    raw = (text or "").replace(",", ",").replace("、", ",").replace(" ", ",").replace("\u3000", ",")
-    try:
-        numbers = [int(part) for part in raw.split(",") if part.strip()]
-    except ValueError:
-        raise DrawError("快乐8开奖号码须为 20 个 1–80 之间的整数", "public_value") from None
+    parts = [part for part in _KENO_SEPARATORS.split(text or "") if part]
+    if not all(part.isascii() and part.isdigit() for part in parts):
+        raise DrawError("快乐8开奖号码须为 20 个 1–80 之间的整数", "public_value")
+    numbers = [int(part) for part in parts]
     if len(numbers) != KENO_NUMBERS or len(set(numbers)) != KENO_NUMBERS or not all(
             1 <= n <= KENO_MAX for n in numbers):
         raise DrawError("快乐8开奖号码须为 20 个互不相同的 1–80 之间的整数", "public_value")
@@ -167,10 +174,9 @@ def seed_of(frame_hash: str, parameters: dict, secret_hex: str, public_value: st
 
 def ratio_parse(text: str) -> Fraction:
     """A ratio written as a decimal string ("0.05") as an exact fraction in [0, 1]."""
-    try:
-        value = Fraction(str(text))
-    except (ValueError, ZeroDivisionError):
-        raise DrawError(f"抽查比例“{text}”不是小数", "sample") from None
+    if not isinstance(text, str) or not _RATIO.fullmatch(text):
+        raise DrawError(f"抽查比例“{text}”不是小数", "sample")
+    value = Fraction(text)
     if not 0 <= value <= 1:
         raise DrawError(f"抽查比例“{text}”须在 0 与 1 之间", "sample")
     return value
@@ -179,7 +185,9 @@ def ratio_parse(text: str) -> Fraction:
 def stratum_quota(sample: dict, stratum: str, size: int) -> int:
     """K for one stratum of ``size`` enterprises: the stated count, or ⌈ratio × size⌉ with integers only."""
     if sample.get("mode") == "count":
-        k = int(sample.get("counts", {}).get(stratum, 0))
+        k = sample.get("counts", {}).get(stratum, 0)
+        if not isinstance(k, int) or isinstance(k, bool):
+            raise DrawError(f"{stratum} 层的抽取数量须为整数", "sample")
     elif sample.get("mode") == "ratio":
         ratio = ratio_parse(sample.get("ratios", {}).get(stratum, "0"))
         k = -((-ratio.numerator * size) // ratio.denominator)
@@ -213,6 +221,9 @@ class Outcome:
 
 def enterprises_select(seed: bytes, enterprises, sample: dict) -> list[tuple[bytes, str, str]]:
     """(rank hash, stratum, uscc) of the selected enterprises, ordered by rank hash then USCC."""
+    key = "counts" if isinstance(sample, dict) and sample.get("mode") == "count" else "ratios"
+    if not isinstance(sample, dict) or not isinstance(sample.get(key, {}), dict):
+        raise DrawError("抽取数量或比例须为按层给出的对象", "sample")
     by_stratum: dict[str, list[str]] = {}
     for stratum, uscc in enterprises:
         by_stratum.setdefault(stratum, []).append(uscc)
@@ -265,6 +276,19 @@ def _smallest(seed: bytes, usccs: list[str], k: int) -> list[tuple[bytes, str]]:
     return every[:k]
 
 
+def officers_rank(seed: bytes, officers, agencies: list[str]) -> dict[str, list[str]]:
+    """Each agency's officers ordered by SHA-256(seed ‖ "O" ‖ credential)."""
+    if not agencies or len(set(agencies)) != len(agencies):
+        raise DrawError("参与机关须为不重复的非空列表", "agencies")
+    ranked: dict[str, list[str]] = {a: [] for a in agencies}
+    for _digest, credential, agency in sorted(
+            (hashlib.sha256(seed + b"O" + c.encode("utf-8")).digest(), c, a) for a, c in officers):
+        if agency not in ranked:
+            raise DrawError(f"执法人员 {credential} 的机关 {agency} 不在参与机关之中", "frame")
+        ranked[agency].append(credential)
+    return ranked
+
+
 def teams_form(seed: bytes, officers, *, team_size: int, agencies: list[str]) -> list[list[str]]:
     """Teams from the officer ranking SHA-256(seed ‖ "O" ‖ credential), ranked within each agency.
 
@@ -275,12 +299,7 @@ def teams_form(seed: bytes, officers, *, team_size: int, agencies: list[str]) ->
     """
     if team_size < 2:
         raise DrawError("每组执法人员不少于 2 人", "team_size")
-    ranked: dict[str, list[str]] = {a: [] for a in agencies}
-    for _digest, credential, agency in sorted(
-            (hashlib.sha256(seed + b"O" + c.encode("utf-8")).digest(), c, a) for a, c in officers):
-        if agency not in ranked:
-            raise DrawError(f"执法人员 {credential} 的机关 {agency} 不在参与机关之中", "frame")
-        ranked[agency].append(credential)
+    ranked = officers_rank(seed, officers, agencies)
     for agency, rows in ranked.items():
         if team_size > len(rows):
             raise DrawError(f"每组 {team_size} 人,超过{agency}执法人员库中符合条件的 {len(rows)} 人", "team_size")
@@ -288,9 +307,29 @@ def teams_form(seed: bytes, officers, *, team_size: int, agencies: list[str]) ->
     return [[ranked[a][r * count + j] for a in agencies for r in range(team_size)] for j in range(count)]
 
 
-def teams_assign(chosen, teams: list[list[str]], exclusions, *, max_per_team: int) -> list[int]:
+def team_extra(ranked: dict[str, list[str]], barred: set[str], *, team_size: int, uscc: str) -> list[str]:
+    """The team of one enterprise that no regular team may take: for each agency in the order of
+    ``parameters.agencies`` (sorted by the platform), the first
+    ``team_size`` officers of its ranking who are not barred from the enterprise.
+    """
+    team = []
+    for agency, rows in ranked.items():
+        free = [c for c in rows if c not in barred][:team_size]
+        if len(free) < team_size:
+            raise DrawError(f"企业 {uscc}:{agency}未被回避或轮换限制的执法人员不足 {team_size} 人", "teams")
+        team += free
+    return team
+
+
+def teams_assign(chosen, teams: list[list[str]], exclusions, *, max_per_team: int,
+                 ranked: dict[str, list[str]] | None = None, team_size: int = 0) -> list[int]:
     """The team of each chosen enterprise, in order: the least-loaded team with room whose members are
     not excluded from that enterprise (lowest team number on a tie).
+
+    When no such team exists (its exclusions bar every team, or the teams it may take are full), and the
+    ranking is given, the enterprise gets an extra team of its own (``team_extra``), appended to ``teams``
+    with the next number; so a draw whose every enterprise has enough officers free of exclusions never
+    fails after its commitment.
     """
     if max_per_team < 1:
         raise DrawError("每组最多分配的企业数须为正整数", "max_per_team")
@@ -316,7 +355,10 @@ def teams_assign(chosen, teams: list[list[str]], exclusions, *, max_per_team: in
                 heapq.heappush(heap, (load + 1, j))
             break
         else:
-            raise DrawError(f"企业 {uscc} 无可分配的检查组(回避、轮换或每组上限)", "teams")
+            if ranked is None:
+                raise DrawError(f"企业 {uscc} 无可分配的检查组(回避、轮换或每组上限)", "teams")
+            teams.append(team_extra(ranked, barred or set(), team_size=team_size, uscc=uscc))
+            assigned.append(len(teams) - 1)
         for entry in skipped:
             heapq.heappush(heap, entry)
     return assigned
@@ -327,11 +369,17 @@ def draw_compute(*, frame: bytes, parameters: dict, secret_hex: str, public_valu
     enterprises, officers, exclusions = frame_parse(frame)
     seed = seed_of(sha256_hex(frame), parameters, secret_hex, public_value)
     chosen = enterprises_select(seed, enterprises, parameters["sample"])
-    teams = teams_form(seed, officers, team_size=int(parameters["team_size"]),
-                       agencies=list(parameters["agencies"]))
-    assigned = teams_assign(chosen, teams, exclusions, max_per_team=int(parameters["max_per_team"]))
+    for name in ("team_size", "max_per_team"):
+        if not isinstance(parameters[name], int) or isinstance(parameters[name], bool):
+            raise DrawError(f"{name} 须为整数", name)
+    if not isinstance(parameters["agencies"], list) or not all(isinstance(a, str) for a in parameters["agencies"]):
+        raise DrawError("参与机关须为机关代码的列表", "agencies")
+    team_size, agencies = parameters["team_size"], list(parameters["agencies"])
+    teams = teams_form(seed, officers, team_size=team_size, agencies=agencies)
+    assigned = teams_assign(chosen, teams, exclusions, max_per_team=parameters["max_per_team"],
+                            ranked=officers_rank(seed, officers, agencies), team_size=team_size)
     picks = [Pick(stratum, uscc, digest.hex(), team)
-             for (digest, stratum, uscc), team in zip(chosen, assigned, strict=True)]
+             for (digest, stratum, uscc), team in zip(chosen, assigned)]  # noqa: B905 (Python 3.9: no strict=)
     return Outcome(seed=seed.hex(), picks=picks, teams=teams)
 
 
@@ -347,11 +395,13 @@ def document_frame(document: dict) -> bytes:
 
 def verify_document(document: dict) -> list[str]:
     """Re-compute a published draw; returns the differences found (empty: the draw matches)."""
+    if not isinstance(document, dict):
+        return ["文档须为 JSON 对象"]
     if document.get("algorithm") != ALGORITHM:
         return [f"算法版本为 {document.get('algorithm')!r},本校验程序实现的是 {ALGORITHM}"]
     try:
         frame = document_frame(document)
-    except (DrawError, KeyError, TypeError) as exc:
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:  # DrawError, UnicodeEncodeError: ValueError
         return [f"框架无法解析:{exc}"]
     frame_hash = sha256_hex(frame)
     if frame_hash != document.get("frame_sha256"):
@@ -362,6 +412,8 @@ def verify_document(document: dict) -> list[str]:
         return [f"密钥无效:{exc}"]
     if commitment != document.get("commitment"):
         return [f"密钥与承诺值不符:公布的承诺 {document.get('commitment')},SHA-256(密钥) = {commitment}"]
+    if not isinstance(document.get("public_value"), str) or not isinstance(document.get("parameters"), dict):
+        return ["公开随机数或参数缺失"]
     try:
         outcome = draw_compute(frame=frame, parameters=document["parameters"], secret_hex=document["secret"],
                                public_value=document["public_value"])
@@ -373,16 +425,20 @@ def verify_document(document: dict) -> list[str]:
 
 
 def _differences(document: dict, outcome: Outcome) -> list[str]:
+    selection, teams = document.get("selection", []), document.get("teams", [])
+    if not (isinstance(selection, list) and isinstance(teams, list)
+            and all(isinstance(row, dict) for row in [*selection, *teams])):
+        return ["抽取结果和检查组须为对象的列表"]
     published = [(p.get("uscc"), p.get("stratum"), p.get("rank"), p.get("team"))
                  for p in document.get("selection", [])]
     computed = [(p.uscc, p.stratum, p.rank, p.team) for p in outcome.picks]
-    for n, (a, b) in enumerate(zip(published, computed, strict=False), start=1):
+    for n, (a, b) in enumerate(zip(published, computed), start=1):  # noqa: B905
         if a != b:
             return [f"抽取结果第 {n} 条不符:公布 {a},重算 {b}"]
     if len(published) != len(computed):
         return [f"抽取结果条数不符:公布 {len(published)} 条,重算 {len(computed)} 条"]
     published_teams = [list(t.get("officers", [])) for t in document.get("teams", [])]
-    for n, (a, b) in enumerate(zip(published_teams, outcome.teams, strict=False)):
+    for n, (a, b) in enumerate(zip(published_teams, outcome.teams)):  # noqa: B905
         if a != b:
             return [f"第 {n + 1} 检查组不符:公布 {a},重算 {b}"]
     if len(published_teams) != len(outcome.teams):
@@ -396,8 +452,12 @@ def main(argv: list[str] | None = None) -> int:
     if len(args) != 1:
         print("用法 usage: python clearcheck_draw_verify.py DRAW.json", file=sys.stderr)
         return 2
-    with open(args[0], encoding="utf-8") as handle:
-        document = json.load(handle)
+    try:
+        with open(args[0], encoding="utf-8") as handle:
+            document = json.load(handle)
+    except (OSError, ValueError) as exc:
+        print(f"无法读取 cannot read {args[0]}: {exc}", file=sys.stderr)
+        return 2
     problems = verify_document(document)
     if problems:
         print("不符 MISMATCH: " + problems[0])

@@ -111,6 +111,7 @@ class DrawOut(Schema):
     frame_officers: int
     frame_exclusions: int
     excluded_at_cap: int
+    excluded_unstaffed: int
     commitment: str
     public_value: str
     secret: str

@@ -25,7 +25,8 @@ def draw_document(draw: Draw, *, full: bool | None = None) -> dict:
         "parameters": draw.parameters,
         "frame_sha256": draw.frame_sha256,
         "frame_counts": {"enterprises": draw.frame_enterprises, "officers": draw.frame_officers,
-                         "exclusions": draw.frame_exclusions, "excluded_at_cap": draw.excluded_at_cap},
+                         "exclusions": draw.frame_exclusions, "excluded_at_cap": draw.excluded_at_cap,
+                         "excluded_unstaffed": draw.excluded_unstaffed},
         "commitment": draw.commitment,
         "public_value": draw.public_value or None,
     }

@@ -1,5 +1,6 @@
-"""The periodic job of draws: an R24 alert for a draw whose inspection window ended more than the grace
-period ago and that the agency has not revealed (一公开: the result must be published).
+"""The periodic job of draws (R24): an alert for a draw whose inspection window ended more than the grace
+period ago and that the agency has not revealed (一公开: the result must be published), and for a draw
+committed but never selected once its window has begun (a silent way to abandon, or re-roll, a draw).
 
 Idempotent and safe to run twice at once: one alert per draw (deduplication key).
 """
@@ -26,6 +27,29 @@ def reveal_grace_days() -> int:
 def unrevealed_dedup_key(draw_id: int) -> str:
     """One alert per draw."""
     return f"R24:unrevealed:{draw_id}"
+
+
+def unselected_dedup_key(draw_id: int) -> str:
+    """One alert per draw."""
+    return f"R24:unselected:{draw_id}"
+
+
+def draws_unselected_alert(*, today: dt.date | None = None) -> int:
+    """Raise an alert for each draw still only committed when its inspection window has begun; returns how
+    many there are (idempotent).
+    """
+    today = today or clock.local_today()
+    stalled = (Draw.objects.select_related("agency")
+               .filter(status=DrawStatus.COMMITTED, window_start__lt=today).order_by("pk"))
+    count = 0
+    for draw in stalled:
+        with transaction.atomic():
+            alert_raise(rule_id="R24", subject=draw, agency=draw.agency, dedup_key=unselected_dedup_key(draw.pk),
+                        facts={"draw": draw.pk, "title": draw.title, "window_start": draw.window_start,
+                               "public_source": draw.public_source,
+                               "problem": "committed but never selected (possible re-roll)"})
+        count += 1
+    return count
 
 
 def draws_unrevealed_alert(*, today: dt.date | None = None) -> int:

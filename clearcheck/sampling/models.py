@@ -71,11 +71,17 @@ class Draw(models.Model):
                                      help_text="e.g. 中国福利彩票快乐8 第2026318期")
     status = models.CharField("状态", max_length=12, choices=DrawStatus.choices, default=DrawStatus.DRAFT)
     parameters = models.JSONField("参数", null=True, blank=True, help_text="frozen at commit (algorithm input)")
+    parameters_sha256 = models.CharField("参数哈希", max_length=64, blank=True,
+                                         help_text="SHA-256 of the canonical parameters, published at commit")
     frame_sha256 = models.CharField("框架哈希", max_length=64, blank=True)
     frame_enterprises = models.PositiveIntegerField("框架企业数", default=0)
     frame_officers = models.PositiveIntegerField("框架执法人员数", default=0)
     frame_exclusions = models.PositiveIntegerField("回避与轮换限制数", default=0)
     excluded_at_cap = models.PositiveIntegerField("已达频次上限未入库企业数", default=0)
+    excluded_unstaffed = models.PositiveIntegerField(
+        "因回避、轮换无法组队未入库企业数", default=0,
+        help_text="enterprises some agency cannot staff with team_size officers free of their exclusions",
+    )
     commitment = models.CharField("承诺值", max_length=64, blank=True)
     committed_at = models.DateTimeField(null=True, blank=True)
     committed_by = models.CharField(max_length=150, blank=True)
@@ -100,8 +106,9 @@ class Draw(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(window_end__gte=models.F("window_start")), name="draw_window_order"),
             models.CheckConstraint(condition=Q(team_size__gte=2), name="draw_team_size_min"),
-            # A public value is entered once (R24): two draws may not share one either.
-            models.UniqueConstraint(fields=["public_source"], condition=~Q(status="cancelled"),
+            # R24: a public value serves one committed draw, ever. Were a cancelled draw's value free again, the
+            # agency, knowing it by then, could commit a new draw and grind its secret until it liked the result.
+            models.UniqueConstraint(fields=["public_source"], condition=Q(committed_at__isnull=False),
                                     name="draw_public_source_unique"),
         ]
 

@@ -151,12 +151,15 @@ def draw_get(*, actor, draw_id: int) -> Draw:
 
 
 def draws_public() -> QuerySet:
-    """Draws the public sees: committed or later (the commitment is public from the start)."""
-    return Draw.objects.select_related("agency").filter(status__in=PUBLIC_DRAW_STATUSES)
+    """Draws the public sees: committed or later (the commitment is public from the start), and draws
+    cancelled after their commitment was published, so that a re-roll (cancel, commit again) shows.
+    """
+    return Draw.objects.select_related("agency").filter(
+        Q(status__in=PUBLIC_DRAW_STATUSES) | Q(status=DrawStatus.CANCELLED, committed_at__isnull=False))
 
 
 def draw_public_get(draw_id: int) -> Draw:
-    """One public draw (NotFound for drafts and cancelled ones)."""
+    """One public draw (NotFound for drafts and draws cancelled before their commit)."""
     draw = draws_public().filter(pk=draw_id).first()
     if draw is None:
         raise NotFound("抽取不存在")
@@ -221,3 +224,41 @@ def draw_picks_public(draw: Draw) -> list[dict]:
             "dispositions": sorted({d for r in results for d in r["dispositions"]}),
         })
     return rows
+
+
+def pools_for_joint_draw(*, actor) -> QuerySet:
+    """Other agencies' active pools a joint draw (联合抽查) of the actor's agency may include."""
+    agency_id = actor_agency_id(actor)
+    if not agency_id:
+        return Pool.objects.none()
+    return (Pool.objects.filter(active=True, agency__listed=True).exclude(agency_id=agency_id)
+            .select_related("agency").order_by("agency__code", "name"))
+
+
+VERIFY_CACHE_SECONDS = 600
+
+
+def draw_verification(draw: Draw) -> dict:
+    """平台重算校验: the published document re-computed by the standalone algorithm. A revealed draw never
+    changes, so the verdict is cached for ten minutes: the public endpoint cannot be used to make the server
+    re-compute a million-enterprise draw on every request.
+    """
+    from django.core.cache import cache
+
+    from clearcheck.core import clock
+
+    from . import algorithm
+    from .documents import draw_document
+    from .services.draws import selection_hash, stored_outcome
+
+    # Keyed by everything the document is made of (the frame by its hash, the selection by its hash), so
+    # a stored value changed since the last check is never answered from the cache.
+    parts = (draw.pk, draw.frame_sha256, draw.parameters_sha256, draw.commitment, draw.secret, draw.seed,
+             draw.public_value, selection_hash(stored_outcome(draw)))
+    key = "sampling:verify:" + algorithm.sha256_hex("|".join(map(str, parts)).encode("utf-8"))
+    verdict = cache.get(key)
+    if verdict is None:
+        problems = algorithm.verify_document(draw_document(draw))
+        verdict = {"match": not problems, "problem": problems[0] if problems else "", "at": clock.local_now()}
+        cache.set(key, verdict, VERIFY_CACHE_SECONDS)
+    return verdict

@@ -41,7 +41,7 @@ def world_extend(world: dict) -> None:
     enterprise_tier_assign(actor=users["agency_admin"], agency=agency, enterprise=world["enterprise"],
                            tier_code="C", reason="食品生产企业,风险较高")
     task = task_create(
-        actor=users["agency_admin"], agency=agency, enterprise=world["enterprise"], inspection_type="routine",
+        actor=users["agency_admin"], agency=agency, enterprise=world["enterprise"], inspection_type="case",
         source="annual_plan", items=[item], officers=[world["officer"]],
         window_start=today + dt.timedelta(days=1), window_end=today + dt.timedelta(days=10), notice="请备好价目表",
     )

@@ -107,7 +107,9 @@ class TaskOut(Schema):
 
     @staticmethod
     def resolve_draw_required(obj: InspectionTask) -> bool:
-        return draw_required(obj.inspection_type, obj.source)
+        items = list(obj.items.all())
+        return draw_required(obj.inspection_type, obj.source,
+                             special_sector=bool(items) and all(i.special_sector for i in items))
 
 
 class TaskPage(Page):

@@ -241,6 +241,11 @@ def task_update(*, actor, task_id: int, data: dict) -> InspectionTask:
     task = _task_locked(actor, task_id)
     _writer_check(actor, task.agency_id)
     TASK.editable_check(task.status, str(task))
+    if task.source == TaskSource.DRAW and task.draw_picks.exists():
+        # R24: the draw chose the enterprise and the officers (双随机); nobody re-picks them by hand.
+        frozen = [name for name in ("enterprise", "officers", "inspection_type", "source") if name in data]
+        if frozen:
+            raise RuleViolation("R24", "双随机抽取生成的任务不能更改检查对象、执法人员、检查类型或来源", field=frozen[0])
     before = task_snapshot(task)
     fields = _content_clean(task.agency, {**_content_data(task), **data})
     _content_apply(task, fields)

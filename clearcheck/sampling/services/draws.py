@@ -16,6 +16,7 @@ import secrets
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
+from django.db.models import Q
 
 from clearcheck.audit.services import actor_label, audit_record
 from clearcheck.catalog.models import InspectionItem
@@ -84,7 +85,7 @@ def _sample_clean(agency_id: int, stratify: str, mode: str, sample) -> dict:
     for stratum, raw in sample.items():
         text = str(raw).strip()
         if mode == SampleMode.COUNT:
-            if not text.isdigit():
+            if not (text.isascii() and text.isdigit()):
                 raise ValidationFailed(FieldError(f"sample.{stratum}", "抽取数量须为非负整数"))
             clean[stratum] = int(text)
         else:
@@ -92,7 +93,7 @@ def _sample_clean(agency_id: int, stratify: str, mode: str, sample) -> dict:
                 value = Decimal(text)
             except InvalidOperation:
                 value = Decimal(-1)
-            if not (0 <= value <= 1) or value.as_tuple().exponent < -6:
+            if not value.is_finite() or not (0 <= value <= 1) or value.as_tuple().exponent < -6:
                 raise ValidationFailed(FieldError(f"sample.{stratum}", "抽查比例须为 0 至 1 之间的小数(至多 6 位)"))
             clean[stratum] = format(value.normalize(), "f")
     if not any(Decimal(str(v)) > 0 for v in clean.values()):
@@ -161,6 +162,15 @@ def _int_clean(value, field: str, label: str, low: int, high: int) -> int:
     return number
 
 
+def _public_source_free_check(public_source: str, exclude_id: int | None = None) -> None:
+    """R24: a public value serves one draw: any draw not cancelled, or ever committed, holds it."""
+    taken = (Draw.objects.filter(public_source=public_source).exclude(pk=exclude_id)
+             .filter(Q(committed_at__isnull=False) | ~Q(status=DrawStatus.CANCELLED)))
+    if taken.exists():
+        raise _refuse(f"公开随机数“{public_source}”已被另一次抽取使用;每期号码只能用于一次抽取,作废的抽取也不例外",
+                      "public_source")
+
+
 @transaction.atomic
 def draw_create(*, actor, title: str, pool_ids, item_ids, window_start, window_end, public_source: str,
                 stratify: str = Stratify.TIER, sample_mode: str = SampleMode.RATIO, sample: dict | None = None,
@@ -194,8 +204,7 @@ def draw_create(*, actor, title: str, pool_ids, item_ids, window_start, window_e
         raise ValidationFailed(FieldError("window_start", "检查开始日期不能早于今天"))
     team = _int_clean(team_size, "team_size", "每组人数", 2, MAX_TEAM_SIZE)
     per_team = _int_clean(max_per_team, "max_per_team", "每组最多分配企业数", 1, 100000)
-    if Draw.objects.filter(public_source=public_source).exclude(status=DrawStatus.CANCELLED).exists():
-        raise _refuse(f"公开随机数“{public_source}”已被另一次抽取使用,每期号码只能用于一次抽取", "public_source")
+    _public_source_free_check(public_source)
     draw = Draw.objects.create(
         agency_id=agency_id, title=title, year=start.year, window_start=start, window_end=end, stratify=stratify,
         sample_mode=sample_mode, sample=_sample_clean(agency_id, stratify, sample_mode, sample), team_size=team,
@@ -260,10 +269,24 @@ def frame_build(draw: Draw, pools: list[Pool], items: list[InspectionItem]) -> t
         for credential, uscc in pairs
         if credential in credentials and (in_frame is None or uscc in in_frame)
     )
-    # A recused officer is also the last inspector only rarely; the frame keeps one line per reason.
+    # An enterprise that some agency cannot staff with team_size officers free of its exclusions could
+    # never be assigned a team (algorithm.team_extra): it stays out of the frame, counted, so that a
+    # committed draw never fails at selection.
+    by_agency: dict[str, set[str]] = {}
+    for code, credential in officers:
+        by_agency.setdefault(code, set()).add(credential)
+    barred: dict[str, set[str]] = {}
+    for credential, uscc, _reason in exclusions:
+        barred.setdefault(uscc, set()).add(credential)
+    unstaffed = {uscc for uscc, names in barred.items()
+                 if any(len(pool - names) < draw.team_size for pool in by_agency.values())}
+    if unstaffed:
+        enterprises = [row for row in enterprises if row[1] not in unstaffed]
+        exclusions = [row for row in exclusions if row[1] not in unstaffed]
+    # A recused officer may also be the last inspector: the frame keeps one line per reason.
     frame = algorithm.frame_bytes(enterprises, officers, exclusions)
     return frame, {"enterprises": len(enterprises), "officers": len(officers), "exclusions": len(exclusions),
-                   "at_cap": at_cap}
+                   "at_cap": at_cap, "unstaffed": len(unstaffed)}
 
 
 def _precheck(parameters: dict, frame: bytes) -> None:
@@ -307,20 +330,23 @@ def draw_commit(*, actor, draw_id: int) -> tuple[Draw, str]:
     pools = sorted(draw.pools.select_related("agency"), key=lambda p: p.agency_id != draw.agency_id)
     items = list(draw.items.all())
     _items_clean(pools, [i.pk for i in items])  # R01 R02 again: lists may have changed since the draft
+    _public_source_free_check(draw.public_source, exclude_id=draw.pk)
     parameters = draw_parameters(draw, pools, items)
     frame, counts = frame_build(draw, pools, items)
     _precheck(parameters, frame)
     frame_hash = blobs.blob_put(frame)
     secret = secrets.token_hex(algorithm.SECRET_BYTES)
     draw.parameters, draw.frame_sha256 = parameters, frame_hash
+    draw.parameters_sha256 = algorithm.sha256_hex(algorithm.canonical_json(parameters))
     draw.frame_enterprises, draw.frame_officers = counts["enterprises"], counts["officers"]
     draw.frame_exclusions, draw.excluded_at_cap = counts["exclusions"], counts["at_cap"]
+    draw.excluded_unstaffed = counts["unstaffed"]
     draw.commitment = algorithm.commitment_of(secret)
     draw.status, draw.committed_at, draw.committed_by = target, clock.now(), actor_label(actor)
     draw.save()
     audit_record(actor=actor, action="draw.commit", subject=draw, before={"status": DrawStatus.DRAFT}, after={
         "status": target, "frame_sha256": frame_hash, "commitment": draw.commitment, "parameters": parameters,
-        "parameters_sha256": algorithm.sha256_hex(algorithm.canonical_json(parameters)), **counts,
+        "parameters_sha256": draw.parameters_sha256, **counts,
     })
     return draw, secret
 
@@ -329,12 +355,15 @@ def draw_commit(*, actor, draw_id: int) -> tuple[Draw, str]:
 
 
 @transaction.atomic
-def draw_frame_tamper_report(*, actor, draw: Draw):
-    """R24: raise a high alert that a draw's stored frame no longer matches its published hash (once)."""
+def draw_frame_tamper_report(*, actor, draw: Draw, what: str = "frame"):
+    """R24: raise a high alert that a draw's stored frame (or parameters) no longer matches the hash
+    published at commit (once per draw and kind).
+    """
     return alert_raise(rule_id="R24", subject=draw, agency=draw.agency, severity=Severity.HIGH, actor=actor,
-                       dedup_key=f"R24:frame-tampered:{draw.pk}",
+                       dedup_key=f"R24:{what}-tampered:{draw.pk}",
                        facts={"draw": draw.pk, "frame_sha256": draw.frame_sha256,
-                              "problem": "stored frame does not match the published frame hash"})
+                              "parameters_sha256": draw.parameters_sha256,
+                              "problem": f"stored {what} does not match the hash published at commit"})
 
 
 def frame_checked(*, actor, draw_id: int) -> bytes:
@@ -349,6 +378,9 @@ def frame_checked(*, actor, draw_id: int) -> bytes:
     manager_check(actor, draw.agency_id, "双随机抽取")
     if not draw.frame_sha256:
         raise Conflict("该抽取尚未固化对象库")
+    if algorithm.sha256_hex(algorithm.canonical_json(draw.parameters)) != draw.parameters_sha256:
+        draw_frame_tamper_report(actor=actor, draw=draw, what="parameters")
+        raise _refuse("抽取参数与固化时公布的参数哈希不符(已被改动),已告警", "parameters")
     try:
         return blobs.blob_read(draw.frame_sha256)
     except blobs.BlobCorrupted:
@@ -447,10 +479,12 @@ def _draw_reveal(*, actor, draw_id: int, secret: str, frame: bytes) -> Draw:
     draw = _draw_locked(actor, draw_id)
     target = DRAW.target(draw.status, "reveal", draw.title)
     if clock.local_today() <= draw.window_end:
-        raise Conflict(f"检查时段至 {draw.window_end} 结束;结束前抽取结果只对本机关可见,不能公开")
+        raise _refuse(f"检查时段至 {draw.window_end} 结束;结束前抽取结果只对本机关可见,不能公开", "secret")
     secret = _secret_check(draw, secret)
     recomputed = algorithm.draw_compute(frame=frame, parameters=draw.parameters, secret_hex=secret,
                                         public_value=draw.public_value)
+    if recomputed.seed != draw.seed:
+        raise _refuse("按公布的框架、参数、密钥和公开随机数重算的种子与保存的种子不符,不能公开", "seed")
     if selection_hash(recomputed) != selection_hash(stored_outcome(draw)):
         raise _refuse("按公布的框架、参数、密钥和公开随机数重算的结果与保存的抽取结果不符,不能公开", "selection")
     draw.secret, draw.status = secret, target
@@ -463,7 +497,12 @@ def _draw_reveal(*, actor, draw_id: int, secret: str, frame: bytes) -> Draw:
 
 @transaction.atomic
 def draw_cancel(*, actor, draw_id: int, reason: str) -> Draw:
-    """Cancel a draft or committed draw (never one that has selected: its result stands)."""
+    """Cancel a draft or committed draw (never one that has selected: its result stands).
+
+    A committed draw's cancellation stays public and raises an R24 alert: the agency holds the secret, so
+    after the public value is drawn it could compute the result and, disliking it, cancel and draw again.
+    The bureau sees every such re-roll.
+    """
     draw = _draw_locked(actor, draw_id)
     target = DRAW.target(draw.status, "cancel", draw.title)
     reason = (reason or "").strip()
@@ -474,4 +513,10 @@ def draw_cancel(*, actor, draw_id: int, reason: str) -> Draw:
     draw.save(update_fields=["status", "cancel_reason", "updated_at"])
     audit_record(actor=actor, action="draw.cancel", subject=draw, before={"status": before},
                  after={"status": target, "reason": reason})
+    if before == DrawStatus.COMMITTED:
+        alert_raise(rule_id="R24", subject=draw, agency=draw.agency, actor=actor,
+                    dedup_key=f"R24:cancelled-after-commit:{draw.pk}",
+                    facts={"draw": draw.pk, "title": draw.title, "commitment": draw.commitment,
+                           "public_source": draw.public_source, "reason": reason,
+                           "problem": "a committed draw was cancelled (possible re-roll)"})
     return draw

@@ -25,7 +25,7 @@ def test_r24_unrevealed_draw_alerts_once_after_the_grace_period(selected_draw, s
     assert Alert.objects.filter(rule_id="R24").count() == 1
 
 
-def test_r24_revealed_or_committed_draws_raise_nothing(draw_county, make_draw):
+def test_r24_committed_draws_are_not_unrevealed(draw_county, make_draw):
     from clearcheck.sampling.services import draw_commit
 
     draw = make_draw()
@@ -36,4 +36,17 @@ def test_r24_revealed_or_committed_draws_raise_nothing(draw_county, make_draw):
 def test_the_command_prints_the_count(selected_draw, capsys):
     draw, _secret = selected_draw
     call_command("sampling_alerts", "--today", (draw.window_end + dt.timedelta(days=30)).isoformat())
-    assert "R24: 1" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "R24 unrevealed: 1" in out and "R24 unselected: 0" in out
+
+
+def test_r24_committed_draw_never_selected_alerts_once_its_window_began(draw_county, make_draw):
+    from clearcheck.sampling.jobs import draws_unselected_alert, unselected_dedup_key
+    from clearcheck.sampling.services import draw_commit
+
+    draw = make_draw()
+    draw_commit(actor=draw_county["admin"], draw_id=draw.pk)
+    assert draws_unselected_alert(today=draw.window_start) == 0  # the window begins today: not yet
+    assert draws_unselected_alert(today=draw.window_start + dt.timedelta(days=1)) == 1
+    assert draws_unselected_alert(today=draw.window_start + dt.timedelta(days=2)) == 1
+    assert Alert.objects.filter(dedup_key=unselected_dedup_key(draw.pk), rule_id="R24").count() == 1

@@ -1,10 +1,12 @@
-"""``clearcheck sampling_alerts``: R24 alerts for draws not revealed after their window (idempotent)."""
+"""``clearcheck sampling_alerts``: R24 alerts for draws not revealed after their window, or committed and
+never selected once it began (idempotent).
+"""
 
 import datetime as dt
 
 from django.core.management.base import BaseCommand
 
-from clearcheck.sampling.jobs import draws_unrevealed_alert
+from clearcheck.sampling.jobs import draws_unrevealed_alert, draws_unselected_alert
 
 
 class Command(BaseCommand):
@@ -18,4 +20,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         """Run the job and print the count."""
-        self.stdout.write(f"R24: {draws_unrevealed_alert(today=options['today'])}")
+        today = options["today"]
+        self.stdout.write(f"R24 unrevealed: {draws_unrevealed_alert(today=today)}")
+        self.stdout.write(f"R24 unselected: {draws_unselected_alert(today=today)}")

@@ -1,0 +1,1 @@
+"""Pages of double-random draws: agency pages (/work/sampling/) and public pages (/public/draws/)."""
