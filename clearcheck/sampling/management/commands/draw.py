@@ -37,9 +37,9 @@ class Command(BaseCommand):
             raise CommandError(f"无法读取 {path}:{exc}") from None
         problems = algorithm.verify_document(document)
         if problems:
-            self.stdout.write(f"不符 MISMATCH:{problems[0]}")
+            self.stdout.write(f"MISMATCH 不符:{problems[0]}")
             sys.exit(1)
-        self.stdout.write(f"一致 MATCH:抽中 {len(document.get('selection', []))} 户企业、"
+        self.stdout.write(f"MATCH 一致:抽中 {len(document.get('selection', []))} 户企业、"
                           f"{len(document.get('teams', []))} 个检查组;框架哈希 {document['frame_sha256']}")
 
     def _export(self, draw_id: int, path: str | None) -> None:
