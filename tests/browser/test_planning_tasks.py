@@ -25,7 +25,7 @@ def test_task_is_submitted_refused_to_the_department_head_and_approved_by_the_he
     zhang, wang = make_officer(agency, "张明"), make_officer(agency, "王芳")
     food = catalog.item_create(actor=admin, code="SCJG-001", name="食品生产许可条件保持情况检查",
                                legal_basis="《中华人民共和国食品安全法》第一百一十条", object_scope="食品生产企业",
-                               method="现场检查")
+                               method="现场检查", special_sector="life_health")  # routine without a draw (R24)
     catalog.item_list_publish(actor=admin, agency=agency, reason="首次公布")
     enterprise = make_enterprise("东阿阿胶股份有限公司")
     today = clock.local_today()
