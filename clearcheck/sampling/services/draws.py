@@ -35,9 +35,10 @@ from ..choices import ALL_STRATUM, DrawStatus, PublicKind, SampleMode, Stratify
 from ..models import Draw, DrawPick, DrawTeam, DrawTeamMember, Pool
 from ..selectors import SPECIAL_SECTOR_DIVISIONS, pool_enterprises, pool_officers
 from ..workflows import DRAW
-from .pools import manager_check
+from .pools import manager_check, nul_refuse
 
 MAX_TEAM_SIZE = 10
+MAX_ID = 2_147_483_647  # ids beyond any key are simply unknown (and PostgreSQL would refuse them)
 
 
 def _refuse(message: str, field: str | None = None) -> RuleViolation:
@@ -102,7 +103,8 @@ def _sample_clean(agency_id: int, stratify: str, mode: str, sample) -> dict:
 
 
 def _pools_clean(actor_agency_id: int, pool_ids) -> list[Pool]:
-    ids = [int(p) for p in pool_ids or [] if str(p).strip().isdigit()]
+    ids = [i for i in (int(p) for p in pool_ids or [] if str(p).strip().isascii() and str(p).strip().isdigit())
+           if 0 < i <= MAX_ID]
     pools = {p.pk: p for p in Pool.objects.select_related("agency").filter(pk__in=ids, active=True)}
     if not ids or len(pools) != len(set(ids)):
         raise ValidationFailed(FieldError("pools", "请选择启用中的抽查对象库"))
@@ -117,7 +119,8 @@ def _pools_clean(actor_agency_id: int, pool_ids) -> list[Pool]:
 
 
 def _items_clean(pools: list[Pool], item_ids) -> list[InspectionItem]:
-    ids = {int(i) for i in item_ids or [] if str(i).strip().isdigit()}
+    ids = {i for i in (int(v) for v in item_ids or [] if str(v).strip().isascii() and str(v).strip().isdigit())
+           if 0 < i <= MAX_ID}
     items = list(InspectionItem.objects.filter(pk__in=ids))
     if not ids or len(items) != len(ids):
         raise ValidationFailed(FieldError("items", "请选择检查事项"))
@@ -178,6 +181,8 @@ def draw_create(*, actor, title: str, pool_ids, item_ids, window_start, window_e
     """Draft a draw of the actor's agency (joint when pools of other agencies are included)."""
     from clearcheck.accounts.selectors import actor_agency_id
 
+    nul_refuse(title=title, public_source=public_source, stratify=stratify, sample_mode=sample_mode, sample=sample,
+               public_kind=public_kind)
     agency_id = actor_agency_id(actor)
     if agency_id is None:
         raise NotFound("双随机抽取不存在")
@@ -400,6 +405,7 @@ def _secret_check(draw: Draw, secret: str) -> str:
 
 def draw_select(*, actor, draw_id: int, secret: str, public_value: str) -> Draw:
     """Enter the public value (once) and the secret, and draw: the enterprises and the teams."""
+    nul_refuse(secret=secret, public_value=public_value)
     frame = frame_checked(actor=actor, draw_id=draw_id)
     return _draw_select(actor=actor, draw_id=draw_id, secret=secret, public_value=public_value, frame=frame)
 
@@ -470,6 +476,7 @@ def stored_outcome(draw: Draw) -> algorithm.Outcome:
 
 def draw_reveal(*, actor, draw_id: int, secret: str) -> Draw:
     """Publish the secret, the frame and the selection once the inspection window has ended."""
+    nul_refuse(secret=secret)
     frame = frame_checked(actor=actor, draw_id=draw_id)
     return _draw_reveal(actor=actor, draw_id=draw_id, secret=secret, frame=frame)
 
@@ -503,6 +510,7 @@ def draw_cancel(*, actor, draw_id: int, reason: str) -> Draw:
     after the public value is drawn it could compute the result and, disliking it, cancel and draw again.
     The bureau sees every such re-roll.
     """
+    nul_refuse(reason=reason)
     draw = _draw_locked(actor, draw_id)
     target = DRAW.target(draw.status, "cancel", draw.title)
     reason = (reason or "").strip()

@@ -17,6 +17,21 @@ MANAGER_ROLES = (Role.AGENCY_ADMIN, Role.AGENCY_HEAD)
 FILTER_KEYS = {"regions", "industries", "entity_types", "tiers", "exclude_special_sectors"}
 
 
+def nul_refuse(**fields) -> None:
+    """PostgreSQL text cannot hold NUL: refuse it by field (nested lists and dicts too) before any query."""
+    def has_nul(value) -> bool:
+        if isinstance(value, str):
+            return "\x00" in value
+        if isinstance(value, dict):
+            return any(has_nul(k) or has_nul(v) for k, v in value.items())
+        if isinstance(value, (list, tuple, set)):
+            return any(has_nul(v) for v in value)
+        return False
+    bad = [FieldError(name, "不得包含控制字符 NUL") for name, value in fields.items() if has_nul(value)]
+    if bad:
+        raise ValidationFailed(bad)
+
+
 def manager_check(actor, agency_id: int, noun: str = "抽查对象库") -> None:
     """The agency's admin or head manages its pools and draws; others' are NotFound (county: 403)."""
     if actor_agency_id(actor) != agency_id:
@@ -58,7 +73,8 @@ def pool_filters_clean(agency_id: int, data: dict) -> dict:
 
 
 def _officers_clean(agency_id: int, officer_ids) -> list[Officer]:
-    ids = sorted({int(i) for i in officer_ids or [] if str(i).strip().isdigit()})
+    ids = sorted({i for i in (int(v) for v in officer_ids or [] if str(v).strip().isascii() and str(v).strip().isdigit())
+                  if 0 < i <= 2_147_483_647})
     officers = list(Officer.objects.filter(pk__in=ids, agency_id=agency_id))
     if len(officers) != len(ids):
         raise ValidationFailed(FieldError("officers", "限定的执法人员须为本机关的执法人员"))
@@ -84,6 +100,7 @@ def _name_clean(agency_id: int, name: str, exclude_id: int | None = None) -> str
 @transaction.atomic
 def pool_create(*, actor, name: str, filters: dict | None = None, officer_ids=(), note: str = "") -> Pool:
     """Define a pool of the actor's agency."""
+    nul_refuse(name=name, filters=filters, note=note)
     agency_id = actor_agency_id(actor)
     if agency_id is None:
         raise PermissionDenied("只有执法机关可以建立抽查对象库")
@@ -99,6 +116,7 @@ def pool_create(*, actor, name: str, filters: dict | None = None, officer_ids=()
 @transaction.atomic
 def pool_update(*, actor, pool_id: int, data: dict) -> Pool:
     """Change a pool's name, filters, officers, note or whether it is in use (draws keep their frames)."""
+    nul_refuse(**{k: v for k, v in data.items() if k != "officer_ids"})
     pool = Pool.objects.select_for_update().filter(pk=pool_id).first()
     if pool is None:
         raise NotFound("抽查对象库不存在")
