@@ -16,6 +16,11 @@ from .models import Checklist, ChecklistEntry, InspectionItem, NoPenaltyEntry, P
 # --- Scope -----------------------------------------------------------------------------------------
 
 
+def search_text(q: str | None) -> str:
+    """A search term as typed, without NUL (PostgreSQL text cannot hold it) and surrounding blanks."""
+    return (q or "").replace("\x00", "").strip()
+
+
 def _scope(actor, qs: QuerySet, agency_field: str = "agency_id") -> QuerySet:
     if actor_is_county(actor):
         return qs
@@ -41,6 +46,7 @@ def items_for_actor(*, actor, agency_id: int | None = None, status: str | None =
         qs = qs.filter(agency_id=agency_id)
     if status:
         qs = qs.filter(status=status)
+    q = search_text(q)
     if q:
         qs = qs.filter(Q(code__icontains=q) | Q(name__icontains=q) | Q(legal_basis__icontains=q))
     return qs.order_by("agency_id", "code", "id")
@@ -114,6 +120,7 @@ def standards_for_actor(*, actor, agency_id: int | None = None, status: str | No
         qs = qs.filter(agency_id=agency_id)
     if status:
         qs = qs.filter(status=status)
+    q = search_text(q)
     if q:
         qs = qs.filter(Q(code__icontains=q) | Q(title__icontains=q))
     return qs.order_by("agency_id", "code", "-version")
@@ -148,6 +155,7 @@ def checklists_for_actor(*, actor, agency_id: int | None = None, status: str | N
         qs = qs.filter(agency_id=agency_id)
     if status:
         qs = qs.filter(status=status)
+    q = search_text(q)
     if q:
         qs = qs.filter(Q(code__icontains=q) | Q(name__icontains=q) | Q(object_type__icontains=q))
     return qs.order_by("code", "-version")
@@ -225,6 +233,7 @@ def public_items(*, agency: Agency, q: str | None = None, category: str | None =
                  ) -> QuerySet[InspectionItem]:
     """The current published item list of a listed agency, searchable by code, name and legal basis."""
     qs = items_published_for(agency)
+    q = search_text(q)
     if q:
         qs = qs.filter(Q(code__icontains=q) | Q(name__icontains=q) | Q(legal_basis__icontains=q))
     if category:
@@ -248,6 +257,7 @@ def public_list_version_get(*, version_id: int) -> PublishedList:
 def public_checklists(*, agency: Agency, q: str | None = None) -> QuerySet[Checklist]:
     """The current (published) checklists of a listed agency."""
     qs = Checklist.objects.filter(agency=agency, status=VersionStatus.PUBLISHED)
+    q = search_text(q)
     if q:
         qs = qs.filter(Q(code__icontains=q) | Q(name__icontains=q) | Q(object_type__icontains=q))
     return qs.order_by("code")
@@ -272,6 +282,7 @@ def public_no_penalty(*, agency: Agency, kind: str | None = None, q: str | None 
     qs = no_penalty_published_for(agency)
     if kind:
         qs = qs.filter(kind=kind)
+    q = search_text(q)
     if q:
         qs = qs.filter(Q(title__icontains=q) | Q(legal_basis__icontains=q) | Q(conditions__icontains=q))
     return qs
