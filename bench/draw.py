@@ -380,6 +380,16 @@ def profile_draw(bench: Bench, label: str) -> dict:
     return summary
 
 
+def _partial_save(report: Report, details: dict) -> None:
+    """Write what is measured so far (a long run killed half-way keeps its figures)."""
+    saved = dict(report.facts)
+    report.facts.update(details)
+    report.facts["partial"] = True
+    report.save()
+    report.facts.clear()
+    report.facts.update(saved)
+
+
 def main(argv: list[str] | None = None) -> Report:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--db", default="sqlite", choices=["sqlite", "postgres"])
@@ -391,6 +401,8 @@ def main(argv: list[str] | None = None) -> Report:
     parser.add_argument("--tasks-repeat", type=int, default=None, help="draws whose tasks are made (default: all)")
     parser.add_argument("--small-tasks", type=int, default=0,
                         help="also make the tasks of a draw of about this many picks (count sample)")
+    parser.add_argument("--tasks-variant", choices=["audit-bulk"], default=None,
+                        help="with --small-tasks: one more small draw's tasks made with this prototype")
     parser.add_argument("--verify-repeat", type=int, default=3)
     parser.add_argument("--profile", action="store_true", help="cProfile one more commit and select")
     parser.add_argument("--variant", action="append", default=[], help="prototype(s) of bench/draw_variants.py")
@@ -472,6 +484,7 @@ def main(argv: list[str] | None = None) -> Report:
             print(f"  WARNING: frame {draw.frame_enterprises} + at cap {draw.excluded_at_cap} != baseline rows "
                   f"{base.rows}", flush=True)
     details["repetitions"] = reps
+    _partial_save(report, details)
     summary = {key: _median([r[key] for r in reps]) for key in ("baseline", "commit", "select", "sum", "ratio")}
     report.facts["median"] = summary
     print("median: " + ", ".join(f"{k} {v:.2f}" for k, v in summary.items()), flush=True)
@@ -518,6 +531,31 @@ def main(argv: list[str] | None = None) -> Report:
             step["note"] = f"{made:,} tasks"
         details["tasks_small"] = {"seconds": figs[-1].seconds, "tasks": made, "profiled": bool(profiler),
                                   "per_task_ms": 1000 * figs[-1].seconds / max(made, 1)}
+        if args.tasks_variant:
+            from bench import draw_variants
+
+            small = bench.create(sample={"B": args.small_tasks // 3, "C": args.small_tasks // 3,
+                                         "D": args.small_tasks - 2 * (args.small_tasks // 3)}, mode="count")
+            bench.media_clear()
+            small_draw, small_secret = bench.commit(small)
+            small_draw = bench.select(small_draw, small_secret)
+            undo = draw_variants.tasks_audit_bulk()
+            try:
+                with timed(figs, f"PROTOTYPE {args.tasks_variant}: draw_tasks_make, a draw of "
+                                 f"{args.small_tasks:,} picks") as step:
+                    made = bench.tasks(small_draw)
+                    step["rows"] = made
+                    step["note"] = f"{made:,} tasks"
+            finally:
+                undo()
+            from clearcheck.audit.models import AuditEvent
+
+            events = AuditEvent.objects.filter(action="inspection_task.create_from_draw",
+                                               body__contains=f"双随机抽取 #{small_draw.pk}\"").count()
+            details["tasks_small_variant"] = {"variant": args.tasks_variant, "seconds": figs[-1].seconds,
+                                              "tasks": made, "audit_events": events,
+                                              "per_task_ms": 1000 * figs[-1].seconds / max(made, 1)}
+            print(f"  {args.tasks_variant}: {events:,} audit events for {made:,} tasks", flush=True)
         if profiler:
             WORK.mkdir(parents=True, exist_ok=True)
             for order in ("cumulative", "tottime"):
@@ -645,7 +683,8 @@ def main(argv: list[str] | None = None) -> Report:
             variant_runs[name] = {"runs": rows, "median": {k: _median([r[k] for r in rows])
                                                            for k in ("baseline", "commit", "select", "sum", "ratio")}}
             print(f"  {name} median: " + ", ".join(f"{k} {v:.2f}" for k, v in variant_runs[name]["median"].items()))
-        details["variants"] = variant_runs
+            details["variants"] = variant_runs
+            _partial_save(report, details)
 
     report.facts["load at end"] = os.getloadavg()
     print(report.table())

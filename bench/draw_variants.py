@@ -13,6 +13,9 @@ through a stand-in for ``pool_enterprises`` whose ``values_list(…).iterator()`
                       on PostgreSQL, no ORM row converters (three ``int()`` per row for the Coalesce columns).
     raw-fetch-sorted  raw-fetch with ``ORDER BY stratum COLLATE "C", uscc COLLATE "C"`` (SQLite: BINARY,
                       already byte order): the Python sort in frame_bytes then runs over sorted data.
+    scan              SQLite: raw-fetch with ``FROM registry_enterprise NOT INDEXED``: a full scan instead of
+                      the planner's search of the (region, industry) index for 10 regions, which then visits
+                      1.5 million rows one by one (SQLite has no histogram here: no STAT4).
     sql-frame         PostgreSQL: the E block built by the server, ``string_agg(… ORDER BY uscc COLLATE "C")
                       FILTER (eligible) … GROUP BY stratum``, with the sizes and the at-cap count in the same
                       scan: a few values fetched instead of a million rows (officers, exclusions, unstaffed:
@@ -39,6 +42,11 @@ Selection:
     all               frame: sql-frame (PostgreSQL) or raw-fetch-sorted (SQLite), + frame-bytes-fast,
                       precheck-counts, parse-fast, store-fast (code changes only).
     all-nofk          PostgreSQL: all + no-enterprise-fk (a schema change too).
+    all-scan          SQLite: scan + precheck-counts + store-fast (the changes that paid on SQLite).
+Task creation (``--tasks-variant audit-bulk`` with ``--small-tasks N``):
+    audit-bulk        planning's draw_tasks_create writes its one audit event per task with one
+                      ``bulk_create`` per call instead of one ``AuditEvent.objects.create`` (one INSERT round
+                      trip) per task: the same bodies (``canonical_text`` of the same fields), the same order.
 """
 
 from __future__ import annotations
@@ -46,9 +54,10 @@ from __future__ import annotations
 from clearcheck.sampling import algorithm
 from clearcheck.sampling.services import draws
 
-VARIANTS = ("orm-unordered", "raw-fetch", "raw-fetch-sorted", "sql-frame", "frame-bytes-fast", "precheck-counts",
-            "parse-fast", "store-fast", "select-sql", "no-enterprise-fk", "all", "all-nofk")
+VARIANTS = ("orm-unordered", "raw-fetch", "raw-fetch-sorted", "scan", "sql-frame", "frame-bytes-fast", "precheck-counts",
+            "parse-fast", "store-fast", "select-sql", "no-enterprise-fk", "all", "all-nofk", "all-scan")
 PG_ONLY = {"sql-frame", "select-sql", "no-enterprise-fk", "all-nofk"}
+SQLITE_ONLY = {"scan", "all-scan"}
 _STASH: dict = {}
 _PLATFORM: dict = {}
 
@@ -70,6 +79,8 @@ class _Rows:
             yield from qs.iterator(chunk_size=chunk_size)
             return
         sql, params = qs.query.sql_with_params()
+        if self.mode == "scan":
+            sql = sql.replace('FROM "registry_enterprise"', 'FROM "registry_enterprise" NOT INDEXED', 1)
         if self.mode == "raw-fetch-sorted":
             collate = ' COLLATE "C"' if connection.vendor == "postgresql" else ""
             names = ", ".join(f'"{column}" AS c{n}' for n, column in enumerate(self.columns))
@@ -299,6 +310,53 @@ def _fk_drop():
     return restore
 
 
+# --- task creation --------------------------------------------------------------------------------------
+
+
+def tasks_audit_bulk():
+    """Patch planning's draw_tasks_create so its per-task audit events are inserted in bulk; returns undo."""
+    from clearcheck.audit import services as audit
+    from clearcheck.audit.models import AuditEvent
+    from clearcheck.core import clock
+    from clearcheck.core.canonical import canonical_text
+    from clearcheck.core.context import request_id_get
+    from clearcheck.planning.services import draw_tasks
+    from clearcheck.sampling.services import tasks as sampling_tasks
+
+    pending: list = []
+
+    def record(*, actor, action, subject, before=None, after=None, extra=None):
+        actor_id, label, role = audit.actor_describe(actor)
+        subject_type, subject_id = audit.subject_describe(subject)
+        occurred_at, request_id = clock.now(), request_id_get()
+        body = canonical_text({"action": action, "actor": {"id": actor_id, "label": label, "role": role},
+                               "subject": {"type": subject_type, "id": subject_id}, "before": before,
+                               "after": after, "extra": extra, "request_id": request_id,
+                               "occurred_at": occurred_at})
+        pending.append(AuditEvent(occurred_at=occurred_at, actor_id=actor_id, actor_label=label, action=action,
+                                  subject_type=subject_type, subject_id=subject_id, request_id=request_id,
+                                  body=body))
+
+    original_create = sampling_tasks.draw_tasks_create
+
+    def create(*args, **kwargs):
+        try:
+            return original_create(*args, **kwargs)
+        finally:
+            AuditEvent.objects.bulk_create(pending, batch_size=2000)
+            pending.clear()
+
+    original_record = draw_tasks.audit_record
+    draw_tasks.audit_record = record
+    sampling_tasks.draw_tasks_create = create
+
+    def undo():
+        draw_tasks.audit_record = original_record
+        sampling_tasks.draw_tasks_create = original_create
+
+    return undo
+
+
 # --- apply / check ---------------------------------------------------------------------------------------
 
 
@@ -308,6 +366,8 @@ def names_of(name: str, engine: str) -> set[str]:
         frame = "sql-frame" if engine == "postgresql" else "raw-fetch-sorted"
         names = {frame, "frame-bytes-fast", "precheck-counts", "parse-fast", "store-fast"}
         return names | {"no-enterprise-fk"} if name == "all-nofk" else names
+    if name == "all-scan":
+        return {"scan", "precheck-counts", "store-fast"}
     return {name}
 
 
@@ -320,11 +380,13 @@ def apply(name: str, engine: str, parts):
     names = names_of(name, engine)
     if names & PG_ONLY and engine != "postgresql":
         raise SystemExit(f"--variant {name}: PostgreSQL only")
+    if ({name} | names) & SQLITE_ONLY and engine != "sqlite":
+        raise SystemExit(f"--variant {name}: SQLite only")
     _PLATFORM.update(parts.platform)
     _PLATFORM["pool_enterprises"] = module.pool_enterprises
     _STASH["parts"] = parts
     patched = []
-    for mode in ("orm-unordered", "raw-fetch", "raw-fetch-sorted"):
+    for mode in ("orm-unordered", "raw-fetch", "raw-fetch-sorted", "scan"):
         if mode in names:
             module.pool_enterprises = _pool_enterprises(mode)
             patched.append((module, "pool_enterprises", _PLATFORM["pool_enterprises"]))
