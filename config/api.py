@@ -5,12 +5,14 @@ from clearcheck.audit.api import router as audit_router
 from clearcheck.catalog.api import router as catalog_router
 from clearcheck.core.api import AUTH, api_create
 from clearcheck.exchange.api import router as exchange_router
+from clearcheck.feedback.api import router as feedback_router
 from clearcheck.inspections.api import router as inspections_router
 from clearcheck.planning.api import router as planning_router
 from clearcheck.registry.api import router as registry_router
 from clearcheck.sampling.api import public_router as sampling_public_router
 from clearcheck.sampling.api import router as sampling_router
 from clearcheck.supervision.api import router as supervision_router
+from clearcheck.supervision.dashboard_api import router as dashboards_router
 
 api = api_create(
     title="ClearCheck 清检 API",
@@ -30,4 +32,6 @@ api.add_router("/", inspections_router)
 api.add_router("/", sampling_router)
 api.add_router("/", sampling_public_router)
 api.add_router("/", supervision_router)
+api.add_router("/", feedback_router)
+api.add_router("/", dashboards_router)
 api.add_router("/", audit_router)

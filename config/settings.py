@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "clearcheck.inspections",
     "clearcheck.sampling",
     "clearcheck.supervision",
+    "clearcheck.feedback",
     "clearcheck.exchange",
     "clearcheck.disclosure",
 ]

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.db import models
 
-from .choices import AlertState, Severity
+from ..choices import AlertState, Severity
 
 
 class Alert(models.Model):

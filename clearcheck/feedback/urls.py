@@ -1,0 +1,7 @@
+"""Workspace pages of evaluations and complaints (bureau, agencies)."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "feedback"
+
+urlpatterns: list = []

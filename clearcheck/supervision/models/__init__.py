@@ -1,0 +1,5 @@
+"""Supervision models, one module per aggregate: alerts, supervision matters, dashboard rollups."""
+
+from .alerts import Alert
+
+__all__ = ["Alert"]
