@@ -383,3 +383,44 @@ def test_another_agencys_draft_catalog_rows_are_missing(world, make_user):
     assert client.get(f"/api/checklists/{draft}").status_code == 404  # a draft of another agency
     assert client.get(f"/work/catalog/checklists/{draft}/").status_code == 404
     assert client.get(f"/api/no-penalty-entries/{world['no_penalty'].pk}").status_code == 404
+
+
+# --- the internet zone (ADR 0006) ----------------------------------------------------------------
+
+def _served_to_enterprises(path: str) -> bool:
+    from django.urls import Resolver404, resolve
+
+    try:
+        return getattr(resolve(path.split("?")[0]).func, "enterprise_portal", False)
+    except Resolver404:
+        return False
+
+
+@pytest.mark.django_db
+def test_internet_zone_serves_only_public_and_enterprise_routes(world, settings):
+    """With CLEARCHECK_ZONE=internet, a route answers as in the table only when its prefix faces the
+    internet, or when it is a page of the enterprise portal and the visitor is anonymous or an enterprise;
+    everything else is 404 for everyone, staff included (they work on the government network).
+    """
+    from clearcheck.core.middleware import path_in_internet_zone
+
+    settings.CLEARCHECK_ZONE = "internet"
+    roles = (ANON, "enterprise", "officer", "agency_admin", "bureau")
+    clients = {role: client_for(role, world) for role in roles}
+    failures = []
+    for key, template, is_api in crawl_targets():
+        access = expectation(key)
+        if access is None:
+            continue
+        path = fill(template, key, world)
+        facing = path_in_internet_zone(path)
+        portal = not facing and _served_to_enterprises(path)
+        for role, client in clients.items():
+            status = client.get(path).status_code
+            if facing or (portal and role in (ANON, "enterprise")):
+                wanted = expected_status(access, role, is_api)
+            else:
+                wanted = {404}
+            if status not in wanted:
+                failures.append(f"{key:50} {role:14} GET {path} -> {status}: expected {sorted(wanted)}")
+    assert not failures, "\n" + "\n".join(failures)

@@ -13,7 +13,7 @@ _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 # Paths an internet-facing deployment serves: public disclosure, the enterprise portal,
 # credential and code landing pages, login, static files and the public API routes.
 INTERNET_PREFIXES = ("/public/", "/static/", "/accounts/", "/i18n/", "/healthz", "/enterprise/", "/api/public/",
-                     "/api/auth/", "/api/openapi.json", "/api/docs")
+                     "/api/auth/", "/api/enterprise/", "/api/openapi.json", "/api/docs")
 
 
 def path_in_internet_zone(path: str) -> bool:
@@ -40,13 +40,38 @@ class RequestIdMiddleware:
 
 
 class ZoneMiddleware:
-    """In the internet zone, government-network routes do not exist (404)."""
+    """In the internet zone, government-network routes do not exist (404).
+
+    A path is served there when its prefix is internet-facing, or when its view is marked
+    ``@enterprise_portal`` (a page the enterprise shares with officers, such as the record it signs or
+    the outcomes of its visit) and the visitor is anonymous or an enterprise account: staff reach no
+    workspace from the internet (ADR 0006).
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        zone = getattr(settings, "CLEARCHECK_ZONE", "all")
-        if zone == "internet" and not path_in_internet_zone(request.path):
-            raise Http404
+        request.zone_gated = (getattr(settings, "CLEARCHECK_ZONE", "all") == "internet"
+                              and not path_in_internet_zone(request.path))
         return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        """Let a gated request through only to a view of the enterprise portal, and only for enterprises."""
+        if not getattr(request, "zone_gated", False):
+            return None
+        if getattr(view_func, "enterprise_portal", False) and _is_enterprise_or_anonymous(request.user):
+            return None
+        raise Http404
+
+
+def _is_enterprise_or_anonymous(user) -> bool:
+    from clearcheck.accounts.choices import Role
+
+    return not user.is_authenticated or user.role == Role.ENTERPRISE
+
+
+def enterprise_portal(view):
+    """Mark a view as part of the enterprise portal: served in the internet zone to enterprise accounts."""
+    view.enterprise_portal = True
+    return view

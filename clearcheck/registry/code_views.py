@@ -15,6 +15,7 @@ from clearcheck.accounts.selectors import actor_enterprise_id, actor_has_role
 from clearcheck.core.api import get_or_404
 from clearcheck.core.crypto import b64url
 from clearcheck.core.errors import DomainError
+from clearcheck.core.middleware import enterprise_portal
 from clearcheck.core.web import error_message, role_required
 
 from . import codes, credentials, selectors
@@ -31,6 +32,7 @@ def _may_manage_codes(user) -> bool:
     return actor_has_role(user, Role.BUREAU, Role.AGENCY_ADMIN)
 
 
+@enterprise_portal
 @role_required(*INTERNAL, Role.ENTERPRISE)
 def enterprise_code(request, enterprise_id: int):
     """The code of an enterprise: the current QR, every version, and issue/revoke for bureau and agency admin."""
@@ -70,6 +72,7 @@ def _download_name(enterprise, code, ext: str) -> str:
     return f'attachment; filename="enterprise-code-{enterprise.uscc}-v{code.version}.{ext}"'
 
 
+@enterprise_portal
 @require_GET
 @role_required(*INTERNAL, Role.ENTERPRISE)
 def enterprise_code_png(request, enterprise_id: int, version: int):
@@ -80,6 +83,7 @@ def enterprise_code_png(request, enterprise_id: int, version: int):
     return response
 
 
+@enterprise_portal
 @require_GET
 @role_required(*INTERNAL, Role.ENTERPRISE)
 def enterprise_code_svg(request, enterprise_id: int, version: int):
@@ -90,6 +94,7 @@ def enterprise_code_svg(request, enterprise_id: int, version: int):
     return response
 
 
+@enterprise_portal
 @require_GET
 @role_required(*INTERNAL, Role.ENTERPRISE)
 def enterprise_code_poster(request, enterprise_id: int, version: int):

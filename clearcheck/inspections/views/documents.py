@@ -6,6 +6,7 @@ from django.http import HttpResponse
 from django.views.decorators.http import require_safe
 
 from clearcheck.core.api import get_or_404
+from clearcheck.core.middleware import enterprise_portal
 from clearcheck.core.web import role_required
 
 from .. import documents
@@ -28,6 +29,7 @@ def approval_form(request, task_id: int):
     return _pdf(get_or_404(documents.approval_form, actor=request.user, task_id=task_id))
 
 
+@enterprise_portal
 @require_safe
 @role_required()
 def notice(request, task_id: int):
@@ -35,6 +37,7 @@ def notice(request, task_id: int):
     return _pdf(get_or_404(documents.notice, actor=request.user, task_id=task_id))
 
 
+@enterprise_portal
 @require_safe
 @role_required()
 def record(request, visit_id: int):
@@ -42,6 +45,7 @@ def record(request, visit_id: int):
     return _pdf(get_or_404(documents.record, actor=request.user, visit_id=visit_id))
 
 
+@enterprise_portal
 @require_safe
 @role_required()
 def correction_order(request, disposition_id: int):

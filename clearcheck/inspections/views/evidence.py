@@ -17,6 +17,7 @@ from clearcheck.accounts.choices import Role
 from clearcheck.core import clock
 from clearcheck.core.api import get_or_404
 from clearcheck.core.errors import DomainError
+from clearcheck.core.middleware import enterprise_portal
 from clearcheck.core.web import error_message, role_required
 
 from .. import evidence_types as types
@@ -102,6 +103,7 @@ def _hub_url(request, visit: Visit) -> str:
     return reverse("inspections:visit_detail", args=[visit.pk])
 
 
+@enterprise_portal
 @role_required(*selectors.READER_ROLES)
 def evidence_list(request, visit_id: int):
     """The evidence of a visit; its confirmed officers upload here while it is open (R18)."""

@@ -20,6 +20,7 @@ from clearcheck.accounts.choices import Role
 from clearcheck.core import clock
 from clearcheck.core.api import get_or_404
 from clearcheck.core.errors import DomainError
+from clearcheck.core.middleware import enterprise_portal
 from clearcheck.core.web import error_message, role_required
 
 from ..choices import DispositionKind, RecordStatus, ReferralStatus
@@ -107,6 +108,7 @@ def _finding_rows(request, findings, record) -> list[dict]:
     return rows
 
 
+@enterprise_portal
 @role_required(*READER_ROLES)
 def outcomes_page(request, visit_id: int):
     """The findings of a visit and their dispositions; officers record and dispose here (R19)."""

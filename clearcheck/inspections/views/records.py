@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from clearcheck.accounts.choices import Role
 from clearcheck.core.api import get_or_404
 from clearcheck.core.errors import DomainError, NotFound, RuleViolation
+from clearcheck.core.middleware import enterprise_portal
 from clearcheck.core.web import error_message, role_required
 
 from ..blobs import BlobCorrupted, blob_read
@@ -59,6 +60,7 @@ def _outstanding(record) -> list:
     return missing
 
 
+@enterprise_portal
 @role_required(*READER_ROLES)
 def record_edit(request, visit_id: int):
     """The checklist of the visit's record, with its header; writable for a confirmed officer while open."""
@@ -170,6 +172,7 @@ def _sign(request, visit_id: int) -> None:
         raise Http404
 
 
+@enterprise_portal
 @role_required(*READER_ROLES)
 def record_sign(request, visit_id: int):
     """The signatures: the record's content to read, each officer's sign button, the enterprise's pad."""
@@ -192,6 +195,7 @@ def record_sign(request, visit_id: int):
     })
 
 
+@enterprise_portal
 @role_required(*READER_ROLES)
 def record_signature_image(request, visit_id: int, signature_id: int):
     """The drawn signature's PNG, for readers of the record (checked against its SHA-256 when read)."""

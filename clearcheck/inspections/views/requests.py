@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from clearcheck.accounts.choices import Role
 from clearcheck.core.api import get_or_404
 from clearcheck.core.errors import DomainError, FieldError, ValidationFailed
+from clearcheck.core.middleware import enterprise_portal
 from clearcheck.core.web import error_message, role_required
 from clearcheck.registry.selectors import agency_list_public
 
@@ -37,6 +38,7 @@ def _decide(request, request_id: int) -> None:
     messages.success(request, f"{record.officer.name}:{record.get_status_display()},已告知企业")
 
 
+@enterprise_portal
 @role_required(*selectors.READER_ROLES)
 def recusal_list(request):
     """The actor's recusal requests; the enterprise files here, the agency head decides pending ones from here."""
@@ -64,6 +66,7 @@ def recusal_list(request):
     })
 
 
+@enterprise_portal
 @role_required(*selectors.READER_ROLES)
 def recusal_detail(request, request_id: int):
     """One recusal request: its grounds, and the decision with reasons once made."""
@@ -76,6 +79,7 @@ def recusal_detail(request, request_id: int):
     })
 
 
+@enterprise_portal
 @role_required(*selectors.READER_ROLES)
 def entry_refusal_list(request):
     """The actor's entry refusals; the enterprise records one here (R29, 四(八))."""
@@ -103,6 +107,7 @@ def entry_refusal_list(request):
     })
 
 
+@enterprise_portal
 @role_required(*selectors.READER_ROLES)
 def entry_refusal_detail(request, refusal_id: int):
     """One entry refusal: who came, when and where, and the enterprise's feedback."""

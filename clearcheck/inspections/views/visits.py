@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from clearcheck.accounts.choices import Role
 from clearcheck.core.api import get_or_404
 from clearcheck.core.errors import DomainError
+from clearcheck.core.middleware import enterprise_portal
 from clearcheck.core.web import error_message, role_required
 from clearcheck.registry.models import Officer
 from clearcheck.registry.selectors import enterprise_get_for_actor
@@ -210,6 +211,7 @@ def _enterprise_context() -> dict:
             "refusal_url": reverse("inspections:entry_refusal_list")}
 
 
+@enterprise_portal
 @never_cache
 @role_required(Role.ENTERPRISE)
 def enterprise_visits(request):
@@ -226,6 +228,7 @@ def enterprise_visits(request):
     })
 
 
+@enterprise_portal
 @never_cache
 @role_required(Role.ENTERPRISE)
 def enterprise_visit_detail(request, visit_id: int):
