@@ -41,5 +41,5 @@ def test_unmarked_workspace_pages_are_missing_for_everyone_on_the_internet(count
 
 def test_the_government_zone_serves_everything(county, settings):
     settings.CLEARCHECK_ZONE = "government"
-    assert _client(county["users"]["officer"]).get("/work/inspections/recusals/").status_code == 200
+    assert _client(county["users"]["agency_head"]).get("/work/inspections/recusals/").status_code == 200
     assert _client().get("/work/inspections/visits/").status_code == 302  # to the login page
