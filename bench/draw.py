@@ -178,7 +178,7 @@ def parts_install(parts: Parts) -> None:
                          (blobs, "blob_put"), (draws, "audit_record"), (draws, "frame_checked"),
                          (blobs, "blob_read"), (algorithm, "frame_parse"), (algorithm, "seed_of"),
                          (algorithm, "enterprises_select"), (algorithm, "teams_form"), (algorithm, "teams_assign"),
-                         (draws, "_outcome_store"), (draws, "recusal_pairs"), (draws, "last_inspector_pairs"),
+                         (draws, "outcome_store"), (draws, "recusal_pairs"), (draws, "last_inspector_pairs"),
                          (draws, "selection_hash")):
         parts.wrap(module, name)
     # The COMMIT at the end of the service's transaction (PostgreSQL runs the deferred foreign-key checks then).
