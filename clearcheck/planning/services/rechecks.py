@@ -23,7 +23,7 @@ from ..choices import InspectionType, TaskSource, TaskStatus
 from ..models import InspectionTask
 from ..workflows import TASK
 from .caps import cap_place_release
-from .tasks import _content_apply, _content_clean, _low_risk_check, task_snapshot
+from .tasks import task_content_apply, task_content_clean, task_low_risk_check, task_snapshot
 
 DEFAULT_RECHECK_WINDOW_DAYS = 10
 
@@ -54,7 +54,7 @@ def recheck_task_create(*, actor, agency, enterprise, items, officers, deadline:
     from clearcheck.registry.models import Agency
 
     agency_obj = Agency.objects.get(pk=agency_id)
-    fields = _content_clean(agency_obj, {
+    fields = task_content_clean(agency_obj, {
         "enterprise": enterprise, "inspection_type": InspectionType.CASE, "source": TaskSource.RECHECK,
         "items": items, "officers": officers, "window_start": window_start, "window_end": window_end,
         "checklist": None, "notice": notice[:2000], "plan_entry": None, "special_plan": None,
@@ -62,8 +62,8 @@ def recheck_task_create(*, actor, agency, enterprise, items, officers, deadline:
     })
     now = clock.now()
     task = InspectionTask(agency=agency_obj, status=TaskStatus.DRAFT, created_by=actor_label(actor), created_at=now)
-    _content_apply(task, fields)
-    _low_risk_check(task)
+    task_content_apply(task, fields)
+    task_low_risk_check(task)
     task.save()
     task.items.set(fields["items"])
     task.officers.set(fields["officers"])

@@ -132,7 +132,7 @@ def _one(model, value, field: str, label: str, errors: list[FieldError]):
     return row
 
 
-def _content_clean(agency: Agency, data: dict) -> dict:
+def task_content_clean(agency: Agency, data: dict) -> dict:
     """Resolve and check a task's fields; raise the first refusal (ValidationFailed, then the rules)."""
     errors: list[FieldError] = []
     enterprise = _one(Enterprise, data.get("enterprise"), "enterprise", "企业", errors)
@@ -184,7 +184,8 @@ def _content_data(task: InspectionTask) -> dict:
     }
 
 
-def _content_apply(task: InspectionTask, fields: dict) -> None:
+def task_content_apply(task: InspectionTask, fields: dict) -> None:
+    """Copy the fields ``task_content_clean`` resolved onto the task (not saved)."""
     for name in ("enterprise", "checklist", "special_plan", "plan_entry", "window_start", "window_end",
                  "inspection_type", "source", "notice", "source_reference", "urgent_reason", "av_ground"):
         setattr(task, name, fields[name])
@@ -194,7 +195,7 @@ def _content_apply(task: InspectionTask, fields: dict) -> None:
     task.counts_against_cap = rules.counts_against_cap(task.agency, task.source)
 
 
-def _low_risk_check(task: InspectionTask) -> None:
+def task_low_risk_check(task: InspectionTask) -> None:
     """R21: a proactive task at a low-risk enterprise is refused before anything else happens."""
     if task.counts_against_cap:
         verdict = task_cap_verdict(task, 0)
@@ -216,7 +217,7 @@ def task_create(
     if agency_obj is None:
         raise NotFound("检查主体不存在")
     _writer_check(actor, agency_obj.pk)
-    fields = _content_clean(agency_obj, {
+    fields = task_content_clean(agency_obj, {
         "enterprise": enterprise, "inspection_type": inspection_type, "source": source, "items": items,
         "officers": officers, "window_start": window_start, "window_end": window_end, "checklist": checklist,
         "notice": notice, "plan_entry": plan_entry, "special_plan": special_plan,
@@ -224,7 +225,7 @@ def task_create(
     })
     task = InspectionTask(agency=agency_obj, status=TaskStatus.DRAFT, created_by=actor_label(actor),
                           created_at=clock.now())
-    _content_apply(task, fields)
+    task_content_apply(task, fields)
     task.save()
     task.items.set(fields["items"])
     task.officers.set(fields["officers"])
@@ -247,8 +248,8 @@ def task_update(*, actor, task_id: int, data: dict) -> InspectionTask:
         if frozen:
             raise RuleViolation("R24", "双随机抽取生成的任务不能更改检查对象、执法人员、检查类型或来源", field=frozen[0])
     before = task_snapshot(task)
-    fields = _content_clean(task.agency, {**_content_data(task), **data})
-    _content_apply(task, fields)
+    fields = task_content_clean(task.agency, {**_content_data(task), **data})
+    task_content_apply(task, fields)
     task.save()
     task.items.set(fields["items"])
     task.officers.set(fields["officers"])
@@ -261,7 +262,7 @@ def task_update(*, actor, task_id: int, data: dict) -> InspectionTask:
 
 
 def _revalidate(task: InspectionTask) -> None:
-    _content_clean(task.agency, _content_data(task))
+    task_content_clean(task.agency, _content_data(task))
 
 
 @transaction.atomic
@@ -271,7 +272,7 @@ def task_submit(*, actor, task_id: int) -> InspectionTask:
     _writer_check(actor, task.agency_id)
     target = TASK.target(task.status, "submit", str(task))
     _revalidate(task)
-    _low_risk_check(task)
+    task_low_risk_check(task)
     before = task.status
     task.status = target
     task.submitted_at = clock.now()
