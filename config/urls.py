@@ -2,6 +2,8 @@
 
 from django.contrib import admin
 from django.urls import include, path
+from django.views.decorators.cache import cache_page
+from django.views.i18n import JavaScriptCatalog
 
 from clearcheck.core.views import healthz
 
@@ -12,6 +14,9 @@ urlpatterns = [
     path("", include("clearcheck.core.ping")),  # /ping: the minimal JSON view of bench/checkin.py
     path("api/", api.urls),
     path("admin/", admin.site.urls),
+    # The scripts' messages (djangojs catalogue), served by the platform itself: nothing is fetched from
+    # outside. Cached per language for a day; a deployment's new catalogue comes with a restart.
+    path("i18n/js/", cache_page(86400)(JavaScriptCatalog.as_view()), name="javascript_catalog"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("clearcheck.accounts.urls")),
     path("public/", include("clearcheck.registry.public_urls")),

@@ -37,6 +37,7 @@ EXPECTATIONS: dict[str, Access] = {
     # --- platform -------------------------------------------------------------------------------
     "healthz": ok(EVERYONE),
     "set_language": Access(NOBODY, {r: 302 for r in EVERYONE}),  # GET redirects back, POST switches
+    "javascript_catalog": ok(EVERYONE),
     "disclosure:home": ok(EVERYONE),
     "disclosure:workspace": ok(SIGNED_IN),
     "disclosure:rules": ok(EVERYONE),

@@ -11,6 +11,13 @@
 (function () {
   "use strict";
 
+  // Messages come from Django's JavaScript catalogue (/i18n/js/, loaded by the page before this file);
+  // without it the Chinese source text is shown.
+  function _(message, values) {
+    var text = window.gettext ? window.gettext(message) : message;
+    return values ? text.replace(/%\((\w+)\)s/g, function (whole, name) { return String(values[name]); }) : text;
+  }
+
   // ---------------------------------------------------------------- SHA-256, incremental (FIPS 180-4)
   // crypto.subtle has no streaming digest; a 2 GB video cannot be held in memory, so large files are
   // hashed block by block here.
@@ -178,14 +185,14 @@
       latitude.value = pos.coords.latitude.toFixed(6);
       longitude.value = pos.coords.longitude.toFixed(6);
       datum.value = "wgs84"; // browsers give WGS-84
-      place.textContent = "采集地点:当前定位(" + latitude.value + ", " + longitude.value + ",精度约 " +
-        Math.round(pos.coords.accuracy) + " 米)";
+      place.textContent = _("采集地点:当前定位(%(lat)s, %(lon)s,精度约 %(m)s 米)",
+        { lat: latitude.value, lon: longitude.value, m: Math.round(pos.coords.accuracy) });
     }, function () {
       var label = place.dataset.fallbackLabel;
       latitude.value = latitude.dataset.fallback;
       longitude.value = longitude.dataset.fallback;
-      place.textContent = label ? "未能取得当前定位,采集地点按" + label + "登记(" + latitude.value + ", " +
-        longitude.value + ")" : "未能取得当前定位,请开启定位权限后重试";
+      place.textContent = label ? _("未能取得当前定位,采集地点按%(label)s登记(%(lat)s, %(lon)s)",
+        { label: label, lat: latitude.value, lon: longitude.value }) : _("未能取得当前定位,请开启定位权限后重试");
     }, { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 });
   }
 
@@ -210,7 +217,7 @@
   async function fileChosen(file) {
     chosen = file;
     if (!file) return;
-    el("evidence-chosen").textContent = "已选择:" + file.name + "(" + sizeText(file.size) + ")";
+    el("evidence-chosen").textContent = _("已选择:%(name)s(%(size)s)", { name: file.name, size: sizeText(file.size) });
     var taken = file.lastModified || Date.now();
     capturedAt.value = localInput(Math.min(taken, Date.now()));
     if (isAv(kind.value)) {
@@ -225,8 +232,8 @@
   }
 
   function problemText(problem) {
-    if (!problem) return "上传失败";
-    var text = problem.detail || problem.title || "上传失败";
+    if (!problem) return _("上传失败");
+    var text = problem.detail || problem.title || _("上传失败");
     if (problem.errors && problem.errors.length) {
       text = problem.errors.map(function (e) { return e.message; }).join(";");
       if (problem.rule) text = problem.rule + ":" + text;
@@ -255,20 +262,20 @@
   function Refused(text) { this.message = text; }
 
   async function upload(file, metadata) {
-    say("正在计算文件校验值(SHA-256)…");
-    var digest = await sha256Of(file, function (done, total) { progress(done, total, "正在计算校验值"); });
+    say(_("正在计算文件校验值(SHA-256)…"));
+    var digest = await sha256Of(file, function (done, total) { progress(done, total, _("正在计算校验值")); });
     var body = Object.assign({}, metadata, { size: file.size, sha256: digest, original_name: file.name });
     var created = await send(config.createUrl, {
       method: "POST", body: JSON.stringify(body),
       headers: { "Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": csrf },
     }, 60000);
-    if (!created) throw new Refused("网络不通,证据尚未上传;请在网络恢复后重新上传");
+    if (!created) throw new Refused(_("网络不通,证据尚未上传;请在网络恢复后重新上传"));
     var state = await json(created);
     if (!created.ok) throw new Refused(problemText(state));
     var url = "/api/evidence-uploads/" + state.id;
     var chunk = Math.max(1, Math.min(config.chunkBytes, state.chunk_max_bytes));
     var offset = state.offset, failures = 0;
-    if (offset > 0) say("从上次中断处(" + offset + " 字节)继续上传");
+    if (offset > 0) say(_("从上次中断处(%(n)s 字节)继续上传", { n: offset }));
     while (state.status === "receiving") {
       var end = Math.min(offset + chunk, file.size);
       var answer = await send(url, {
@@ -279,7 +286,7 @@
         state = await json(answer);
         offset = state.offset;
         failures = 0;
-        progress(offset, file.size, "正在上传");
+        progress(offset, file.size, _("正在上传"));
         continue;
       }
       var problem = answer ? await json(answer) : null;
@@ -292,8 +299,8 @@
         throw new Refused(problemText(problem));
       }
       failures += 1;
-      if (failures > 30) throw new Refused("网络多次中断,已上传的部分保留在服务器上;请稍后重新选择同一文件继续上传");
-      say("网络中断,正在重试(第 " + failures + " 次)…");
+      if (failures > 30) throw new Refused(_("网络多次中断,已上传的部分保留在服务器上;请稍后重新选择同一文件继续上传"));
+      say(_("网络中断,正在重试(第 %(n)s 次)…", { n: failures }));
       await sleep(Math.min(30000, 1000 * Math.pow(2, Math.min(failures - 1, 5))));
       var asked = await send(url, { method: "GET", headers: { "Accept": "application/json" } }, 30000);
       if (asked && asked.ok) {
@@ -301,7 +308,7 @@
         offset = state.offset;
       }
     }
-    if (state.status !== "complete") throw new Refused("本次上传已作废,请重新上传");
+    if (state.status !== "complete") throw new Refused(_("本次上传已作废,请重新上传"));
     return state;
   }
 
@@ -317,10 +324,10 @@
     event.preventDefault();
     var file = chosen;
     var proves = el("evidence-proves").value.trim();
-    if (!file) return say("请先拍摄或选择文件", true);
-    if (!proves) return say("请填写证明事项", true);
+    if (!file) return say(_("请先拍摄或选择文件"), true);
+    if (!proves) return say(_("请填写证明事项"), true);
     if (file.size > config.maxBytes[kind.value]) {
-      return say("文件超过" + kind.options[kind.selectedIndex].text + "的大小上限 " + config.maxText[kind.value], true);
+      return say(_("文件超过%(kind)s的大小上限 %(max)s", { kind: kind.options[kind.selectedIndex].text, max: config.maxText[kind.value] }), true);
     }
     var metadata = {
       kind: kind.value, proves: proves, origin: el("evidence-origin").value,
@@ -335,11 +342,11 @@
     try {
       var state = await upload(file, metadata);
       progress(file.size, file.size);
-      say("已上传,登记为证据 #" + state.evidence_id);
+      say(_("已上传,登记为证据 #%(id)s", { id: state.evidence_id }));
       window.location.assign(window.location.pathname + "#evidence-" + state.evidence_id);
       window.location.reload();
     } catch (error) {
-      say(error instanceof Refused ? error.message : "上传失败:" + error, true);
+      say(error instanceof Refused ? error.message : _("上传失败:%(error)s", { error: String(error) }), true);
       submit.disabled = false;
     }
   });

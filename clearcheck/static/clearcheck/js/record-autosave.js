@@ -9,6 +9,13 @@
  */
 (function () {
   "use strict";
+
+  // Messages come from Django's JavaScript catalogue (/i18n/js/, loaded by the page before this file);
+  // without it the Chinese source text is shown.
+  function _(message, values) {
+    var text = window.gettext ? window.gettext(message) : message;
+    return values ? text.replace(/%\((\w+)\)s/g, function (whole, name) { return String(values[name]); }) : text;
+  }
   var PREFIX = "clearcheck:record:";
   var state = document.getElementById("offline-state");
 
@@ -45,7 +52,7 @@
   function showState() {
     if (!state) { return; }
     var n = pendingPaths().length;
-    state.textContent = n ? "网络不畅:" + n + " 项已暂存在本机,恢复网络后自动保存" : "";
+    state.textContent = n ? _("网络不畅:%(n)s 项已暂存在本机,恢复网络后自动保存", { n: n }) : "";
     state.className = n ? "save-state pending" : "save-state";
   }
 
@@ -76,7 +83,7 @@
         localStorage.removeItem(PREFIX + path);
         return;
       }
-      markForm(form, "正在重新保存…");
+      markForm(form, _("正在重新保存…"));
       htmx.trigger(form, "change");
     });
   }
@@ -102,12 +109,12 @@
       var note = form && form.querySelector("[data-autosave-state]");
       if (note && xhr.getResponseHeader("HX-Reswap") === "none") {
         var now = new Date();
-        note.textContent = "已自动保存 " + String(now.getHours()).padStart(2, "0") + ":" +
-          String(now.getMinutes()).padStart(2, "0");
+        note.textContent = _("已自动保存 %(time)s", { time: String(now.getHours()).padStart(2, "0") + ":" +
+          String(now.getMinutes()).padStart(2, "0") });
         note.className = "save-state saved";
       }
     } else {
-      markForm(formFor(path), "未能保存:已暂存在本机,恢复网络后自动保存");
+      markForm(formFor(path), _("未能保存:已暂存在本机,恢复网络后自动保存"));
     }
     showState();
   });
