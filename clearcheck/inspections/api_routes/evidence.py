@@ -25,6 +25,7 @@ from ..models import Evidence, EvidenceUpload
 from ..selectors import evidence as selectors
 from ..services import evidence as services
 from ..services import evidence_uploads as uploads
+from ..services.evidence_withdrawal import evidence_withdraw as evidence_withdraw_service
 from ..views.evidence import evidence_file_response
 
 router = Router(tags=["evidence"])
@@ -58,6 +59,9 @@ class EvidenceOut(Schema):
     covers_to: dt.datetime | None
     uploaded_by: str
     uploaded_at: dt.datetime
+    withdrawn_at: dt.datetime | None
+    withdrawn_by: str
+    withdrawn_reason: str
     file_url: str | None
 
     @staticmethod
@@ -196,6 +200,19 @@ def evidence_add(request, visit_id: DbId, payload: Form[EvidenceFormIn], file: F
 def evidence_detail(request, evidence_id: DbId):
     """One piece of evidence of the caller's scope."""
     return selectors.evidence_get_for_actor(actor=request.user, evidence_id=evidence_id)
+
+
+class WithdrawIn(Schema):
+    """Why a piece of evidence is withdrawn."""
+
+    reason: str
+
+
+@router.post("/evidence/{evidence_id}/withdraw", response=EvidenceOut, summary="Withdraw a mistaken upload (R18)")
+def evidence_withdraw(request, evidence_id: DbId, payload: WithdrawIn):
+    """Mark the evidence as withdrawn (kept, no longer counted); only while the visit is open."""
+    record = evidence_withdraw_service(actor=request.user, evidence_id=evidence_id, reason=payload.reason)
+    return selectors.evidence_get_for_actor(actor=request.user, evidence_id=record.pk)
 
 
 @router.get("/evidence/{evidence_id}/file", summary="The verified file of a piece of evidence (R18)")

@@ -98,7 +98,7 @@ def record_context(record: OnSiteRecord) -> dict:
         entry = f"扫描企业码(第 {visit.code_version} 版)" if visit.code_version else "扫描企业码"
     else:
         entry = "定位打卡" + (f"(距登记位置 {visit.distance_m} 米)" if visit.distance_m is not None else "")
-    av_count = visit.evidence.filter(kind__in=AV_KINDS).count()
+    av_count = visit.evidence.filter(kind__in=AV_KINDS, withdrawn_at__isnull=True).count()
     agencies = list(dict.fromkeys([visit.agency.name, *(t.agency.name for t in tasks)]))
     return {
         "title": "现场检查笔录", "record": record, "visit": visit, "enterprise": enterprise,

@@ -34,6 +34,11 @@ class Evidence(models.Model):
     covers_to = models.DateTimeField("录制结束", null=True, blank=True)
     uploaded_by = models.CharField("上传人", max_length=150)
     uploaded_at = models.DateTimeField("上传时间")
+    # A mistaken upload (wrong file, wrong visit) is withdrawn, never deleted: the file and its hash stay,
+    # marked, and no longer count as evidence of the visit (R17 coverage, the record's evidence list).
+    withdrawn_at = models.DateTimeField("撤回时间", null=True, blank=True)
+    withdrawn_by = models.CharField("撤回人", max_length=150, blank=True)
+    withdrawn_reason = models.TextField("撤回理由", blank=True)
 
     class Meta:
         verbose_name = "证据"

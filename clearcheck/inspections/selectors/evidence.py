@@ -158,7 +158,7 @@ def av_coverage(visit: Visit, until: dt.datetime, *, gap: dt.timedelta | None = 
     spans = sorted(
         (max(a, start), min(b, until))
         for a, b in Evidence.objects.filter(
-            visit=visit, kind__in=AV_KINDS, origin=EvidenceOrigin.CAPTURED,
+            visit=visit, kind__in=AV_KINDS, origin=EvidenceOrigin.CAPTURED, withdrawn_at__isnull=True,
             covers_from__isnull=False, covers_to__isnull=False, covers_from__lt=until, covers_to__gt=start,
         ).values_list("covers_from", "covers_to")
     )

@@ -113,4 +113,4 @@ def record_visit_officers(visit: Visit) -> list[VisitOfficer]:
 
 def record_evidence_choices(visit: Visit) -> list[Evidence]:
     """The visit's evidence an entry may cite (R25: a third party's material cannot be a result's basis)."""
-    return list(Evidence.objects.filter(visit=visit).exclude(origin=EvidenceOrigin.THIRD_PARTY).order_by("captured_at", "id"))
+    return list(Evidence.objects.filter(visit=visit, withdrawn_at__isnull=True).exclude(origin=EvidenceOrigin.THIRD_PARTY).order_by("captured_at", "id"))

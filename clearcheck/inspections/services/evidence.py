@@ -318,7 +318,7 @@ def visit_for_evidence(actor, visit_id, *, lock: bool = False) -> tuple[Visit, V
 
 def duplicate_of(visit: Visit, sha256: str) -> Evidence | None:
     """Evidence of ``visit`` with the same content, if any (the same file is evidence once per visit)."""
-    return Evidence.objects.filter(visit=visit, sha256=sha256).order_by("id").first()
+    return Evidence.objects.filter(visit=visit, sha256=sha256, withdrawn_at__isnull=True).order_by("id").first()
 
 
 def duplicate_refusal(existing: Evidence) -> Conflict:

@@ -68,10 +68,10 @@ def _evidence_clean(visit, evidence_ids) -> list[Evidence]:
     ids = list(dict.fromkeys(id_clean(i, "证据") for i in evidence_ids))
     if len(ids) > MAX_EVIDENCE_PER_ENTRY:
         raise ValidationFailed(FieldError("evidence_ids", f"每项最多引用 {MAX_EVIDENCE_PER_ENTRY} 份证据"))
-    rows = list(Evidence.objects.filter(visit=visit, pk__in=ids))
+    rows = list(Evidence.objects.filter(visit=visit, pk__in=ids, withdrawn_at__isnull=True))
     if len(rows) != len(ids):
         missing = sorted(set(ids) - {e.pk for e in rows})
-        raise ValidationFailed(FieldError("evidence_ids", f"证据 {'、'.join(map(str, missing))} 不是本次入企的证据"))
+        raise ValidationFailed(FieldError("evidence_ids", f"证据 {'、'.join(map(str, missing))} 不是本次入企的有效证据(不存在或已撤回)"))
     third = [e.pk for e in rows if e.origin == EvidenceOrigin.THIRD_PARTY]
     if third:
         raise RuleViolation(

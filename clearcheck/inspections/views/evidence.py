@@ -8,10 +8,11 @@ import json
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_POST
 
 from clearcheck.accounts.choices import Role
 from clearcheck.core import clock
@@ -25,6 +26,7 @@ from ..choices import AV_KINDS, EvidenceKind, EvidenceOrigin
 from ..models import Evidence, Visit
 from ..selectors import evidence as selectors
 from ..services import evidence as services
+from ..services.evidence_withdrawal import evidence_withdraw as evidence_withdraw_service
 
 # Files up to this size are checked whole before the first byte is sent (a clean error page when
 # corrupted); larger ones are checked as they stream (``blobs.blob_stream``).
@@ -101,6 +103,23 @@ def _hub_url(request, visit: Visit) -> str:
     if request.user.role == Role.ENTERPRISE:
         return reverse("inspections:enterprise_visit_detail", args=[visit.pk])
     return reverse("inspections:visit_detail", args=[visit.pk])
+
+
+@require_POST
+@role_required(Role.OFFICER)
+def evidence_withdraw(request, evidence_id: int):
+    """Withdraw a mistaken upload, with a reason (R18); the file stays, marked."""
+    try:
+        record = evidence_withdraw_service(actor=request.user, evidence_id=evidence_id,
+                                           reason=request.POST.get("reason", ""))
+    except DomainError as exc:
+        if exc.status == 404:
+            raise Http404(exc.detail) from exc
+        error_message(request, exc)
+        record = get_or_404(selectors.evidence_get_for_actor, actor=request.user, evidence_id=evidence_id)
+    else:
+        messages.success(request, f"证据 #{record.pk} 已撤回")
+    return redirect(f"{reverse('inspections:evidence_list', args=[record.visit_id])}#evidence-{record.pk}")
 
 
 @enterprise_portal
