@@ -5,7 +5,7 @@ bureau and discipline inspection, and the enterprise (the list with hashes; the 
 provided). The county government reads none. A chunked upload is its creator's alone.
 """
 
-from tests.access import AGENCY, ok
+from tests.access import AGENCY, ok, post_only
 
 READERS = (AGENCY, "bureau", "discipline")
 
@@ -13,6 +13,7 @@ EXPECTATIONS = {
     # --- pages ----------------------------------------------------------------------------------
     "inspections:evidence_list": ok(*READERS, "enterprise"),
     "inspections:evidence_file": ok(*READERS),  # a photo the officers took: not the enterprise's to download
+    "inspections:evidence_withdraw": post_only("officer"),
     # --- API ------------------------------------------------------------------------------------
     "GET /api/visits/{visit_id}/evidence": ok(*READERS, "enterprise"),
     "GET /api/evidence/{evidence_id}": ok(*READERS, "enterprise"),
