@@ -105,8 +105,8 @@ def _hub_url(request, visit: Visit) -> str:
     return reverse("inspections:visit_detail", args=[visit.pk])
 
 
-@require_POST
 @role_required(Role.OFFICER)
+@require_POST
 def evidence_withdraw(request, evidence_id: int):
     """Withdraw a mistaken upload, with a reason (R18); the file stays, marked."""
     try:
