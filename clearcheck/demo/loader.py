@@ -21,6 +21,7 @@ from clearcheck.registry.models import Agency, Enterprise, Region
 from .data import AGENCIES, CHECKLISTS, ITEMS, NO_PENALTY, OFFICER_NAMES, REGION, SPECIAL_SECTORS
 from .draws import draws_load
 from .enterprises import enterprise_csv, enterprise_rows
+from .feedback import feedback_load
 from .inspections import inspections_load
 from .onsite import onsite_load
 from .planning import planning_load
@@ -39,7 +40,9 @@ DEMO_ACCOUNTS = [
     ("scjg_officer2", "执法人员", "县市场监管局持证执法人员(同行确认、签名)"),
     ("yjj_head", "机关负责人", "县应急管理局负责人"),
     ("yjj_admin", "机关管理员", "县应急管理局"),
-    ("enterprise", "企业", "东阿县一家阿胶生产企业"),
+    ("enterprise", "企业", "东阿县一家阿胶生产企业:入企检查、评价、投诉"),
+    ("enterprise2", "企业", "另一家阿胶生产企业"),
+    ("yjj_officer", "执法人员", "县应急管理局执法人员"),
 ]
 
 
@@ -166,4 +169,5 @@ def _load(progress: Callable[[str], None]) -> None:
     planning_load(bureau=bureau, government=government, admins=admins, password=DEMO_PASSWORD, progress=progress)
     inspections_load(progress=progress)
     onsite_load(password=DEMO_PASSWORD, progress=progress)
+    feedback_load(progress=progress, password=DEMO_PASSWORD)
     draws_load(progress=progress)

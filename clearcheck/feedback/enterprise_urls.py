@@ -1,7 +1,7 @@
 """Enterprise portal pages of evaluations and complaints (internet zone, /enterprise/)."""
 
-from django.urls import path  # noqa: F401
+from .views import enterprise
 
 app_name = "feedback_enterprise"
 
-urlpatterns: list = []
+urlpatterns = enterprise.urlpatterns

@@ -1,7 +1,7 @@
 """Workspace pages of evaluations and complaints (bureau, agencies)."""
 
-from django.urls import path  # noqa: F401
+from .views import workspace
 
 app_name = "feedback"
 
-urlpatterns: list = []
+urlpatterns = workspace.urlpatterns

@@ -18,6 +18,7 @@ from clearcheck.core.api import get_or_404
 from clearcheck.core.errors import DomainError
 from clearcheck.core.middleware import enterprise_portal
 from clearcheck.core.web import error_message, role_required
+from clearcheck.feedback.selectors import evaluations_pending_for_enterprise
 from clearcheck.registry.models import Officer
 from clearcheck.registry.selectors import enterprise_get_for_actor
 
@@ -225,6 +226,7 @@ def enterprise_visits(request):
     return render(request, "inspections/visits/enterprise_visits.html", {
         "facts": selectors.visit_facts(current) if current else None,
         "summary": selectors.enterprise_year_summary(request.user), "page": page, **_enterprise_context(),
+        "pending_evaluations": evaluations_pending_for_enterprise(request.user.enterprise_id),
     })
 
 

@@ -1,0 +1,1 @@
+"""Pages of evaluations and complaints: the enterprise portal (``enterprise``) and the workspace."""

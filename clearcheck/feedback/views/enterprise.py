@@ -1,0 +1,111 @@
+"""Enterprise portal (/enterprise/): visits awaiting evaluation, the evaluation form, past evaluations,
+and the enterprise's complaints with the bureau's replies.
+"""
+
+import datetime as dt
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils.translation import gettext as _
+
+from clearcheck.accounts.choices import Role
+from clearcheck.core.api import get_or_404
+from clearcheck.core.errors import DomainError
+from clearcheck.core.web import error_message, role_required
+
+from .. import selectors, services
+from ..choices import CONDUCT_QUESTIONS, SCORES
+from ..forms import complaint_values, evaluation_values
+
+
+@role_required(Role.ENTERPRISE)
+def evaluation_list(request):
+    """Closed visits still awaiting evaluation (with days left) and the evaluations already given."""
+    pending = selectors.evaluations_pending_for_enterprise(request.user.enterprise_id)
+    done = selectors.evaluations_for_actor(actor=request.user)
+    return render(request, "feedback/enterprise/evaluation_list.html", {
+        "pending": pending, "page": Paginator(done, 20).get_page(request.GET.get("page")),
+        "window_days": selectors.evaluation_window_days(),
+    })
+
+
+@role_required(Role.ENTERPRISE)
+def evaluation_create(request, visit_id: int):
+    """The evaluation form of one closed visit (phone first)."""
+    visit = get_or_404(selectors.evaluation_visit_for_actor, actor=request.user, visit_id=visit_id)
+    form = {"score": "", "conduct_yes": [], "duration_minutes": "", "comment": ""}
+    if request.method == "POST":
+        form = evaluation_values(request.POST)
+        try:
+            evaluation = services.evaluation_submit(actor=request.user, visit_id=visit.pk, **form)
+            messages.success(request, _("评价已提交,感谢您的监督"))
+            return redirect("feedback_enterprise:evaluation_detail", evaluation_id=evaluation.pk)
+        except DomainError as exc:
+            error_message(request, exc)
+    window_end = selectors.evaluation_window_end(visit.closed_at) if visit.closed_at else None
+    last_day = (window_end - dt.timedelta(days=1)).date() if window_end else None
+    return render(request, "feedback/enterprise/evaluation_form.html", {
+        "visit": visit, "form": form, "scores": SCORES, "questions": CONDUCT_QUESTIONS,
+        "last_day": last_day,
+        "days_left": selectors.evaluation_days_left(visit.closed_at) if visit.closed_at else None,
+    })
+
+
+@role_required(Role.ENTERPRISE)
+def evaluation_detail(request, evaluation_id: int):
+    """One of the enterprise's own evaluations."""
+    evaluation = get_or_404(selectors.evaluation_get_for_actor, actor=request.user, evaluation_id=evaluation_id)
+    return render(request, "feedback/evaluation_detail.html", {
+        "evaluation": evaluation, "conduct": _conduct_rows(evaluation), "portal": True})
+
+
+def _conduct_rows(evaluation) -> list[tuple[str, bool]]:
+    return [(text, code in evaluation.conduct_yes) for code, text in CONDUCT_QUESTIONS]
+
+
+@role_required(Role.ENTERPRISE)
+def complaint_list(request):
+    """The enterprise's complaints and their replies."""
+    qs = selectors.complaints_for_actor(actor=request.user)
+    return render(request, "feedback/enterprise/complaint_list.html", {
+        "page": Paginator(qs, 20).get_page(request.GET.get("page"))})
+
+
+@role_required(Role.ENTERPRISE)
+def complaint_create(request):
+    """Complain about an inspection or an officer (投诉举报) from the portal."""
+    form = {}
+    if request.method == "POST":
+        form = complaint_values(request.POST)
+        try:
+            complaint = services.complaint_receive(
+                actor=request.user, subject=form["subject"], content=form["content"],
+                complainant_name=form["complainant_name"], complainant_contact=form["complainant_contact"],
+                agency_id=form["agency_id"] or None, officer_named=form["officer_named"])
+            messages.success(request, _("投诉举报已提交,司法局将在答复期限内答复"))
+            return redirect("feedback_enterprise:complaint_detail", complaint_id=complaint.pk)
+        except DomainError as exc:
+            error_message(request, exc)
+    from clearcheck.registry.selectors import agency_list_public
+
+    return render(request, "feedback/enterprise/complaint_form.html", {
+        "form": form, "agencies": agency_list_public()})
+
+
+@role_required(Role.ENTERPRISE)
+def complaint_detail(request, complaint_id: int):
+    """One of the enterprise's complaints, with the bureau's reply once given."""
+    complaint = get_or_404(selectors.complaint_get_for_actor, actor=request.user, complaint_id=complaint_id)
+    return render(request, "feedback/enterprise/complaint_detail.html", {"complaint": complaint})
+
+
+urlpatterns = [
+    path("evaluations/", evaluation_list, name="evaluation_list"),
+    path("evaluations/visits/<int:visit_id>/", evaluation_create, name="evaluation_create"),
+    path("evaluations/<int:evaluation_id>/", evaluation_detail, name="evaluation_detail"),
+    path("complaints/", complaint_list, name="complaint_list"),
+    path("complaints/new", complaint_create, name="complaint_create"),
+    path("complaints/<int:complaint_id>/", complaint_detail, name="complaint_detail"),
+]
