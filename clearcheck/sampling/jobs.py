@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import transaction
 
 from clearcheck.core import clock
+from clearcheck.supervision.selectors import alert_dedup_keys_existing
 from clearcheck.supervision.services import alert_raise
 
 from .choices import DrawStatus
@@ -36,13 +37,16 @@ def unselected_dedup_key(draw_id: int) -> str:
 
 def draws_unselected_alert(*, today: dt.date | None = None) -> int:
     """Raise an alert for each draw still only committed when its inspection window has begun; returns how
-    many there are (idempotent).
+    many were raised now (a rerun raises nothing: an alert already raised is neither counted nor repeated).
     """
     today = today or clock.local_today()
-    stalled = (Draw.objects.select_related("agency")
-               .filter(status=DrawStatus.COMMITTED, window_start__lt=today).order_by("pk"))
+    stalled = list(Draw.objects.select_related("agency")
+                   .filter(status=DrawStatus.COMMITTED, window_start__lt=today).order_by("pk"))
+    done = alert_dedup_keys_existing(unselected_dedup_key(d.pk) for d in stalled)
     count = 0
     for draw in stalled:
+        if unselected_dedup_key(draw.pk) in done:
+            continue
         with transaction.atomic():
             alert_raise(rule_id="R24", subject=draw, agency=draw.agency, dedup_key=unselected_dedup_key(draw.pk),
                         facts={"draw": draw.pk, "title": draw.title, "window_start": draw.window_start,
@@ -54,13 +58,16 @@ def draws_unselected_alert(*, today: dt.date | None = None) -> int:
 
 def draws_unrevealed_alert(*, today: dt.date | None = None) -> int:
     """Raise an alert for each selected draw still unrevealed ``reveal_grace_days()`` after its window; returns
-    how many draws are overdue (an alert already raised is counted again, not duplicated).
+    how many were raised now (a rerun raises nothing new).
     """
     today = today or clock.local_today()
-    overdue = (Draw.objects.select_related("agency").filter(status=DrawStatus.SELECTED,
-               window_end__lt=today - dt.timedelta(days=reveal_grace_days())).order_by("pk"))
+    overdue = list(Draw.objects.select_related("agency").filter(
+        status=DrawStatus.SELECTED, window_end__lt=today - dt.timedelta(days=reveal_grace_days())).order_by("pk"))
+    done = alert_dedup_keys_existing(unrevealed_dedup_key(d.pk) for d in overdue)
     count = 0
     for draw in overdue:
+        if unrevealed_dedup_key(draw.pk) in done:
+            continue
         with transaction.atomic():
             alert_raise(rule_id="R24", subject=draw, agency=draw.agency, dedup_key=unrevealed_dedup_key(draw.pk),
                         facts={"draw": draw.pk, "title": draw.title, "window_end": draw.window_end,

@@ -19,10 +19,10 @@ def test_r24_unrevealed_draw_alerts_once_after_the_grace_period(selected_draw, s
     assert draws_unrevealed_alert(today=last_quiet_day) == 0
     assert not Alert.objects.filter(dedup_key=unrevealed_dedup_key(draw.pk)).exists()
     assert draws_unrevealed_alert(today=last_quiet_day + dt.timedelta(days=1)) == 1
-    assert draws_unrevealed_alert(today=last_quiet_day + dt.timedelta(days=2)) == 1  # same draw, same alert
+    assert draws_unrevealed_alert(today=last_quiet_day + dt.timedelta(days=2)) == 0  # same draw: nothing new
     alert = Alert.objects.get(dedup_key=unrevealed_dedup_key(draw.pk))
     assert alert.rule_id == "R24" and alert.agency_id == draw.agency_id
-    assert Alert.objects.filter(rule_id="R24").count() == 1
+    assert Alert.objects.filter(rule_id="R24").count() == 1 and alert.occurrences == 1  # a rerun is no repeat
 
 
 def test_r24_committed_draws_are_not_unrevealed(draw_county, make_draw):
@@ -48,5 +48,5 @@ def test_r24_committed_draw_never_selected_alerts_once_its_window_began(draw_cou
     draw_commit(actor=draw_county["admin"], draw_id=draw.pk)
     assert draws_unselected_alert(today=draw.window_start) == 0  # the window begins today: not yet
     assert draws_unselected_alert(today=draw.window_start + dt.timedelta(days=1)) == 1
-    assert draws_unselected_alert(today=draw.window_start + dt.timedelta(days=2)) == 1
+    assert draws_unselected_alert(today=draw.window_start + dt.timedelta(days=2)) == 0  # raised once
     assert Alert.objects.filter(dedup_key=unselected_dedup_key(draw.pk), rule_id="R24").count() == 1
