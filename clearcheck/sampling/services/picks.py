@@ -51,6 +51,7 @@ def _picks_insert(draw_id: int, rows: list[tuple]) -> int:
             cur.executemany(f"INSERT INTO {STAGE} VALUES (%s, %s, %s, %s, %s)", rows)  # noqa: S608
         cur.execute(insert, [draw_id])
         stored = cur.rowcount
-        if connection.vendor != "postgresql":
-            cur.execute(f"DROP TABLE {STAGE}")
+        # Dropped at once: one transaction may select several draws (the demo county does), and
+        # PostgreSQL's ON COMMIT DROP would only drop it at the end.
+        cur.execute(f"DROP TABLE {STAGE}")
     return stored

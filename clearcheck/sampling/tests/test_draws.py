@@ -825,3 +825,14 @@ def test_r24_commit_queries_do_not_grow_with_the_pool(draw_county, make_draw, ma
     large, size = commit_counted()
     assert size == 40
     assert large == small, f"{small} queries for 10 enterprises, {large} for 40"
+
+
+def test_r24_two_draws_selected_in_one_transaction(draw_county, make_draw):
+    """The picks' staging table is dropped after each draw, so one transaction may select several."""
+    from django.db import transaction
+
+    with transaction.atomic():
+        for value in (KENO, KENO_OTHER):
+            draw, secret = svc.draw_commit(actor=draw_county["admin"], draw_id=make_draw().pk)
+            draw = svc.draw_select(actor=draw_county["admin"], draw_id=draw.pk, secret=secret, public_value=value)
+            assert draw.picks.count() == 6
