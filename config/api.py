@@ -4,6 +4,7 @@ from clearcheck.accounts.api import router as auth_router
 from clearcheck.audit.api import router as audit_router
 from clearcheck.catalog.api import router as catalog_router
 from clearcheck.core.api import AUTH, api_create
+from clearcheck.disclosure.api import public_router as disclosure_public_router
 from clearcheck.exchange.api import router as exchange_router
 from clearcheck.feedback.api import router as feedback_router
 from clearcheck.inspections.api import router as inspections_router
@@ -31,6 +32,7 @@ api.add_router("/", planning_router)
 api.add_router("/", inspections_router)
 api.add_router("/", sampling_router)
 api.add_router("/", sampling_public_router)
+api.add_router("/", disclosure_public_router)
 api.add_router("/", supervision_router)
 api.add_router("/", feedback_router)
 api.add_router("/", dashboards_router)

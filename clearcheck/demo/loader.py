@@ -19,6 +19,7 @@ from clearcheck.registry import services as registry
 from clearcheck.registry.models import Agency, Enterprise, Region
 
 from .data import AGENCIES, CHECKLISTS, ITEMS, NO_PENALTY, OFFICER_NAMES, REGION, SPECIAL_SECTORS
+from .disclosure import disclosure_load
 from .draws import draws_load
 from .enterprises import enterprise_csv, enterprise_rows
 from .feedback import feedback_load
@@ -171,3 +172,4 @@ def _load(progress: Callable[[str], None]) -> None:
     onsite_load(password=DEMO_PASSWORD, progress=progress)
     feedback_load(progress=progress, password=DEMO_PASSWORD)
     draws_load(progress=progress)
+    disclosure_load(progress=progress)

@@ -1,0 +1,31 @@
+"""The demo's disclosure part: the 阿胶 handbook published as v1 with a v2 draft in progress, readable on the
+public pages next to the demo county's public inspection outcomes.
+"""
+
+import pytest
+from django.test import Client
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_ejiao_handbook_v1_published_and_v2_in_draft():
+    from clearcheck.demo.disclosure import disclosure_load
+    from clearcheck.demo.loader import demo_load
+    from clearcheck.disclosure.choices import HandbookStatus
+    from clearcheck.disclosure.models import HandbookVersion
+
+    demo_load(progress=lambda _: None)
+    revision = disclosure_load(progress=lambda _: None)
+    versions = dict(HandbookVersion.objects.values_list("number", "status"))
+    assert versions == {1: HandbookStatus.PUBLISHED, 2: HandbookStatus.DRAFT}
+    assert revision.updated_by == "scjg_admin" and "原料追溯" in revision.licences
+    v1 = HandbookVersion.objects.get(number=1)
+    assert v1.items.count() == 8 and v1.no_penalty_entries.count() >= 4
+
+    client = Client()
+    page = client.get("/public/handbooks/ejiao/").content.decode()
+    assert "药品生产许可证" in page and "食品生产许可证(SC)" in page and "原料追溯" not in page
+    assert "SCJG-002" in page and "《失信行为纠正后的信用信息修复管理办法(试行)》" in page
+    outcomes = client.get("/public/outcomes/").content.decode()
+    assert outcomes.count('href="/public/outcomes/') >= 2  # the demo's two closed inspections
+    assert client.get("/public/").status_code == 200
