@@ -119,8 +119,10 @@ class Writer:
 
 
 def generate(target: Target, *, enterprises: int, tasks: int, year: int, seed: int = 20261127,
-             figures: list | None = None) -> dict:
-    """Fill the (migrated) bench database; returns facts about what was made."""
+             figures: list | None = None, region_prefix: str = "", write_meta: bool = True) -> dict:
+    """Fill the (migrated) bench database; returns facts about what was made. ``region_prefix`` keeps the
+    enterprises in the counties whose code starts with it (e.g. "37", Shandong's).
+    """
     from django.db import connection, transaction
 
     from clearcheck.catalog.models import InspectionItem
@@ -130,7 +132,8 @@ def generate(target: Target, *, enterprises: int, tasks: int, year: int, seed: i
     figures = figures if figures is not None else []
     rng = random.Random(seed)
     now = dt.datetime(year, 1, 2, 8, 0, tzinfo=dt.UTC)
-    regions = list(Region.objects.filter(level="county").order_by("code").values_list("code", flat=True))
+    regions = list(Region.objects.filter(level="county", code__startswith=region_prefix).order_by("code")
+                   .values_list("code", flat=True))
     industries = list(Industry.objects.filter(level="class").order_by("code").values_list("code", flat=True))
     if not regions or not industries:
         raise SystemExit("reference regions/industries missing: the registry data migrations must load them")
@@ -221,10 +224,11 @@ def generate(target: Target, *, enterprises: int, tasks: int, year: int, seed: i
             FROM (SELECT DISTINCT agency_id, enterprise_id FROM planning_inspectiontask) pairs
         """, [now])
         cur.execute(f"""
-            INSERT INTO planning_capusage (agency_id, enterprise_id, year, proactive_count, exempt_count)
+            INSERT INTO planning_capusage (agency_id, enterprise_id, year, proactive_count, exempt_count, visited_count)
             SELECT agency_id, enterprise_id, year,
                    sum(CASE WHEN source NOT IN ({exempt}) THEN 1 ELSE 0 END),
-                   sum(CASE WHEN source IN ({exempt}) THEN 1 ELSE 0 END)
+                   sum(CASE WHEN source IN ({exempt}) THEN 1 ELSE 0 END),
+                   sum(CASE WHEN source NOT IN ({exempt}) AND status = 'completed' THEN 1 ELSE 0 END)
             FROM planning_inspectiontask WHERE status IN ({holding})
             GROUP BY agency_id, enterprise_id, year
         """)
@@ -237,7 +241,8 @@ def generate(target: Target, *, enterprises: int, tasks: int, year: int, seed: i
     facts = {"agencies": len(AGENCIES), "items": len(AGENCIES) * ITEMS_PER_AGENCY, "enterprises": enterprises,
              "tasks": tasks, "task items": links, "enterprise tiers": tiers, "cap usage rows": usages, "year": year,
              "seed": seed}
-    _meta_write(facts)
+    if write_meta:
+        _meta_write(facts)
     return facts
 
 

@@ -18,6 +18,7 @@ from clearcheck.exchange.services import import_run
 from clearcheck.registry import services as registry
 from clearcheck.registry.models import Agency, Enterprise, Region
 
+from .dashboards import dashboards_load
 from .data import AGENCIES, CHECKLISTS, ITEMS, NO_PENALTY, OFFICER_NAMES, REGION, SPECIAL_SECTORS
 from .disclosure import disclosure_load
 from .draws import draws_load
@@ -26,6 +27,7 @@ from .feedback import feedback_load
 from .inspections import inspections_load
 from .onsite import onsite_load
 from .planning import planning_load
+from .supervision import supervision_load
 
 DEMO_PASSWORD = "demo-2025"
 
@@ -173,3 +175,5 @@ def _load(progress: Callable[[str], None]) -> None:
     feedback_load(progress=progress, password=DEMO_PASSWORD)
     draws_load(progress=progress)
     disclosure_load(progress=progress)
+    supervision_load(progress=progress)
+    dashboards_load(progress=progress)  # last: folds everything above into the dashboards' rollups

@@ -1,7 +1,11 @@
 """Public dashboard pages: the enterprise burden figures in aggregate."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from .dashboards import views
 
 app_name = "dashboards_public"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("burden/", views.public_burden_page, name="burden"),
+]

@@ -1,7 +1,11 @@
 """Dashboards of the bureau and of each agency, with Excel export of every table."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from .dashboards import views
 
 app_name = "dashboards"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("", views.overview, name="overview"),
+]

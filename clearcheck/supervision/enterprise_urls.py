@@ -1,7 +1,11 @@
 """The enterprise's own burden meter (internet zone, /enterprise/)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from .dashboards import views
 
 app_name = "dashboards_enterprise"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("burden/", views.enterprise_burden_page, name="burden"),
+]

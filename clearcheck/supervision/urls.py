@@ -1,10 +1,13 @@
+"""Alert inboxes (mounted at /work/alerts/)."""
+
 from django.urls import path
 
-from . import views
+from .views import alerts
 
 app_name = "supervision"
 
 urlpatterns = [
-    path("", views.alert_list, name="alert_list"),
-    path("<int:alert_id>/", views.alert_detail, name="alert_detail"),
+    path("", alerts.alert_list, name="alert_list"),
+    path("run/", alerts.alert_run_now, name="alert_run"),
+    path("<int:alert_id>/", alerts.alert_detail, name="alert_detail"),
 ]

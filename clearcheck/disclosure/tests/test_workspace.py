@@ -26,3 +26,19 @@ def test_workspace_links_each_role_to_its_on_site_pages(make_user, role, present
         assert f'href="{path}' in html, path
     for path in absent:
         assert f'href="{path}"' not in html, path
+
+
+@pytest.mark.parametrize("role", ["bureau", "government", "discipline", "agency_admin", "agency_head",
+                                  "department_head", "officer", "enterprise"])
+def test_every_workspace_card_opens_for_its_role(make_user, role):
+    """A card the workspace shows a role is a page that role may open (no 403 or 404 behind a card)."""
+    import re
+
+    user = make_user(role)
+    client = Client()
+    client.force_login(user)
+    html = client.get("/work/").content.decode()
+    links = sorted(set(re.findall(r'<a class="card" href="([^"]+)"', html)))
+    assert links
+    refused = {path: client.get(path).status_code for path in links}
+    assert {p: s for p, s in refused.items() if s != 200} == {}

@@ -222,7 +222,7 @@ def test_import_page_and_template(feedback_county):
     assert report.committed and len(report.created) == 1
     upload = io.BytesIO(_workbook(_rows(feedback_county)))
     upload.name = "orders.xlsx"
-    html = client.post("/work/feedback/complaints/import", {"file": upload, "mode": "all_or_nothing"}).content.decode()
+    html = client.post("/work/feedback/complaints/import/", {"file": upload, "mode": "all_or_nothing"}).content.decode()
     assert "<td>3</td>" in html and "全部未导入" in html
     with pytest.raises(PermissionDenied):
         complaints_import(actor=feedback_county["admin"], filename="t.xlsx", data=b"", mode="good_rows")
@@ -230,13 +230,13 @@ def test_import_page_and_template(feedback_county):
 
 def test_web_pages_record_and_route(feedback_county):
     bureau = _client(feedback_county["bureau"])
-    response = bureau.post("/work/feedback/complaints/new", {
+    response = bureau.post("/work/feedback/complaints/new/", {
         "channel": "social_supervisor", "complainant_name": "社会监督员 王建华", "subject": "反映检查人员吃请",
         "content": "某次检查后企业安排宴请", "received_at": "2026-11-20T09:00", "agency_id": feedback_county["agency"].pk})
     assert response.status_code == 302
     complaint = Complaint.objects.get()
     assert complaint.received_at == local(dt.date(2026, 11, 20), 9)
-    url = f"/work/feedback/complaints/{complaint.pk}/action"
+    url = f"/work/feedback/complaints/{complaint.pk}/action/"
     bureau.post(url, {"action": "accept"})
     bureau.post(url, {"action": "forward", "agency_id": feedback_county["agency"].pk})
     admin = _client(feedback_county["admin"])
@@ -252,7 +252,7 @@ def test_web_pages_record_and_route(feedback_county):
 
 def test_portal_pages(feedback_county):
     client = _client(feedback_county["enterprise_user"])
-    response = client.post("/enterprise/complaints/new", {"subject": "希望合并检查", "content": "本月两次检查"})
+    response = client.post("/enterprise/complaints/new/", {"subject": "希望合并检查", "content": "本月两次检查"})
     assert response.status_code == 302
     assert "希望合并检查" in client.get("/enterprise/complaints/").content.decode()
     assert "尚未答复" in client.get(response["Location"]).content.decode()

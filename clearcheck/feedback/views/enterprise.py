@@ -106,6 +106,6 @@ urlpatterns = [
     path("evaluations/visits/<int:visit_id>/", evaluation_create, name="evaluation_create"),
     path("evaluations/<int:evaluation_id>/", evaluation_detail, name="evaluation_detail"),
     path("complaints/", complaint_list, name="complaint_list"),
-    path("complaints/new", complaint_create, name="complaint_create"),
+    path("complaints/new/", complaint_create, name="complaint_create"),
     path("complaints/<int:complaint_id>/", complaint_detail, name="complaint_detail"),
 ]

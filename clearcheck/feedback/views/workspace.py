@@ -167,9 +167,9 @@ urlpatterns = [
     path("evaluations/summary/", evaluation_summary, name="evaluation_summary"),
     path("evaluations/<int:evaluation_id>/", evaluation_detail, name="evaluation_detail"),
     path("complaints/", complaint_list, name="complaint_list"),
-    path("complaints/new", complaint_create, name="complaint_create"),
-    path("complaints/import", complaint_import, name="complaint_import"),
+    path("complaints/new/", complaint_create, name="complaint_create"),
+    path("complaints/import/", complaint_import, name="complaint_import"),
     path("complaints/import/template.xlsx", complaint_import_template, name="complaint_import_template"),
     path("complaints/<int:complaint_id>/", complaint_detail, name="complaint_detail"),
-    path("complaints/<int:complaint_id>/action", complaint_action, name="complaint_action"),
+    path("complaints/<int:complaint_id>/action/", complaint_action, name="complaint_action"),
 ]

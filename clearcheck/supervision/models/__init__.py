@@ -1,5 +1,7 @@
 """Supervision models, one module per aggregate: alerts, supervision matters, dashboard rollups."""
 
-from .alerts import Alert
+from . import rollups  # noqa: F401  (dashboard rollups, ADR 0014)
+from .alerts import Alert, AlertRun, JobLock
+from .matters import Directive, Interview, Notice, Referral, SupervisionMatter
 
-__all__ = ["Alert"]
+__all__ = ["Alert", "AlertRun", "Directive", "Interview", "JobLock", "Notice", "Referral", "SupervisionMatter"]

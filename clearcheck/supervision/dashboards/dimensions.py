@@ -1,0 +1,187 @@
+"""The rollup dimensions of visits (ADR 0014), computed the same way by the fold and by the live tail.
+
+A visit counts as an inspection when it is of kind ``inspection`` and was opened (open or closed). It
+counts once, under its initiating agency; its source is the source of its lowest-id task; it is drawn when
+any of its tasks came from a draw; its month and year are those of ``opened_at`` in Asia/Shanghai.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import Q
+from django.db.models.expressions import RawSQL
+
+from clearcheck.core import clock
+from clearcheck.inspections.choices import VisitKind, VisitStatus
+from clearcheck.inspections.models import Visit, VisitTask
+from clearcheck.planning.choices import TaskSource
+from clearcheck.planning.models import EnterpriseTier, InspectionTask, Tier
+from clearcheck.planning.selectors.tiers import tiers_current_for
+from clearcheck.registry.models import Enterprise, Industry
+
+# Fields read per visit (one query per batch; enterprise fields by join).
+VISIT_FIELDS = ("id", "kind", "status", "agency_id", "enterprise_id", "joint_inspection_id", "entry_method",
+                "started_at", "opened_at", "closed_at")
+
+DENSE_MIN = 200
+DENSE_SPAN = 4
+FINAL_STATUSES = frozenset({VisitStatus.CLOSED, VisitStatus.EXPIRED, VisitStatus.CANCELLED})
+COUNTED_STATUSES = (VisitStatus.OPEN, VisitStatus.CLOSED)
+COUNTED = Q(kind=VisitKind.INSPECTION, opened_at__isnull=False, status__in=COUNTED_STATUSES)
+
+
+@dataclass(frozen=True)
+class VisitFacts:
+    """One counted visit with its dimensions."""
+
+    visit_id: int
+    enterprise_id: int
+    agency_id: int
+    month: dt.date
+    year: int
+    source: str
+    joint: bool
+    drawn: bool
+    entry_method: str
+    region: str
+    industry: str
+    tier: str
+    seconds: int
+
+
+_SECTIONS: dict[str, str] = {}
+
+
+def industry_section(code: str | None) -> str:
+    """The GB/T 4754 section (门类) of an industry code (the table is static: cached per process)."""
+    if not code:
+        return ""
+    if code not in _SECTIONS:
+        parents = dict(Industry.objects.values_list("code", "parent_id"))
+        for start in parents:
+            top = start
+            while parents.get(top):
+                top = parents[top]
+            _SECTIONS[start] = top
+    return _SECTIONS.get(code, code)
+
+
+def local_month(moment: dt.datetime) -> dt.date:
+    """The first day of ``moment``'s month in Asia/Shanghai."""
+    local = moment.astimezone(clock.LOCAL_TZ)
+    return dt.date(local.year, local.month, 1)
+
+
+def counts(row: dict) -> bool:
+    """Whether a visit row counts as an inspection (see the module docstring)."""
+    return (row["kind"] == VisitKind.INSPECTION and row["opened_at"] is not None
+            and row["status"] in COUNTED_STATUSES)
+
+
+def tiers_for_pairs(pairs: set[tuple[int, int]]) -> dict[tuple[int, int], object]:
+    """The current tier of each (agency, enterprise): the graded ones in one query; the scheme's tier for
+    the ungraded through ``tiers_current_for`` (only for agencies that have ungraded pairs).
+    """
+    result: dict[tuple[int, int], object] = {}
+    enterprises = sorted({e for _a, e in pairs})
+    graded: dict[tuple[int, int], int] = {}
+    for chunk in _chunks(enterprises):
+        rows = (EnterpriseTier.objects.filter(ids_in("enterprise_id", chunk), is_current=True)
+                .values_list("agency_id", "enterprise_id", "tier_id"))
+        graded.update(((a, e), t) for a, e, t in rows if (a, e) in pairs)
+    tiers = {t.pk: t for t in Tier.objects.filter(pk__in=set(graded.values()))}
+    for pair, tier_id in graded.items():
+        result[pair] = tiers[tier_id]
+    ungraded: dict[int, list[int]] = {}
+    for a, e in pairs:
+        if (a, e) not in result:
+            ungraded.setdefault(a, []).append(e)
+    for a, ents in ungraded.items():
+        for e, tier in tiers_current_for(a, ents).items():
+            result[(a, e)] = tier
+    return result
+
+
+def ids_in(field: str, ids) -> Q:
+    """``field IN ids`` without thousands of bound parameters on PostgreSQL (one array, ``unnest``: the
+    planner then looks each id up in the index instead of hashing a whole table); a plain list on SQLite.
+    """
+    ids = sorted(set(ids))
+    if connection.vendor == "postgresql":
+        return Q(**{f"{field}__in": RawSQL("SELECT unnest(%s::bigint[])", [ids])})
+    return Q(**{f"{field}__in": ids})
+
+
+def visit_rows(qs, *, places: bool = True) -> list[dict]:
+    """The visit rows of ``qs`` with the fields the dimensions need (the enterprise's region and industry
+    looked up by id, not joined: a join may make the planner scan every enterprise; skipped when
+    ``places`` is false).
+    """
+    rows = list(qs.values(*VISIT_FIELDS))
+    if not places:
+        for r in rows:
+            r["enterprise__region_id"] = r["enterprise__industry_id"] = ""
+        return rows
+    enterprise_ids = {r["enterprise_id"] for r in rows}
+    places: dict[int, tuple[str, str]] = {}
+    for chunk in _chunks(sorted(enterprise_ids)):
+        places.update((pk, (region, industry)) for pk, region, industry in Enterprise.objects.filter(
+            ids_in("id", chunk)).values_list("id", "region_id", "industry_id"))
+    for r in rows:
+        r["enterprise__region_id"], r["enterprise__industry_id"] = places.get(r["enterprise_id"], ("", ""))
+    return rows
+
+
+def _chunks(ids: list, size: int = 20000):
+    for start in range(0, len(ids), size):
+        yield ids[start:start + size]
+
+
+def facts_of(rows: list[dict], *, tiers: bool = True) -> list[VisitFacts]:
+    """The facts of the counted visits among ``rows``: a constant number of queries per agency involved.
+
+    ``tiers=False`` leaves the tier empty (a read without a tier filter does not need it).
+    """
+    counted = [r for r in rows if counts(r)]
+    if not counted:
+        return []
+    ids = [r["id"] for r in counted]
+    wanted = set(ids)
+    first_source: dict[int, str] = {}
+    drawn: set[int] = set()
+    # Dense rows (a fold batch, the tail): an id range, not thousands of bound ids (PostgreSQL plans a
+    # long IN list slowly); sparse rows (one enterprise's visits): the ids themselves.
+    low, high = min(ids), max(ids)
+    dense = len(ids) > DENSE_MIN and high - low < DENSE_SPAN * len(ids)
+    lookups = ([VisitTask.objects.filter(visit_id__gte=low, visit_id__lte=high)] if dense else
+               [VisitTask.objects.filter(ids_in("visit_id", chunk)) for chunk in _chunks(ids)])
+    links = [(v, t) for qs in lookups for v, t in qs.order_by("visit_id", "task_id").values_list("visit_id", "task_id")
+             if v in wanted]
+    sources: dict[int, str] = {}
+    for chunk in _chunks(sorted({t for _v, t in links})):
+        sources.update(InspectionTask.objects.filter(ids_in("id", chunk)).values_list("id", "source"))
+    for visit_id, task_id in links:
+        source = sources[task_id]
+        first_source.setdefault(visit_id, source)
+        if source == TaskSource.DRAW:
+            drawn.add(visit_id)
+    tier_of = tiers_for_pairs({(r["agency_id"], r["enterprise_id"]) for r in counted}) if tiers else {}
+    facts = []
+    for r in counted:
+        opened, closed = r["opened_at"], r["closed_at"]
+        seconds = int((closed - opened).total_seconds()) if closed and r["status"] == VisitStatus.CLOSED else 0
+        month = local_month(opened)
+        facts.append(VisitFacts(
+            visit_id=r["id"], enterprise_id=r["enterprise_id"], agency_id=r["agency_id"], month=month,
+            year=month.year, source=first_source.get(r["id"], ""), joint=r["joint_inspection_id"] is not None,
+            drawn=r["id"] in drawn, entry_method=r["entry_method"] or "",
+            region=r["enterprise__region_id"] or "", industry=industry_section(r["enterprise__industry_id"]),
+            tier=tier_of[(r["agency_id"], r["enterprise_id"])].code if tiers else "", seconds=max(seconds, 0),
+        ))
+    return facts
+
+
+def all_visit_facts() -> list[VisitFacts]:
+    """Every counted visit, from scratch (tests compare the panels with this; never on a request)."""
+    return facts_of(visit_rows(Visit.objects.filter(COUNTED).order_by("id")))

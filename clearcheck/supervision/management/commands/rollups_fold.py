@@ -1,0 +1,26 @@
+"""``clearcheck rollups_fold``: fold new final visits into the dashboard rollups (ADR 0014).
+
+Idempotent and safe to run twice at once; run it every minute in production (cron or Celery beat).
+"""
+
+import datetime as dt
+
+from django.core.management.base import BaseCommand
+
+from clearcheck.supervision.dashboards.fold import BATCH, SAFETY_LAG, rollups_fold, watermark
+
+
+class Command(BaseCommand):
+    """Fold visits past the watermark into the rollups and print how many."""
+
+    help = "Fold visits that reached a final state into the dashboard rollups (idempotent; safe to run twice at once)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--batch", type=int, default=BATCH, help="visits read per transaction")
+        parser.add_argument("--lag-seconds", type=int, default=int(SAFETY_LAG.total_seconds()),
+                            help="the floor passes only visits started at least this long ago")
+
+    def handle(self, *args, **options):
+        folded = rollups_fold(batch=options["batch"], lag=dt.timedelta(seconds=options["lag_seconds"]))
+        mark = watermark()
+        self.stdout.write(f"folded: {folded}\nfloor: {mark.floor_id}\ngeneration: {mark.generation}")

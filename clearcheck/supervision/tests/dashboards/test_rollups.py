@@ -1,0 +1,224 @@
+"""Rollups (ADR 0014): a panel (rollup + live tail) equals a from-scratch count at every step."""
+
+import datetime as dt
+from collections import Counter
+from dataclasses import replace
+
+import pytest
+
+from clearcheck.core import clock
+from clearcheck.inspections.tests.onsite_fixtures import *  # noqa: F403
+from clearcheck.inspections.tests.test_outcomes_fixtures import *  # noqa: F403
+from clearcheck.planning.tests.test_tasks_fixtures import *  # noqa: F403
+from clearcheck.supervision.dashboards.dimensions import all_visit_facts
+from clearcheck.supervision.dashboards.enterprises import histogram, top_totals
+from clearcheck.supervision.dashboards.filters import Filters
+from clearcheck.supervision.dashboards.fold import rollups_fold, watermark
+from clearcheck.supervision.dashboards.reading import consistent
+from clearcheck.supervision.dashboards.selectors import month_cells
+from clearcheck.supervision.models.rollups import RollupFoldedVisit, VisitMonthRollup
+from clearcheck.supervision.tests.dashboards.fixtures import *  # noqa: F403
+from clearcheck.supervision.tests.dashboards.fixtures import scratch_cells
+
+pytestmark = pytest.mark.django_db
+NO_LAG = dt.timedelta(0)
+
+
+def scratch_totals(year: int, agency_id=None) -> dict[int, list[int]]:
+    totals: dict[int, list[int]] = {}
+    for f in all_visit_facts():
+        if f.year == year and (not agency_id or f.agency_id == agency_id):
+            row = totals.setdefault(f.enterprise_id, [0, 0])
+            row[0] += 1
+            row[1] += f.seconds
+    return totals
+
+
+def assert_panels_equal_scratch(agency_id=None, year=None):
+    """Monthly cells, the visits-per-enterprise histogram and the top list all equal a fresh count."""
+    filters = Filters(year=year or clock.local_year(), agency_id=agency_id)
+    assert consistent(lambda s: dict(month_cells(s, filters)), agency_id=agency_id) == scratch_cells(filters)
+    totals = scratch_totals(filters.year, agency_id)
+    assert consistent(lambda s: histogram(s, filters), agency_id=agency_id) == dict(Counter(v for v, _s in totals.values()))
+    expected = sorted(((e, v, s) for e, (v, s) in totals.items()), key=lambda r: (-r[1], r[0]))[:20]
+    assert consistent(lambda s: top_totals(s, filters), agency_id=agency_id) == expected
+    for f in all_visit_facts()[:1]:  # every grain of the detail rollup answers its filters
+        for narrowed in (replace(filters, region=f.region), replace(filters, industry=f.industry),
+                         replace(filters, tier=f.tier), replace(filters, region=f.region, tier=f.tier),
+                         replace(filters, tier="ZZ")):
+            assert consistent(lambda s, n=narrowed: dict(month_cells(s, n)), agency_id=agency_id) == scratch_cells(narrowed)
+
+
+def test_panel_equals_scratch_before_and_after_folds(inspect, dash_county):
+    """Before a fold, after it, after more visits, after a second fold; an open visit counts live."""
+    county = dash_county
+    inspect()
+    inspect(county["other_enterprise"], close=False)
+    assert_panels_equal_scratch()
+    assert rollups_fold() == 1  # the closed one; the open one stays in the tail
+    assert_panels_equal_scratch()
+    assert_panels_equal_scratch(agency_id=county["agency"].pk)
+    inspect(county["other_enterprise"])
+    inspect()
+    assert_panels_equal_scratch()
+    assert rollups_fold() == 2
+    assert rollups_fold() == 0  # idempotent: nothing new
+    assert_panels_equal_scratch()
+    assert_panels_equal_scratch(agency_id=county["agency"].pk)
+    assert sum(VisitMonthRollup.objects.values_list("visits", flat=True)) == 3
+
+
+def test_open_visit_holds_the_floor_and_marks_carry_the_rest(inspect, finish, dash_county):
+    """A visit still open keeps the floor below it; later closed visits are marked, then the floor passes."""
+    first = inspect(close=False)
+    second = inspect(dash_county["other_enterprise"])
+    assert rollups_fold(lag=NO_LAG) == 1
+    mark = watermark()
+    assert mark.floor_id <= first.pk  # (ids start past 1 on PostgreSQL: sequences are not reset per test)
+    assert set(RollupFoldedVisit.objects.values_list("visit_id", flat=True)) == {second.pk}
+    assert_panels_equal_scratch()
+    finish(first)
+    assert_panels_equal_scratch()
+    assert rollups_fold(lag=NO_LAG) == 1
+    assert watermark().floor_id == second.pk + 1
+    assert not RollupFoldedVisit.objects.exists()
+    assert rollups_fold(lag=NO_LAG) == 0
+    assert_panels_equal_scratch()
+
+
+def test_safety_lag_keeps_recent_visits_marked(inspect, monkeypatch):
+    """Within the lag a folded visit is marked, not passed; after the lag the floor passes it."""
+    visit = inspect()
+    assert rollups_fold() == 1
+    assert watermark().floor_id <= visit.pk
+    assert RollupFoldedVisit.objects.filter(visit_id=visit.pk).exists()
+    later = clock.now() + dt.timedelta(minutes=6)
+    monkeypatch.setattr(clock, "now", lambda: later)
+    assert rollups_fold() == 0
+    assert watermark().floor_id == visit.pk + 1
+    assert not RollupFoldedVisit.objects.exists()
+    assert_panels_equal_scratch()
+
+
+def test_hours_hosted_are_summed(inspect, finish, monkeypatch):
+    """Hours = closed_at − opened_at of closed visits; an open visit counts with no hours yet."""
+    visit = inspect(close=False)
+    later = visit.opened_at + dt.timedelta(minutes=90)
+    monkeypatch.setattr(clock, "now", lambda: later)
+    finish(visit)
+    rollups_fold(lag=NO_LAG)
+    assert sum(VisitMonthRollup.objects.values_list("seconds", flat=True)) == 5400
+    assert_panels_equal_scratch()
+
+
+def test_local_month_boundary(inspect):
+    """2026-01-31 23:30 Asia/Shanghai (15:30 UTC) counts in January; 16:00 UTC is 1 February; the year of
+    a visit opened at 2025-12-31 16:00 UTC is 2026."""
+    from clearcheck.inspections.models import Visit
+
+    moments = [dt.datetime(2026, 1, 31, 15, 30, tzinfo=dt.UTC), dt.datetime(2026, 1, 31, 16, 0, tzinfo=dt.UTC),
+               dt.datetime(2025, 12, 31, 16, 0, tzinfo=dt.UTC), dt.datetime(2025, 12, 31, 15, 59, tzinfo=dt.UTC)]
+    for moment in moments:
+        visit = inspect()
+        Visit.objects.filter(pk=visit.pk).update(opened_at=moment, closed_at=moment + dt.timedelta(hours=1))
+    filters = Filters(year=2026, month_from=1, month_to=2)
+    before = consistent(lambda s: dict(month_cells(s, filters)))
+    rollups_fold(lag=NO_LAG)
+    after = consistent(lambda s: dict(month_cells(s, filters)))
+    assert before == after
+    per_month = Counter()
+    for key, (n, _s) in after.items():
+        per_month[key[0]] += n
+    assert per_month == {dt.date(2026, 1, 1): 2, dt.date(2026, 2, 1): 1}
+    assert_panels_equal_scratch(year=2026)
+    assert_panels_equal_scratch(year=2025)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_folds_at_once_fold_each_visit_once(inspect, dash_county):
+    """Safe to run twice at once: the watermark lock serializes them; the second finds nothing new."""
+    import threading
+
+    from django.db import connection
+
+    for _ in range(3):
+        inspect()
+    inspect(dash_county["other_enterprise"])
+    barrier = threading.Barrier(2)
+    errors: list[BaseException] = []
+    folded: list[int] = []
+
+    def run():
+        try:
+            barrier.wait(timeout=30)
+            folded.append(rollups_fold(lag=NO_LAG))
+        except BaseException as exc:  # noqa: BLE001 — reported to the test thread
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert not errors, errors
+    assert sorted(folded) == [0, 4]
+    assert_panels_equal_scratch()
+    assert sum(VisitMonthRollup.objects.values_list("visits", flat=True)) == 4
+
+
+def test_fold_command_is_idempotent(inspect):
+    """``clearcheck rollups_fold`` folds once; a second run folds nothing."""
+    import io
+
+    from django.core.management import call_command
+
+    inspect()
+    out = io.StringIO()
+    call_command("rollups_fold", "--lag-seconds", "0", stdout=out)
+    assert out.getvalue().splitlines()[0] == "folded: 1"
+    out = io.StringIO()
+    call_command("rollups_fold", stdout=out)
+    assert out.getvalue().splitlines()[0] == "folded: 0"
+
+
+def test_demo_part_folds_what_exists(inspect):
+    """``dashboards_load`` folds the visits the demo built through the services (and invents none)."""
+    from clearcheck.demo.dashboards import dashboards_load
+    from clearcheck.inspections.models import Visit
+
+    inspect()
+    messages: list[str] = []
+    counts = dashboards_load(progress=messages.append)
+    assert counts["folded"] == 1 and counts["visits"] == Visit.objects.count() == 1
+    assert len(messages) == 2
+
+
+def test_large_batches_take_the_copy_path_on_postgresql(inspect, dash_county, monkeypatch):
+    """On PostgreSQL big upserts go through COPY into a temporary table; the counts are the same."""
+    from django.db import connection
+
+    from clearcheck.supervision.dashboards import fold
+
+    if connection.vendor == "postgresql":
+        monkeypatch.setattr(fold, "UPSERT_ROWS", 0)
+    inspect()
+    inspect(dash_county["other_enterprise"])
+    assert rollups_fold(lag=NO_LAG) == 2
+    inspect()
+    assert rollups_fold(lag=NO_LAG) == 1
+    assert_panels_equal_scratch()
+
+
+def test_dense_rows_read_by_id_range_give_the_same_counts(inspect, dash_county, monkeypatch):
+    """Fold batches and the tail look tasks and tiers up by id range (as at scale); same counts."""
+    from clearcheck.supervision.dashboards import dimensions
+
+    monkeypatch.setattr(dimensions, "DENSE_MIN", 0)
+    inspect()
+    inspect(dash_county["other_enterprise"])
+    inspect(close=False)
+    assert_panels_equal_scratch()
+    assert rollups_fold(lag=NO_LAG) == 2
+    assert_panels_equal_scratch()

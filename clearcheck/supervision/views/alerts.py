@@ -1,0 +1,94 @@
+"""Alert inboxes (/work/alerts/): the bureau sees every alert, each agency (admin, head) its own; discipline
+reads all. Filters, counts per state, assignment, acknowledge / resolve (a note is required) / reopen.
+"""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_POST
+
+from clearcheck.accounts.choices import Role
+from clearcheck.core.api import get_or_404
+from clearcheck.core.errors import DomainError
+from clearcheck.core.web import error_message, role_required
+from clearcheck.registry.models import Agency
+
+from .. import engine, selectors, services
+from ..choices import AlertState, Severity
+from ..forms import alert_filters_from, int_from
+from ..workflows import ALERT
+
+ALERT_READERS = selectors.ALERT_READERS
+HISTORY_LABELS = {
+    "alert.raise": _lazy("触发预警"), "alert.repeat": _lazy("再次触发"), "alert.acknowledge": _lazy("标记已知悉"),
+    "alert.assign": _lazy("分派承办人"), "alert.resolve": _lazy("办结"), "alert.reopen": _lazy("重新打开"),
+}
+
+
+@role_required(*ALERT_READERS)
+def alert_list(request):
+    """The alert inbox of the actor's scope, with filters, counts per state and (bureau) the engine's runs."""
+    user = request.user
+    filters = alert_filters_from(request.GET)
+    qs = selectors.alert_list_for_actor(actor=user, filters=filters)
+    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    county = user.role in (Role.BUREAU, Role.DISCIPLINE)
+    return render(request, "supervision/alert_list.html", {
+        "page": page, "filters": filters, "states": AlertState.choices, "severities": Severity.choices,
+        "counts": selectors.alert_state_counts(actor=user, filters=filters),
+        "agencies": list(Agency.objects.order_by("name").only("pk", "name")) if county else [],
+        "runs": list(selectors.alert_runs_recent(actor=user)),
+        "rules": sorted({c.rule_id for c in engine.CHECKS} | set(engine.EVENT_RAISES)),
+    })
+
+
+@role_required(*ALERT_READERS)
+def alert_detail(request, alert_id: int):
+    """One alert: its facts, history (audit trail) and the actions open to the actor."""
+    user = request.user
+    alert = get_or_404(selectors.alert_get_for_actor, actor=user, alert_id=alert_id)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "acknowledge":
+                services.alert_acknowledge(actor=user, alert_id=alert.pk)
+                messages.success(request, _("已标记为已知悉"))
+            elif action == "assign":
+                services.alert_assign(actor=user, alert_id=alert.pk, assignee_id=int_from(request.POST, "assignee") or 0)
+                messages.success(request, _("已分派承办人"))
+            elif action == "reopen":
+                services.alert_reopen(actor=user, alert_id=alert.pk, reason=request.POST.get("reason", ""))
+                messages.success(request, _("已重新打开"))
+            else:
+                services.alert_resolve(actor=user, alert_id=alert.pk, note=request.POST.get("note", ""))
+                messages.success(request, _("已办结"))
+        except DomainError as exc:
+            error_message(request, exc)
+        return redirect("supervision:alert_detail", alert_id=alert.pk)
+    acts = user.role == Role.BUREAU or (user.role in (Role.AGENCY_ADMIN, Role.AGENCY_HEAD)
+                                        and alert.agency_id == user.agency_id)
+    return render(request, "supervision/alert_detail.html", {
+        "alert": alert, "facts": services.alert_facts(alert), "acts": acts,
+        "can_acknowledge": acts and ALERT.allowed(alert.state, "acknowledge"),
+        "can_resolve": acts and ALERT.allowed(alert.state, "resolve", user.role),
+        "can_reopen": ALERT.allowed(alert.state, "reopen", user.role),
+        "assignees": list(selectors.alert_assignable_users(actor=user, alert=alert)) if acts else [],
+        "history": [(event, HISTORY_LABELS.get(event.action, event.action))
+                    for event in selectors.alert_history(actor=user, alert=alert)],
+        "matters": list(alert.matters.order_by("-id")) if user.role in (Role.BUREAU, Role.DISCIPLINE) else [],
+        "can_open_matter": user.role == Role.BUREAU,
+    })
+
+
+@role_required(Role.BUREAU)
+@require_POST
+def alert_run_now(request):
+    """Run the alert engine now (bureau); a run already in progress is reported, not duplicated."""
+    run = engine.alerts_run(actor=request.user)
+    if run is None:
+        messages.error(request, _("另一轮预警巡检正在运行,请稍后再试"))
+    else:
+        messages.success(request, _("预警巡检完成,新增预警 %(n)s 条") % {"n": run.raised})
+    return redirect("supervision:alert_list")
