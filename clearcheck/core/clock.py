@@ -26,3 +26,16 @@ def local_today() -> dt.date:
 def local_year() -> int:
     """The current year in Asia/Shanghai."""
     return local_now().year
+
+
+def to_utc(value: dt.datetime) -> dt.datetime | None:
+    """An aware datetime in UTC, as the databases store it; None when it has no zone or cannot be one
+    (a year at the edge of the calendar). PostgreSQL refuses offsets beyond ±15:59, which Python accepts,
+    so a time is converted before it is stored, never passed on with the caller's offset.
+    """
+    if value.tzinfo is None or value.utcoffset() is None:
+        return None
+    try:
+        return value.astimezone(dt.UTC)
+    except (OverflowError, ValueError):
+        return None

@@ -69,10 +69,16 @@ def _enterprise(enterprise_id, field: str = "enterprise_id") -> Enterprise | Non
         raise ValidationFailed(FieldError(field, "企业不存在")) from None
 
 
-def _create(*, actor, channel: str, fields: dict, received_at: dt.datetime | None) -> Complaint:
-    received = received_at or clock.now()
+EARLIEST = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+
+
+def _create(*, actor, channel: str, fields: dict, received_at: dt.datetime | None,
+            field: str = "received_at") -> Complaint:
+    received = clock.to_utc(received_at) if received_at is not None else clock.now()
+    if received is None or received < EARLIEST:
+        raise ValidationFailed(FieldError(field, "时间不正确:请填写 2000 年以后、含时区的时间"))
     if received > clock.now() + dt.timedelta(minutes=5):
-        raise ValidationFailed(FieldError("received_at", "收到时间不能晚于现在"))
+        raise ValidationFailed(FieldError(field, "收到时间不能晚于现在"))
     try:
         with transaction.atomic():
             complaint = Complaint.objects.create(channel=channel, received_at=received,
@@ -144,12 +150,12 @@ def complaint_from_hotline(*, actor, work_order_no: str, called_at: dt.datetime,
     """
     if not actor_has_role(actor, Role.BUREAU):
         raise PermissionDenied("只有司法局(或其接口账号)可以登记12345热线工单")
+    if not isinstance(called_at, dt.datetime) or clock.to_utc(called_at) is None:
+        raise ValidationFailed(FieldError("called_at", "请填写来电时间(含时区)"))
     payload = hotline_payload(work_order_no=work_order_no, called_at=called_at, caller_name=caller_name,
                               caller_phone=caller_phone, enterprise_uscc=enterprise_uscc,
                               agency_name=agency_name, subject=subject, content=content)
     ref = _text(payload["work_order_no"], "work_order_no", "请填写工单编号", MAX_REF)
-    if not isinstance(called_at, dt.datetime) or called_at.tzinfo is None:
-        raise ValidationFailed(FieldError("called_at", "请填写来电时间(含时区)"))
     fingerprint = hashlib.sha256(canonical_text(payload).encode()).hexdigest()
     existing = Complaint.objects.filter(channel=Channel.HOTLINE, external_ref=ref).first()
     if existing is not None:
@@ -179,7 +185,8 @@ def complaint_from_hotline(*, actor, work_order_no: str, called_at: dt.datetime,
               "subject": (payload["subject"] or payload["content"][:60])[:200], "content": text}
     try:
         with transaction.atomic():
-            return _create(actor=actor, channel=Channel.HOTLINE, fields=fields, received_at=called_at), True
+            return _create(actor=actor, channel=Channel.HOTLINE, fields=fields, received_at=called_at,
+                           field="called_at"), True
     except Conflict:
         # The same number registered at the same moment by another request: answer as a repeat would.
         existing = Complaint.objects.get(channel=Channel.HOTLINE, external_ref=ref)

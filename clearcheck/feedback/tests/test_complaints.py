@@ -256,3 +256,15 @@ def test_portal_pages(feedback_county):
     assert response.status_code == 302
     assert "希望合并检查" in client.get("/enterprise/complaints/").content.decode()
     assert "尚未答复" in client.get(response["Location"]).content.decode()
+
+
+@pytest.mark.parametrize("called_at", ["0378-06-16T02:40:08+22:58", "2026-01-05T09:00:00-23:59",
+                                       "1999-12-31T23:00:00Z", "2026-01-05T09:00:00"])
+def test_hotline_times_out_of_range_are_field_errors(feedback_county, called_at):
+    """PostgreSQL refuses offsets beyond ±15:59 (schemathesis found one): a time is converted to UTC before
+    it is stored, and a time without zone or before 2000 is refused by field."""
+    client = _client(feedback_county["bureau"])
+    response = client.post("/api/hotline/work-orders", {"work_order_no": "WO-1", "called_at": called_at,
+                                                        "content": "检查过于频繁"}, content_type="application/json")
+    assert response.status_code == 422, response.content
+    assert "called_at" in response.content.decode()

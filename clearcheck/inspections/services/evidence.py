@@ -170,7 +170,10 @@ def _moment(value, field: str, errors: list[FieldError]) -> dt.datetime | None:
         return None
     if value.tzinfo is None:
         value = value.replace(tzinfo=clock.LOCAL_TZ)  # as read off the phone, in Asia/Shanghai
-    return value
+    utc = clock.to_utc(value)
+    if utc is None:
+        errors.append(FieldError(field, "时间超出范围"))
+    return utc
 
 
 def _local(moment: dt.datetime) -> str:
