@@ -67,7 +67,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--open", type=int, default=2_000)
     parser.add_argument("--tail", type=int, default=5_000)
     parser.add_argument("--runs", type=int, default=15)
-    parser.add_argument("--reuse", action="store_true", help="keep the generated and folded data of the last run")
+    parser.add_argument("--reuse", action="store_true", help="keep the generated (and folded) data of the last run")
+    parser.add_argument("--backfill", choices=("rebuild", "fold", "none"), default=None,
+                        help="how history enters the rollups: the set-based rollups_rebuild() (default when "
+                             "generating), the per-minute rollups_fold() in batches, or nothing (default with --reuse)")
+    parser.add_argument("--add-tail", action="store_true",
+                        help="with --reuse: add the --tail visits after the backfill (always done when generating)")
     parser.add_argument("--fold-first", action="store_true",
                         help="with --reuse: fold before timing (the tail is then only the visits still open)")
     args = parser.parse_args(argv)
@@ -83,20 +88,27 @@ def main(argv: list[str] | None = None) -> None:
     from clearcheck.core import clock
     from clearcheck.inspections.models import Visit
     from clearcheck.registry.models import Agency, Region
-    from clearcheck.supervision.dashboards import enterprises, outcomes
+    from clearcheck.supervision.dashboards import enterprises, feedback_panels, outcomes
     from clearcheck.supervision.dashboards.burden import public_burden
     from clearcheck.supervision.dashboards.filters import Filters
     from clearcheck.supervision.dashboards.fold import rollups_fold
     from clearcheck.supervision.dashboards.reading import consistent
+    from clearcheck.supervision.dashboards.rebuild import rollups_rebuild
     from clearcheck.supervision.dashboards.selectors import _alerts, _entries, dashboard_overview, month_cells
 
     now = dt.datetime.now(dt.UTC)
     facts: dict = {}
+    backfill = args.backfill or ("none" if args.reuse else "rebuild")
     if not args.reuse:
         facts |= registry_generate(target, enterprises=args.enterprises, tasks=args.tasks, year=now.year, figures=figures)
         facts |= generate_visits(target, visits=args.visits, open_visits=args.open, now=now, figures=figures)
-        with stopwatch(figures, "fold: rollups_fold() over every final visit", args.visits):
+    if backfill == "rebuild":
+        with stopwatch(figures, "backfill: rollups_rebuild() (set-based, every visit)", args.visits):
+            facts["counted by the rebuild"] = rollups_rebuild()
+    elif backfill == "fold":
+        with stopwatch(figures, "backfill: rollups_fold() over every final visit", args.visits):
             facts["folded"] = rollups_fold(batch=50_000)
+    if not args.reuse or args.add_tail:
         last = Visit.objects.order_by("-id").values_list("id", flat=True).first()
         facts |= {f"tail {k}": v for k, v in generate_visits(
             target, visits=args.tail, open_visits=0, now=now, first_id=last + 1, figures=figures,
@@ -150,6 +162,23 @@ def main(argv: list[str] | None = None) -> None:
           lambda: enterprises.top_totals(snapshot, filters), runs, rows)
     timed("panel: closed-loop rate + overdue corrections (live)", lambda: outcomes.closed_loop(filters), runs, rows)
     timed("panel: alerts by rule (live)", lambda: _alerts(filters), runs, rows)
+    # Each panel as one request would serve it alone: its own consistent read, the live tail included.
+    by_region, by_tier = Filters(year=year, region=region), Filters(year=year, tier="C")
+
+    def alone(panel, panel_filters=filters):
+        return lambda: consistent(lambda s: panel(s, panel_filters), detail=panel_filters.detailed)
+
+    timed("alone: monthly cells (by agency, by source, shares, scan) + tail", alone(month_cells), runs, rows)
+    timed("alone: monthly cells, one region + tail with places", alone(month_cells, by_region), runs, rows)
+    timed("alone: monthly cells, tier C + tail with places and tiers", alone(month_cells, by_tier), runs, rows)
+    timed("alone: visits-per-enterprise distribution + tail", alone(enterprises.distribution), runs, rows)
+    timed("alone: distribution, one region + tail", alone(enterprises.distribution, by_region), runs, rows)
+    timed("alone: most-visited 20 with caps + tail", alone(enterprises.most_visited), runs, rows)
+    timed("alone: most-visited 20, one region + tail", alone(enterprises.most_visited, by_region), runs, rows)
+    timed("panel: evaluation scores (feedback)",
+          lambda: feedback_panels.evaluations_panel(actor=bureau, filters=filters), runs, rows)
+    timed("panel: complaints (feedback)",
+          lambda: feedback_panels.complaints_panel(actor=bureau, filters=filters), runs, rows)
     timed("overview: bureau, all panels (dashboard_overview)",
           lambda: dashboard_overview(actor=bureau, filters=filters), runs, rows)
     timed("overview: bureau, filtered by one region",

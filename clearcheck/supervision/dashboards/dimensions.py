@@ -123,14 +123,19 @@ def visit_rows(qs, *, places: bool = True) -> list[dict]:
         for r in rows:
             r["enterprise__region_id"] = r["enterprise__industry_id"] = ""
         return rows
-    enterprise_ids = {r["enterprise_id"] for r in rows}
+    places = enterprise_places({r["enterprise_id"] for r in rows})
+    for r in rows:
+        r["enterprise__region_id"], r["enterprise__industry_id"] = places.get(r["enterprise_id"], ("", ""))
+    return rows
+
+
+def enterprise_places(enterprise_ids) -> dict[int, tuple[str, str]]:
+    """Enterprise id → (region code, industry code), looked up by id in chunks."""
     places: dict[int, tuple[str, str]] = {}
     for chunk in _chunks(sorted(enterprise_ids)):
         places.update((pk, (region, industry)) for pk, region, industry in Enterprise.objects.filter(
             ids_in("id", chunk)).values_list("id", "region_id", "industry_id"))
-    for r in rows:
-        r["enterprise__region_id"], r["enterprise__industry_id"] = places.get(r["enterprise_id"], ("", ""))
-    return rows
+    return places
 
 
 def _chunks(ids: list, size: int = 20000):

@@ -6,6 +6,7 @@ A constant number of queries whatever the data volume (bounded by the number of 
 """
 
 from collections import defaultdict
+from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
@@ -35,8 +36,31 @@ def _tail_matches(fact, filters: Filters) -> bool:
             and (not filters.tier or fact.tier == filters.tier))
 
 
-def month_cells(snapshot: Snapshot, filters: Filters) -> dict[tuple, list[int]]:
-    """(month, agency, source, joint, drawn, entry method) → [visits, seconds]: rollup + tail."""
+@dataclass
+class MonthCells:
+    """The period's counts, summed in SQL to the two groupings the panels draw (not every cell: the
+    coarse rollup holds month × agency × source × joint × drawn × entry method, ~14,000 rows a year).
+
+    ``series``: (month, agency id, source) → [visits, seconds];
+    ``kinds``: (joint, drawn, entry method) → [visits, seconds]. Both include the live tail.
+    """
+
+    series: dict[tuple, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0]))
+    kinds: dict[tuple, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0]))
+
+    def as_dicts(self) -> tuple[dict, dict]:
+        """Plain dicts (for comparisons)."""
+        return dict(self.series), dict(self.kinds)
+
+
+def _add(cells: dict, key: tuple, visits: int, seconds: int) -> None:
+    cell = cells[key]
+    cell[0] += visits
+    cell[1] += seconds
+
+
+def month_cells(snapshot: Snapshot, filters: Filters) -> MonthCells:
+    """The filtered period's ``MonthCells``: two GROUP BYs over the rollup, plus the tail."""
     if filters.detailed:
         qs = VisitMonthDetailRollup.objects.filter(grain=filters.grain)
     else:
@@ -47,25 +71,24 @@ def month_cells(snapshot: Snapshot, filters: Filters) -> dict[tuple, list[int]]:
     for name in ("region", "industry", "tier"):
         if getattr(filters, name):
             qs = qs.filter(**{name: getattr(filters, name)})
-    cells: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
-    dims = ("month", "agency_id", "source", "joint", "drawn", "entry_method")
-    for row in qs.values(*dims).annotate(n=Sum("visits"), s=Sum("seconds")).order_by():
-        cell = cells[tuple(row[d] for d in dims)]
-        cell[0] += row["n"]
-        cell[1] += row["s"]
+    cells = MonthCells()
+    for grouping, target in ((("month", "agency_id", "source"), cells.series),
+                             (("joint", "drawn", "entry_method"), cells.kinds)):
+        rows = qs.values(*grouping).annotate(n=Sum("visits"), s=Sum("seconds")).order_by()
+        for *key, n, s in rows.values_list(*grouping, "n", "s"):
+            _add(target, tuple(key), n, s)
     for f in snapshot.tail:
         if _tail_matches(f, filters):
-            cell = cells[(f.month, f.agency_id, f.source, f.joint, f.drawn, f.entry_method)]
-            cell[0] += 1
-            cell[1] += f.seconds
+            _add(cells.series, (f.month, f.agency_id, f.source), 1, f.seconds)
+            _add(cells.kinds, (f.joint, f.drawn, f.entry_method), 1, f.seconds)
     return cells
 
 
-def _stacked(cells: dict, filters: Filters, index: int, labels: dict, title: str, series_title: str) -> dict:
-    """A stacked-bars panel: months × one dimension of the cells."""
+def _stacked(cells: MonthCells, filters: Filters, index: int, labels: dict, title: str, series_title: str) -> dict:
+    """A stacked-bars panel: months × one dimension of the series (1: agency, 2: source)."""
     months = _months(filters)
     grid: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(months, 0))
-    for key, (n, _s) in cells.items():
+    for key, (n, _s) in cells.series.items():
         grid[str(labels.get(key[index], key[index] or _("未注明")))][f"{key[0]:%Y-%m}"] += n
     names = sorted(grid)
     rows = [[month, name, grid[name][month]] for month in months for name in names if grid[name][month]]
@@ -77,11 +100,12 @@ def _stacked(cells: dict, filters: Filters, index: int, labels: dict, title: str
     }
 
 
-def _shares(cells: dict) -> dict:
-    total = sum(n for n, _s in cells.values())
-    joint = sum(n for key, (n, _s) in cells.items() if key[3])
-    drawn = sum(n for key, (n, _s) in cells.items() if key[4])
-    hours = sum(s for _n, s in cells.values()) / 3600
+def _shares(cells: MonthCells) -> dict:
+    kinds = cells.kinds
+    total = sum(n for n, _s in kinds.values())
+    joint = sum(n for key, (n, _s) in kinds.items() if key[0])
+    drawn = sum(n for key, (n, _s) in kinds.items() if key[1])
+    hours = sum(s for _n, s in kinds.values()) / 3600
 
     def pct(part: int) -> float:
         return round(100 * part / total, 1) if total else 0.0
@@ -97,11 +121,11 @@ def _shares(cells: dict) -> dict:
     }
 
 
-def _entries(cells: dict, filters: Filters) -> dict:
+def _entries(cells: MonthCells, filters: Filters) -> dict:
     methods = dict(EntryMethod.choices)
     counted: dict[str, int] = defaultdict(int)
-    for key, (n, _s) in cells.items():
-        counted[key[5] if key[5] in methods else ""] += n
+    for key, (n, _s) in cells.kinds.items():
+        counted[key[2] if key[2] in methods else ""] += n
     total = sum(counted.values())
     refusals = EntryRefusal.objects.filter(occurred_at__year=filters.year)
     if filters.agency_id:
@@ -118,8 +142,8 @@ def _entries(cells: dict, filters: Filters) -> dict:
     }
 
 
-def _agency_names(cells: dict, extra_ids=()) -> dict[int, str]:
-    ids = {key[1] for key in cells} | set(extra_ids)
+def _agency_names(cells: MonthCells, extra_ids=()) -> dict[int, str]:
+    ids = {key[1] for key in cells.series} | set(extra_ids)
     return dict(Agency.objects.filter(pk__in=ids).values_list("pk", "name"))
 
 

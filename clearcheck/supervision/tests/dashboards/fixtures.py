@@ -87,17 +87,20 @@ def inspect(dash_county, finish):
     return run
 
 
-def scratch_cells(filters) -> dict:
-    """The monthly cells counted from scratch over every visit (what the panels must equal)."""
+def scratch_cells(filters) -> tuple[dict, dict]:
+    """The monthly counts from scratch over every visit, as ``MonthCells.as_dicts()`` gives them:
+    (month, agency, source) → [visits, seconds] and (joint, drawn, entry method) → [visits, seconds].
+    """
     from collections import defaultdict
 
     from clearcheck.supervision.dashboards.dimensions import all_visit_facts
     from clearcheck.supervision.dashboards.selectors import _tail_matches
 
-    cells: dict = defaultdict(lambda: [0, 0])
+    series: dict = defaultdict(lambda: [0, 0])
+    kinds: dict = defaultdict(lambda: [0, 0])
     for f in all_visit_facts():
         if _tail_matches(f, filters):
-            cell = cells[(f.month, f.agency_id, f.source, f.joint, f.drawn, f.entry_method)]
-            cell[0] += 1
-            cell[1] += f.seconds
-    return dict(cells)
+            for cell in (series[(f.month, f.agency_id, f.source)], kinds[(f.joint, f.drawn, f.entry_method)]):
+                cell[0] += 1
+                cell[1] += f.seconds
+    return dict(series), dict(kinds)

@@ -37,7 +37,7 @@ def scratch_totals(year: int, agency_id=None) -> dict[int, list[int]]:
 def assert_panels_equal_scratch(agency_id=None, year=None):
     """Monthly cells, the visits-per-enterprise histogram and the top list all equal a fresh count."""
     filters = Filters(year=year or clock.local_year(), agency_id=agency_id)
-    assert consistent(lambda s: dict(month_cells(s, filters)), agency_id=agency_id) == scratch_cells(filters)
+    assert consistent(lambda s: month_cells(s, filters).as_dicts(), agency_id=agency_id) == scratch_cells(filters)
     totals = scratch_totals(filters.year, agency_id)
     assert consistent(lambda s: histogram(s, filters), agency_id=agency_id) == dict(Counter(v for v, _s in totals.values()))
     expected = sorted(((e, v, s) for e, (v, s) in totals.items()), key=lambda r: (-r[1], r[0]))[:20]
@@ -46,7 +46,7 @@ def assert_panels_equal_scratch(agency_id=None, year=None):
         for narrowed in (replace(filters, region=f.region), replace(filters, industry=f.industry),
                          replace(filters, tier=f.tier), replace(filters, region=f.region, tier=f.tier),
                          replace(filters, tier="ZZ")):
-            assert consistent(lambda s, n=narrowed: dict(month_cells(s, n)), agency_id=agency_id) == scratch_cells(narrowed)
+            assert consistent(lambda s, n=narrowed: month_cells(s, n).as_dicts(), agency_id=agency_id) == scratch_cells(narrowed)
 
 
 def test_panel_equals_scratch_before_and_after_folds(inspect, dash_county):
@@ -122,12 +122,12 @@ def test_local_month_boundary(inspect):
         visit = inspect()
         Visit.objects.filter(pk=visit.pk).update(opened_at=moment, closed_at=moment + dt.timedelta(hours=1))
     filters = Filters(year=2026, month_from=1, month_to=2)
-    before = consistent(lambda s: dict(month_cells(s, filters)))
+    before = consistent(lambda s: month_cells(s, filters).as_dicts())
     rollups_fold(lag=NO_LAG)
-    after = consistent(lambda s: dict(month_cells(s, filters)))
+    after = consistent(lambda s: month_cells(s, filters).as_dicts())
     assert before == after
     per_month = Counter()
-    for key, (n, _s) in after.items():
+    for key, (n, _s) in after[0].items():
         per_month[key[0]] += n
     assert per_month == {dt.date(2026, 1, 1): 2, dt.date(2026, 2, 1): 1}
     assert_panels_equal_scratch(year=2026)
@@ -221,4 +221,23 @@ def test_dense_rows_read_by_id_range_give_the_same_counts(inspect, dash_county, 
     inspect(close=False)
     assert_panels_equal_scratch()
     assert rollups_fold(lag=NO_LAG) == 2
+    assert_panels_equal_scratch()
+
+
+def test_tail_and_fold_agree_on_first_source_and_drawn(inspect, dash_county):
+    """A visit with two tasks takes the source of its lowest-id task and counts as drawn when any task was
+    drawn: the tail's single query and the fold's ``facts_of`` agree, before and after a fold."""
+    from clearcheck.inspections.models import VisitTask
+    from clearcheck.planning.models import InspectionTask
+    from clearcheck.supervision.dashboards.reading import tail_facts
+
+    visit = inspect(close=False)
+    other = inspect(dash_county["other_enterprise"], close=False)
+    later_task = VisitTask.objects.get(visit=other).task_id
+    VisitTask.objects.create(visit=visit, task_id=later_task, active=False)
+    InspectionTask.objects.filter(pk=later_task).update(source="draw")
+    tail = {f.visit_id: f for f in tail_facts(1)}
+    assert tail == {f.visit_id: f for f in all_visit_facts()}
+    assert (tail[visit.pk].source, tail[visit.pk].drawn) == ("complaint", True)
+    assert (tail[other.pk].source, tail[other.pk].drawn) == ("draw", True)
     assert_panels_equal_scratch()

@@ -1,0 +1,198 @@
+"""Rebuilding every rollup from the visits table in set-based SQL (ADR 0014): for a backfill (history
+imported, a first deployment over years of visits) or after the dimensions changed.
+
+The per-minute fold (``fold.py``) computes a visit's dimensions in Python, a batch at a time: right for
+the few visits a minute closes, about an hour for ten million. The rebuild computes the same dimensions
+(``dimensions.py`` is their definition; ``test_rebuild`` checks that both give identical rollups) with a
+handful of ``INSERT … SELECT … GROUP BY`` statements, on SQLite and on PostgreSQL, in one transaction
+holding the watermark lock: a fold waits, a panel keeps reading the previous rollups until the commit.
+"""
+
+# ruff: noqa: S608 — every statement here is built from the models' _meta names and code constants;
+# the only outside value (the horizon, the floor) is bound.
+import datetime as dt
+
+from django.db import connection, transaction
+
+from clearcheck.core import clock
+from clearcheck.inspections.choices import VisitKind, VisitStatus
+from clearcheck.planning.choices import TaskSource
+from clearcheck.planning.selectors.tiers import tier_ungraded
+from clearcheck.registry.models import Agency, Industry
+
+from ..models.rollups import (
+    EnterpriseAgencyYearRollup,
+    EnterpriseYearRollup,
+    RollupFoldedVisit,
+    RollupWatermark,
+    VisitMonthDetailRollup,
+    VisitMonthRollup,
+    VisitsPerEnterpriseHistogram,
+)
+from .dimensions import FINAL_STATUSES, industry_section
+from .fold import MONTH_DIMS, SAFETY_LAG, watermark
+
+FACTS = "rollup_rebuild_facts"
+SECTIONS = "rollup_rebuild_sections"
+UNGRADED = "rollup_rebuild_ungraded"
+# (grain, the region / industry / tier expressions the grain keeps)
+GRAINS = (("all", "region", "industry", "tier"), ("region", "region", "''", "''"),
+          ("industry", "''", "industry", "''"), ("tier", "''", "''", "tier"))
+
+
+def _local_month_sql(column: str) -> str:
+    """The first day of ``column``'s month in Asia/Shanghai, as a date."""
+    if connection.vendor == "postgresql":
+        return f"CAST(date_trunc('month', {column} AT TIME ZONE '{clock.LOCAL_TZ.key}') AS date)"
+    # SQLite stores UTC text; Asia/Shanghai has kept UTC+8 without daylight saving since 1991. The
+    # fraction is cut off first: SQLite rounds it to milliseconds, and 23:59:59.9996 would become the next day.
+    hours = int(dt.datetime.now(clock.LOCAL_TZ).utcoffset().total_seconds() // 3600)
+    return f"strftime('%Y-%m-01', substr({column}, 1, 19), '{hours:+d} hours')"
+
+
+def _year_sql(month: str) -> str:
+    if connection.vendor == "postgresql":
+        return f"CAST(EXTRACT(YEAR FROM {month}) AS integer)"
+    return f"CAST(strftime('%Y', {month}) AS integer)"
+
+
+def _seconds_sql(opened: str, closed: str) -> str:
+    """Whole seconds from ``opened`` to ``closed``, truncated as ``int(timedelta.total_seconds())`` is."""
+    if connection.vendor == "postgresql":
+        return f"GREATEST(CAST(FLOOR(EXTRACT(EPOCH FROM ({closed} - {opened}))) AS bigint), 0)"
+    # Microseconds from the text SQLite stores ("YYYY-MM-DD HH:MM:SS[.ffffff]"), then integer division:
+    # SQLite's own date functions round the fraction to milliseconds.
+    def micros(column: str) -> str:
+        return (f"(CAST(strftime('%s', substr({column}, 1, 19)) AS integer) * 1000000"
+                f" + CAST(substr({column} || '.000000', 21, 6) AS integer))")
+    return f"MAX(({micros(closed)} - {micros(opened)}) / 1000000, 0)"
+
+
+def _helper_tables(cursor) -> None:
+    """The industry sections and each agency's ungraded tier, which the dimensions take from Python."""
+    for table in (FACTS, SECTIONS, UNGRADED):
+        cursor.execute(f"DROP TABLE IF EXISTS {table}")
+    cursor.execute(f"CREATE TEMPORARY TABLE {SECTIONS} (code varchar(8) PRIMARY KEY, section varchar(5) NOT NULL)")
+    codes = list(Industry.objects.values_list("code", flat=True))
+    cursor.executemany(f"INSERT INTO {SECTIONS} (code, section) VALUES (%s, %s)",
+                       [(code, industry_section(code)) for code in codes])
+    cursor.execute(f"CREATE TEMPORARY TABLE {UNGRADED} (agency_id bigint PRIMARY KEY, code varchar(8) NOT NULL)")
+    cursor.executemany(f"INSERT INTO {UNGRADED} (agency_id, code) VALUES (%s, %s)",
+                       [(pk, tier_ungraded(pk).code) for pk in Agency.objects.values_list("pk", flat=True)])
+
+
+def _facts_sql() -> str:
+    """One row per counted final visit with its dimensions (see ``dimensions.py``)."""
+    month = _local_month_sql("v.opened_at")
+    # Every value is a constant of the code (statuses, kinds, sources); nothing from a request.
+    return f"""
+        CREATE TEMPORARY TABLE {FACTS} AS
+        SELECT v.id AS visit_id, v.enterprise_id, v.agency_id, {month} AS month,
+               {_year_sql(month)} AS year,
+               COALESCE(ft.source, '') AS source,
+               v.joint_inspection_id IS NOT NULL AS joint,
+               COALESCE(l.drawn, 0) = 1 AS drawn,
+               COALESCE(v.entry_method, '') AS entry_method,
+               COALESCE(e.region_id, '') AS region,
+               COALESCE(s.section, COALESCE(e.industry_id, '')) AS industry,
+               COALESCE(t.code, u.code) AS tier,
+               CASE WHEN v.closed_at IS NULL THEN 0 ELSE {_seconds_sql("v.opened_at", "v.closed_at")} END AS seconds
+        FROM inspections_visit v
+        LEFT JOIN (SELECT vt.visit_id, MIN(vt.task_id) AS first_task,
+                          MAX(CASE WHEN it.source = '{TaskSource.DRAW}' THEN 1 ELSE 0 END) AS drawn
+                   FROM inspections_visittask vt JOIN planning_inspectiontask it ON it.id = vt.task_id
+                   GROUP BY vt.visit_id) l ON l.visit_id = v.id
+        LEFT JOIN planning_inspectiontask ft ON ft.id = l.first_task
+        LEFT JOIN registry_enterprise e ON e.id = v.enterprise_id
+        LEFT JOIN {SECTIONS} s ON s.code = e.industry_id
+        LEFT JOIN planning_enterprisetier et ON et.agency_id = v.agency_id AND et.enterprise_id = v.enterprise_id
+                                             AND et.is_current
+        LEFT JOIN planning_tier t ON t.id = et.tier_id
+        LEFT JOIN {UNGRADED} u ON u.agency_id = v.agency_id
+        WHERE v.kind = '{VisitKind.INSPECTION}' AND v.status = '{VisitStatus.CLOSED}' AND v.opened_at IS NOT NULL
+    """
+
+
+def _column(model, name: str) -> str:
+    return model._meta.get_field(name).column
+
+
+def _rollup_inserts() -> list[str]:
+    """The INSERT … SELECT of every rollup, from the facts table (order matters: the histogram last)."""
+    month_columns = ", ".join(_column(VisitMonthRollup, d) for d in MONTH_DIMS)
+    month_facts = ", ".join(MONTH_DIMS)  # the facts table's columns have the dimensions' names
+    statements = [
+        f"INSERT INTO {VisitMonthRollup._meta.db_table} ({month_columns}, visits, seconds) "
+        f"SELECT {month_facts}, COUNT(*), SUM(seconds) FROM {FACTS} GROUP BY {month_facts}",
+    ]
+    for grain, region, industry, tier in GRAINS:
+        kept = ", ".join(c for c in (region, industry, tier) if c != "''")  # PostgreSQL refuses GROUP BY ''
+        statements.append(
+            f"INSERT INTO {VisitMonthDetailRollup._meta.db_table} "
+            f"(grain, {month_columns}, region, industry, tier, visits, seconds) "
+            f"SELECT '{grain}', {month_facts}, {region}, {industry}, {tier}, COUNT(*), SUM(seconds) FROM {FACTS} "
+            f"GROUP BY {month_facts}, {kept}")
+    agency_year = EnterpriseAgencyYearRollup._meta.db_table
+    enterprise_year = EnterpriseYearRollup._meta.db_table
+    histogram = VisitsPerEnterpriseHistogram._meta.db_table
+    statements += [
+        f"INSERT INTO {agency_year} (enterprise_id, year, agency_id, region, industry, visits, seconds) "
+        f"SELECT enterprise_id, year, agency_id, MAX(region), MAX(industry), COUNT(*), SUM(seconds) FROM {FACTS} "
+        f"GROUP BY enterprise_id, year, agency_id",
+        f"INSERT INTO {enterprise_year} (enterprise_id, year, region, industry, visits, seconds, agencies) "
+        f"SELECT enterprise_id, year, MAX(region), MAX(industry), SUM(visits), SUM(seconds), COUNT(*) "
+        f"FROM {agency_year} GROUP BY enterprise_id, year",
+        f"INSERT INTO {histogram} (year, agency_key, region, industry, visits_n, enterprises) "
+        f"SELECT year, agency_id, region, industry, visits, COUNT(*) FROM {agency_year} "
+        f"GROUP BY year, agency_id, region, industry, visits",
+        f"INSERT INTO {histogram} (year, agency_key, region, industry, visits_n, enterprises) "
+        f"SELECT year, 0, region, industry, visits, COUNT(*) FROM {enterprise_year} "
+        f"GROUP BY year, region, industry, visits",
+    ]
+    return statements  # table and column names come from the models' _meta
+
+
+ROLLUPS = (VisitMonthRollup, VisitMonthDetailRollup, EnterpriseAgencyYearRollup, EnterpriseYearRollup,
+           VisitsPerEnterpriseHistogram, RollupFoldedVisit)
+
+
+def rollups_rebuild(*, lag: dt.timedelta = SAFETY_LAG) -> int:
+    """Replace every rollup by a recount of all final visits; returns how many visits counted.
+
+    Afterwards the watermark stands where a fold of everything would have left it: the floor at the first
+    visit not final (or started within ``lag``), later final visits marked folded.
+    """
+    horizon = clock.now() - lag
+    final = ", ".join(f"'{status}'" for status in sorted(FINAL_STATUSES))
+    with transaction.atomic():
+        mark = watermark()
+        mark = RollupWatermark.objects.select_for_update().get(pk=mark.pk)
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                # A maintenance job hashing millions of rows: more memory than a request gets.
+                cursor.execute("SET LOCAL work_mem = '256MB'")
+            cursor.execute(f"SELECT MIN(id) FROM inspections_visit WHERE status NOT IN ({final}) "
+                           "OR started_at > %s", [horizon])
+            floor = cursor.fetchone()[0]
+            if floor is None:
+                cursor.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM inspections_visit")
+                floor = cursor.fetchone()[0]
+            for model in ROLLUPS:
+                cursor.execute(f"DELETE FROM {model._meta.db_table}")
+            _helper_tables(cursor)
+            cursor.execute(_facts_sql())
+            cursor.execute(f"SELECT COUNT(*) FROM {FACTS}")
+            counted = cursor.fetchone()[0]
+            if connection.vendor == "postgresql":
+                cursor.execute(f"ANALYZE {FACTS}")
+            for statement in _rollup_inserts():
+                cursor.execute(statement)
+            cursor.execute(f"INSERT INTO {RollupFoldedVisit._meta.db_table} (visit_id) "
+                           f"SELECT id FROM inspections_visit WHERE id >= %s AND status IN ({final})", [floor])
+            for table in (FACTS, SECTIONS, UNGRADED):
+                cursor.execute(f"DROP TABLE {table}")
+        mark.floor_id = floor
+        mark.generation += 1
+        mark.folded_at = clock.now()
+        mark.save(update_fields=["floor_id", "generation", "folded_at"])
+    return counted

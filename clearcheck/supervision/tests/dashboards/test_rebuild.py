@@ -1,0 +1,102 @@
+"""The set-based rebuild (ADR 0014) gives exactly the rollups the incremental fold gives, on both databases."""
+
+import datetime as dt
+import io
+
+import pytest
+from django.core.management import call_command
+
+from clearcheck.inspections.tests.onsite_fixtures import *  # noqa: F403
+from clearcheck.inspections.tests.test_outcomes_fixtures import *  # noqa: F403
+from clearcheck.planning.tests.test_tasks_fixtures import *  # noqa: F403
+from clearcheck.supervision.dashboards.fold import rollups_fold, watermark
+from clearcheck.supervision.dashboards.rebuild import ROLLUPS, rollups_rebuild
+from clearcheck.supervision.models.rollups import RollupFoldedVisit
+from clearcheck.supervision.tests.dashboards.fixtures import *  # noqa: F403
+from clearcheck.supervision.tests.dashboards.test_rollups import assert_panels_equal_scratch
+
+pytestmark = pytest.mark.django_db
+NO_LAG = dt.timedelta(0)
+UTC = dt.UTC
+
+
+def rollup_rows() -> dict[str, list[tuple]]:
+    """Every rollup table's rows without their ids, sorted."""
+    tables = {}
+    for model in ROLLUPS:
+        names = [f.attname for f in model._meta.concrete_fields if not f.primary_key or model is RollupFoldedVisit]
+        tables[model.__name__] = sorted(model.objects.values_list(*names))
+    return tables
+
+
+@pytest.fixture
+def varied_visits(inspect, dash_county):
+    """Closed visits across a month and a year boundary (local time), with sub-second durations, a visit
+    with a second task that was drawn, one still open, one expired; returns the open one."""
+    from clearcheck.inspections.models import Visit, VisitTask
+    from clearcheck.planning.models import InspectionTask
+
+    moments = [
+        # opened, closed: 3599.2 s (truncated to 3599), and the local month / year boundaries
+        (dt.datetime(2026, 3, 10, 2, 0, 0, 900000, tzinfo=UTC), dt.datetime(2026, 3, 10, 3, 0, 0, 100000, tzinfo=UTC)),
+        (dt.datetime(2026, 1, 31, 15, 59, 59, 999999, tzinfo=UTC), dt.datetime(2026, 1, 31, 17, 0, tzinfo=UTC)),
+        (dt.datetime(2025, 12, 31, 16, 0, tzinfo=UTC), dt.datetime(2025, 12, 31, 16, 30, 0, 500000, tzinfo=UTC)),
+    ]
+    visits = []
+    for n, (opened, closed) in enumerate(moments):
+        visit = inspect(dash_county["other_enterprise"] if n % 2 else None)
+        Visit.objects.filter(pk=visit.pk).update(opened_at=opened, closed_at=closed)
+        visits.append(visit)
+    drawn = inspect(dash_county["other_enterprise"])
+    VisitTask.objects.create(visit=visits[0], task_id=VisitTask.objects.get(visit=drawn).task_id, active=False)
+    InspectionTask.objects.filter(visit_tasks__visit=drawn).update(source="draw")
+    expired = inspect(close=False)
+    Visit.objects.filter(pk=expired.pk).update(status="expired", closed_at=None)
+    return inspect(close=False)
+
+
+def test_rebuild_equals_the_incremental_fold(varied_visits):
+    """Fold, then rebuild from scratch: every rollup row, the floor and the markers are the same."""
+    assert rollups_fold(lag=NO_LAG) == 5  # four closed inspections and the expired visit
+    folded, floor = rollup_rows(), watermark().floor_id
+    generation = watermark().generation
+    assert rollups_rebuild(lag=NO_LAG) == 4
+    assert rollup_rows() == folded
+    assert watermark().floor_id == floor and watermark().generation == generation + 1
+    assert rollups_fold(lag=NO_LAG) == 0  # nothing left: the rebuild marked what the fold would have
+    assert_panels_equal_scratch(year=2026)
+    assert_panels_equal_scratch(year=2025)
+
+
+def test_rebuild_then_fold_counts_a_visit_closed_later(varied_visits, finish):
+    """A visit open at the rebuild stays in the live tail, and the next fold adds it once."""
+    rollups_rebuild(lag=NO_LAG)
+    assert watermark().floor_id <= varied_visits.pk
+    assert_panels_equal_scratch()
+    finish(varied_visits)
+    assert rollups_fold(lag=NO_LAG) == 1
+    assert_panels_equal_scratch()
+    rollups_rebuild(lag=NO_LAG)
+    assert watermark().floor_id == varied_visits.pk + 1
+    assert not RollupFoldedVisit.objects.exists()
+    assert_panels_equal_scratch()
+
+
+def test_rebuild_within_the_lag_marks_instead_of_passing(inspect):
+    """A visit started within the lag is counted but marked; the floor stops at it, as the fold's does."""
+    visit = inspect()
+    assert rollups_rebuild() == 1
+    assert watermark().floor_id == visit.pk
+    assert RollupFoldedVisit.objects.filter(visit_id=visit.pk).exists()
+    assert rollups_fold() == 0
+
+
+def test_rebuild_of_an_empty_table(db):
+    assert rollups_rebuild() == 0
+    assert watermark().floor_id == 1 and not any(rollup_rows().values())
+
+
+def test_command_rebuilds_then_folds(varied_visits):
+    out = io.StringIO()
+    call_command("rollups_fold", "--rebuild", "--lag-seconds", "0", stdout=out)
+    assert out.getvalue().splitlines()[:2] == ["rebuilt from visits: 4", "folded: 0"]
