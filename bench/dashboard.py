@@ -95,6 +95,7 @@ def main(argv: list[str] | None = None) -> None:
     from clearcheck.supervision.dashboards.reading import consistent
     from clearcheck.supervision.dashboards.rebuild import rollups_rebuild
     from clearcheck.supervision.dashboards.selectors import _alerts, _entries, dashboard_overview, month_cells
+    from clearcheck.supervision.dashboards.tail import tail_sql
 
     now = dt.datetime.now(dt.UTC)
     facts: dict = {}
@@ -148,11 +149,13 @@ def main(argv: list[str] | None = None) -> None:
           lambda: raw(sql["by_month_agency"], [start, end]), runs, rows)
     timed("baseline: from scratch most-visited 20 (GROUP BY enterprise)",
           lambda: raw(sql["most_visited"], [start, end]), runs, rows)
-    timed("tail: read the unfolded tail with region, industry, tier (filtered reads)",
-          lambda: consistent(lambda s: s), runs, rows)
-    snapshot = timed("tail: read the unfolded tail without them (unfiltered reads)",
-                     lambda: consistent(lambda s: s, detail=False), runs, rows)
-    facts["tail visits read live"] = len(snapshot.tail)
+    snapshot = timed("watermark: the snapshot a read starts from (two reads of the watermark)",
+                     lambda: consistent(lambda s: s), runs, rows)
+    tail, params = tail_sql(snapshot.floor_id)
+    facts["tail visits read live"] = raw(f"SELECT count(*) FROM ({tail}) t", params)[0][0]  # noqa: S608
+    timed("tail alone: its visits counted by month, agency, source, joint, drawn, entry",
+          lambda: raw(f"SELECT month, agency_id, source, joint, drawn, entry_method, count(*) FROM ({tail}) t "  # noqa: S608
+                      "GROUP BY 1, 2, 3, 4, 5, 6", params), runs, rows)
     cells = timed("panel: monthly cells (by agency, by source, shares, scan)",
                   lambda: month_cells(snapshot, filters), runs, rows)
     timed("panel: scan compliance + R29 refusals count", lambda: _entries(cells, filters), runs, rows)
@@ -166,7 +169,7 @@ def main(argv: list[str] | None = None) -> None:
     by_region, by_tier = Filters(year=year, region=region), Filters(year=year, tier="C")
 
     def alone(panel, panel_filters=filters):
-        return lambda: consistent(lambda s: panel(s, panel_filters), detail=panel_filters.detailed)
+        return lambda: consistent(lambda s: panel(s, panel_filters))
 
     timed("alone: monthly cells (by agency, by source, shares, scan) + tail", alone(month_cells), runs, rows)
     timed("alone: monthly cells, one region + tail with places", alone(month_cells, by_region), runs, rows)

@@ -49,9 +49,10 @@ def generate_visits(target: Target, *, visits: int, open_visits: int, now: dt.da
     with connection.cursor() as cur:
         cur.execute("SELECT max(id) FROM planning_inspectiontask")
         tasks = cur.fetchone()[0]
-    task_rows: dict[int, tuple[int, int]] = {}
-    for task_id, agency_id, enterprise_id in InspectionTask.objects.values_list("id", "agency_id", "enterprise_id").iterator(chunk_size=50_000):
-        task_rows[task_id] = (agency_id, enterprise_id)
+    task_rows: dict[int, tuple[int, int, str]] = {}
+    for task_id, agency_id, enterprise_id, source in (InspectionTask.objects.values_list(
+            "id", "agency_id", "enterprise_id", "source").iterator(chunk_size=50_000)):
+        task_rows[task_id] = (agency_id, enterprise_id, source)
     task_ids = list(task_rows)
     if not JointInspection.objects.exists():
         with transaction.atomic():
@@ -73,7 +74,7 @@ def generate_visits(target: Target, *, visits: int, open_visits: int, now: dt.da
                 task_id = task_ids[rng.randrange(len(task_ids))]
             if is_open:
                 open_tasks.add(task_id)
-            agency_id, enterprise_id = task_rows[task_id]
+            agency_id, enterprise_id, source = task_rows[task_id]
             started = start + step * k
             x = rng.random()
             status = "open" if is_open else "closed" if x < 0.97 else "expired" if x < 0.99 else "cancelled"
@@ -84,19 +85,20 @@ def generate_visits(target: Target, *, visits: int, open_visits: int, now: dt.da
             links.append((visit_id, task_id, is_open))
             local = started.astimezone(dt.timezone(dt.timedelta(hours=8)))
             yield (visit_id, "inspection", enterprise_id, agency_id, joint, local.year, status, method, "bench",
-                   visit_id, str(visit_id), started, started + dt.timedelta(minutes=10), opened, closed)
+                   visit_id, str(visit_id), started, started + dt.timedelta(minutes=10), opened, closed,
+                   source, source == "draw")
 
     columns = ["id", "kind", "enterprise_id", "agency_id", "joint_inspection_id", "year", "status", "entry_method",
                "started_by", "started_by_user_id", "idempotency_key", "started_at", "confirm_deadline", "opened_at",
-               "closed_at"]
+               "closed_at", "source", "drawn"]
     written = 0
     with stopwatch(figures, f"generate + bulk write: {label}", visits):
-        done, source = 0, rows()
+        done, stream = 0, rows()
         while done < visits:
             k = min(CHUNK, visits - done)
             links.clear()
             with transaction.atomic():
-                written += Writer(engine, Visit, columns).write(itertools.islice(source, k))
+                written += Writer(engine, Visit, columns).write(itertools.islice(stream, k))
                 Writer(engine, VisitTask, ["visit_id", "task_id", "active"]).write(iter(list(links)))
             done += k
     if engine == "postgresql":

@@ -29,6 +29,12 @@ class Visit(models.Model):
     tasks = models.ManyToManyField("planning.InspectionTask", through="VisitTask", related_name="visits")
     joint_inspection = models.ForeignKey("planning.JointInspection", null=True, blank=True,
                                          on_delete=models.PROTECT, related_name="visits")
+    # Kept at check-in (a visit's tasks never change afterwards) so that the dashboards read them from the
+    # visit itself, not from a task look-up per visit (ADR 0014).
+    source = models.CharField("任务来源", max_length=32, blank=True, default="", db_default="",
+                              help_text="the source of its lowest-id task")
+    drawn = models.BooleanField("双随机抽取", default=False, db_default=False,
+                                help_text="any of its tasks came from a draw")
     purpose = models.TextField("入企事由", blank=True, help_text="non-inspection visits: what for (R26)")
     year = models.PositiveSmallIntegerField("年度")
     status = models.CharField("状态", max_length=16, choices=VisitStatus.choices, default=VisitStatus.PENDING)

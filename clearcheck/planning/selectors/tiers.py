@@ -102,31 +102,38 @@ def explanation_of(row: EnterpriseTier) -> dict | None:
     return json.loads(row.explanation) if row.explanation else None
 
 
+def tiers_ungraded(agency_ids=None) -> dict[int, Tier]:
+    """Agency id → the tier its ungraded enterprises count in, for ``agency_ids`` (default: every agency).
+
+    Read-only and set-based (three queries): an agency without a scheme gets the tier of the default
+    scheme it would be given (unsaved ``Tier`` objects then).
+    """
+    from ..services.tiers import DEFAULT_TIERS
+
+    ids = list(Agency.objects.values_list("pk", flat=True)) if agency_ids is None else list(agency_ids)
+    schemes: dict[int, list[Tier]] = {}
+    for tier in Tier.objects.filter(agency_id__in=ids).order_by("agency_id", "rank"):
+        schemes.setdefault(tier.agency_id, []).append(tier)
+    codes = dict(AgencyPlanningSettings.objects.filter(agency_id__in=ids).values_list("agency_id", "ungraded_tier_code"))
+    default_scheme = [Tier(code=c, name=n, rank=r, annual_cap=cap, sampling_ratio=s) for c, n, r, cap, s in DEFAULT_TIERS]
+    return {pk: _ungraded(schemes.get(pk) or default_scheme, codes.get(pk, DEFAULT_UNGRADED_TIER)) for pk in ids}
+
+
 def enterprise_planning_summary(*, enterprise_id: int, year: int) -> list[dict]:
     """Per agency (listed, or grading this enterprise): current tier and why, this year's count and cap.
 
     Read-only and set-based (five queries whatever the number of agencies): an agency without a scheme
     is shown with the default scheme it would get.
     """
-    from ..services.tiers import DEFAULT_TIERS
-
     current = {r.agency_id: r for r in EnterpriseTier.objects.select_related("tier")
                .filter(enterprise_id=enterprise_id, is_current=True)}
     agencies = list(Agency.objects.filter(Q(listed=True) | Q(pk__in=list(current))).order_by("code"))
-    schemes: dict[int, list[Tier]] = {}
-    for tier in Tier.objects.filter(agency__in=agencies).order_by("agency_id", "rank"):
-        schemes.setdefault(tier.agency_id, []).append(tier)
-    ungraded = dict(AgencyPlanningSettings.objects.filter(agency__in=agencies)
-                    .values_list("agency_id", "ungraded_tier_code"))
+    ungraded = tiers_ungraded([a.pk for a in agencies])
     usage = {u.agency_id: u for u in CapUsage.objects.filter(enterprise_id=enterprise_id, year=year)}
-    default_scheme = [Tier(code=c, name=n, rank=r, annual_cap=cap, sampling_ratio=s) for c, n, r, cap, s in DEFAULT_TIERS]
     rows = []
     for agency in agencies:
         grade = current.get(agency.pk)
-        if grade is not None:
-            tier = grade.tier
-        else:
-            tier = _ungraded(schemes.get(agency.pk) or default_scheme, ungraded.get(agency.pk, DEFAULT_UNGRADED_TIER))
+        tier = grade.tier if grade is not None else ungraded[agency.pk]
         used = usage.get(agency.pk)
         rows.append({
             "agency": agency, "tier": tier, "grade": grade, "graded": grade is not None,

@@ -22,6 +22,8 @@ from . import enterprises
 from .dimensions import COUNTED, facts_of, visit_rows
 from .filters import Filters
 from .reading import consistent
+from .sqlexpr import month_value
+from .tail import fetch, tail_sql, year_months
 
 
 def enterprise_burden(*, actor, year: int | None = None) -> dict:
@@ -68,10 +70,11 @@ def _monthly_totals(snapshot, year: int) -> dict[int, list[int]]:
                         .annotate(n=Sum("visits"), s=Sum("seconds")).order_by().values_list("month", "n", "s")):
         totals[month.month][0] += n
         totals[month.month][1] += s
-    for f in snapshot.tail:
-        if f.year == year:
-            totals[f.month.month][0] += 1
-            totals[f.month.month][1] += f.seconds
+    tail, params = tail_sql(snapshot.floor_id, months=year_months(year))
+    for month, n, s in fetch(f"SELECT month, COUNT(*), SUM(seconds) FROM ({tail}) t GROUP BY month",  # noqa: S608
+                             params):
+        totals[month_value(month).month][0] += n
+        totals[month_value(month).month][1] += s
     return totals
 
 
@@ -85,7 +88,7 @@ def public_burden(*, year: int | None = None) -> dict:
         return (_monthly_totals(snapshot, year), _monthly_totals(snapshot, year - 1),
                 enterprises.distribution(snapshot, Filters(year=year)))
 
-    this, last, distribution = consistent(read, detail=False)
+    this, last, distribution = consistent(read)
     count = Enterprise.objects.count()
     months = list(range(1, 13))
 

@@ -1,8 +1,9 @@
 """The rollup dimensions of visits (ADR 0014), computed the same way by the fold and by the live tail.
 
 A visit counts as an inspection when it is of kind ``inspection`` and was opened (open or closed). It
-counts once, under its initiating agency; its source is the source of its lowest-id task; it is drawn when
-any of its tasks came from a draw; its month and year are those of ``opened_at`` in Asia/Shanghai.
+counts once, under its initiating agency; its source is the source of its lowest-id task and it is drawn
+when any of its tasks came from a draw (both kept on the visit at check-in); its month and year are those
+of ``opened_at`` in Asia/Shanghai.
 """
 
 import datetime as dt
@@ -14,18 +15,15 @@ from django.db.models.expressions import RawSQL
 
 from clearcheck.core import clock
 from clearcheck.inspections.choices import VisitKind, VisitStatus
-from clearcheck.inspections.models import Visit, VisitTask
-from clearcheck.planning.choices import TaskSource
-from clearcheck.planning.models import EnterpriseTier, InspectionTask, Tier
+from clearcheck.inspections.models import Visit
+from clearcheck.planning.models import EnterpriseTier, Tier
 from clearcheck.planning.selectors.tiers import tiers_current_for
 from clearcheck.registry.models import Enterprise, Industry
 
 # Fields read per visit (one query per batch; enterprise fields by join).
 VISIT_FIELDS = ("id", "kind", "status", "agency_id", "enterprise_id", "joint_inspection_id", "entry_method",
-                "started_at", "opened_at", "closed_at")
+                "source", "drawn", "started_at", "opened_at", "closed_at")
 
-DENSE_MIN = 200
-DENSE_SPAN = 4
 FINAL_STATUSES = frozenset({VisitStatus.CLOSED, VisitStatus.EXPIRED, VisitStatus.CANCELLED})
 COUNTED_STATUSES = (VisitStatus.OPEN, VisitStatus.CLOSED)
 COUNTED = Q(kind=VisitKind.INSPECTION, opened_at__isnull=False, status__in=COUNTED_STATUSES)
@@ -151,26 +149,6 @@ def facts_of(rows: list[dict], *, tiers: bool = True) -> list[VisitFacts]:
     counted = [r for r in rows if counts(r)]
     if not counted:
         return []
-    ids = [r["id"] for r in counted]
-    wanted = set(ids)
-    first_source: dict[int, str] = {}
-    drawn: set[int] = set()
-    # Dense rows (a fold batch, the tail): an id range, not thousands of bound ids (PostgreSQL plans a
-    # long IN list slowly); sparse rows (one enterprise's visits): the ids themselves.
-    low, high = min(ids), max(ids)
-    dense = len(ids) > DENSE_MIN and high - low < DENSE_SPAN * len(ids)
-    lookups = ([VisitTask.objects.filter(visit_id__gte=low, visit_id__lte=high)] if dense else
-               [VisitTask.objects.filter(ids_in("visit_id", chunk)) for chunk in _chunks(ids)])
-    links = [(v, t) for qs in lookups for v, t in qs.order_by("visit_id", "task_id").values_list("visit_id", "task_id")
-             if v in wanted]
-    sources: dict[int, str] = {}
-    for chunk in _chunks(sorted({t for _v, t in links})):
-        sources.update(InspectionTask.objects.filter(ids_in("id", chunk)).values_list("id", "source"))
-    for visit_id, task_id in links:
-        source = sources[task_id]
-        first_source.setdefault(visit_id, source)
-        if source == TaskSource.DRAW:
-            drawn.add(visit_id)
     tier_of = tiers_for_pairs({(r["agency_id"], r["enterprise_id"]) for r in counted}) if tiers else {}
     facts = []
     for r in counted:
@@ -179,8 +157,8 @@ def facts_of(rows: list[dict], *, tiers: bool = True) -> list[VisitFacts]:
         month = local_month(opened)
         facts.append(VisitFacts(
             visit_id=r["id"], enterprise_id=r["enterprise_id"], agency_id=r["agency_id"], month=month,
-            year=month.year, source=first_source.get(r["id"], ""), joint=r["joint_inspection_id"] is not None,
-            drawn=r["id"] in drawn, entry_method=r["entry_method"] or "",
+            year=month.year, source=r["source"] or "", joint=r["joint_inspection_id"] is not None,
+            drawn=bool(r["drawn"]), entry_method=r["entry_method"] or "",
             region=r["enterprise__region_id"] or "", industry=industry_section(r["enterprise__industry_id"]),
             tier=tier_of[(r["agency_id"], r["enterprise_id"])].code if tiers else "", seconds=max(seconds, 0),
         ))

@@ -2,9 +2,10 @@
 their caps. Rollup rows + the tail; the tier filter does not apply here (a tier is per agency).
 """
 
+# ruff: noqa: S608 — the SQL wraps tail_sql with table names from _meta; every value is bound.
 from collections import defaultdict
 
-from django.db.models import Q, Sum
+from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from clearcheck.planning.models import CapUsage
@@ -12,29 +13,39 @@ from clearcheck.planning.rules import cap_effective, tier_is_low_risk
 from clearcheck.registry.models import Enterprise
 
 from ..models.rollups import EnterpriseAgencyYearRollup, EnterpriseYearRollup, VisitsPerEnterpriseHistogram
-from .dimensions import _SECTIONS, ids_in, industry_section, tiers_for_pairs
+from .dimensions import tiers_for_pairs
 from .filters import Filters
 from .reading import Snapshot
+from .tail import fetch, industry_codes, tail_sql, year_months
 
 BUCKETS = ("0", "1", "2", "3", "4", "5+")
 TOP = 20
 
 
-def _tail_per_enterprise(snapshot: Snapshot, filters: Filters) -> dict[int, list[int]]:
-    """Enterprise → [visits, seconds] of the tail in the filters' year (region, industry, agency)."""
-    result: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    for f in snapshot.tail:
-        if (f.year == filters.year and (not filters.agency_id or f.agency_id == filters.agency_id)
-                and (not filters.region or f.region == filters.region)
-                and (not filters.industry or f.industry == filters.industry)):
-            result[f.enterprise_id][0] += 1
-            result[f.enterprise_id][1] += f.seconds
-    return result
+def _tail_sql(snapshot: Snapshot, filters: Filters, **more) -> tuple[str, list]:
+    """The tail of the filters' year per enterprise: ``enterprise_id, n, s`` (region, industry, agency)."""
+    tail, params = tail_sql(snapshot.floor_id, months=year_months(filters.year), agency_id=filters.agency_id,
+                            region=filters.region, industry=filters.industry, **more)
+    return (f"SELECT enterprise_id, COUNT(*) AS n, SUM(seconds) AS s FROM ({tail}) x "
+            "GROUP BY enterprise_id"), params
 
 
-def _tail_enterprises(snapshot: Snapshot) -> Q:
-    """``enterprise_id IN`` the enterprises of the tail (one array on PostgreSQL, see ``ids_in``)."""
-    return ids_in("enterprise_id", {f.enterprise_id for f in snapshot.tail})
+def _with_totals(snapshot: Snapshot, filters: Filters, **more) -> tuple[str, list]:
+    """The tail per enterprise joined to the rollup totals it adds to: ``enterprise_id, before_v,
+    before_s, n, s`` (the rollup row chosen as ``_totals_qs`` chooses it).
+    """
+    tail, params = _tail_sql(snapshot, filters, **more)
+    model = EnterpriseAgencyYearRollup if filters.agency_id else EnterpriseYearRollup
+    on = ["r.enterprise_id = t.enterprise_id", "r.year = %s"]
+    params.append(filters.year)
+    for column, value in (("agency_id", filters.agency_id), ("region", filters.region),
+                          ("industry", filters.industry)):
+        if value:
+            on.append(f"r.{column} = %s")
+            params.append(value)
+    sql = (f"SELECT t.enterprise_id, COALESCE(r.visits, 0) AS before_v, COALESCE(r.seconds, 0) AS before_s, "
+           f"t.n, t.s FROM ({tail}) t LEFT JOIN {model._meta.db_table} r ON {' AND '.join(on)}")
+    return sql, params
 
 
 def _totals_qs(filters: Filters):
@@ -55,8 +66,7 @@ def enterprises_in_scope(filters: Filters) -> int:
     if filters.region:
         qs = qs.filter(region_id=filters.region)
     if filters.industry:
-        industry_section(filters.industry)  # fills the section map
-        qs = qs.filter(industry_id__in=[c for c, s in _SECTIONS.items() if s == filters.industry])
+        qs = qs.filter(industry_id__in=industry_codes(filters.industry))
     return qs.count()
 
 
@@ -70,15 +80,12 @@ def histogram(snapshot: Snapshot, filters: Filters) -> dict[int, int]:
     counts: dict[int, int] = defaultdict(int)
     for n, e in qs.values("visits_n").annotate(e=Sum("enterprises")).order_by().values_list("visits_n", "e"):
         counts[n] += e
-    tail = _tail_per_enterprise(snapshot, filters)
-    if tail:
-        before = dict(_totals_qs(filters).filter(_tail_enterprises(snapshot))
-                      .values_list("enterprise_id", "visits"))
-        for enterprise_id, (n, _s) in tail.items():
-            old = before.get(enterprise_id, 0)
-            if old:
-                counts[old] -= 1
-            counts[old + n] += 1
+    tail, params = _with_totals(snapshot, filters)
+    for before, n, moved in fetch(f"SELECT before_v, n, COUNT(*) FROM ({tail}) m GROUP BY before_v, n",
+                                  params):
+        if before:
+            counts[before] -= moved
+        counts[before + n] += moved
     return {n: e for n, e in counts.items() if e}
 
 
@@ -104,18 +111,16 @@ def top_totals(snapshot: Snapshot, filters: Filters, limit: int = TOP) -> list[t
     qs = _totals_qs(filters)
     candidates = {e: [v, s] for e, v, s in qs.order_by("-visits", "enterprise_id")
                   .values_list("enterprise_id", "visits", "seconds")[:limit]}
-    tail = _tail_per_enterprise(snapshot, filters)
-    missing = [e for e in tail if e not in candidates]
-    if missing:
-        wanted = set(missing)
-        for e, v, s in (qs.filter(_tail_enterprises(snapshot))
-                        .values_list("enterprise_id", "visits", "seconds")):
-            if e in wanted:
-                candidates[e] = [v, s]
-    for e, (n, s) in tail.items():
-        row = candidates.setdefault(e, [0, 0])
-        row[0] += n
-        row[1] += s
+    # Exact with the tail: the rollup's leaders with their tail added, and the tail's own leaders (an
+    # enterprise outside both lists has at least ``limit`` enterprises ahead of it).
+    tail, params = _with_totals(snapshot, filters)
+    combined = f"SELECT enterprise_id, before_v + n, before_s + s FROM ({tail}) m"
+    rows = fetch(f"{combined} ORDER BY before_v + n DESC, enterprise_id LIMIT %s", [*params, limit])
+    if candidates:
+        tail, params = _with_totals(snapshot, filters, enterprise_ids=list(candidates))
+        rows += fetch(f"SELECT enterprise_id, before_v + n, before_s + s FROM ({tail}) m", params)
+    for e, v, s in rows:
+        candidates[e] = [v, s]
     ranked = sorted(candidates.items(), key=lambda item: (-item[1][0], item[0]))[:limit]
     return [(e, v, s) for e, (v, s) in ranked if v]
 
@@ -150,9 +155,11 @@ def most_visited(snapshot: Snapshot, filters: Filters) -> dict:
     names = dict(Enterprise.objects.filter(pk__in=ids).values_list("pk", "name"))
     caps = caps_of(ids, filters.year, filters.agency_id)
     tail_agencies: dict[int, set] = defaultdict(set)
-    for f in snapshot.tail:
-        if f.year == filters.year and f.enterprise_id in caps:
-            tail_agencies[f.enterprise_id].add(f.agency_id)
+    if ids:
+        tail, params = tail_sql(snapshot.floor_id, months=year_months(filters.year), agency_id=filters.agency_id,
+                                enterprise_ids=ids)
+        for e, a in fetch(f"SELECT DISTINCT enterprise_id, agency_id FROM ({tail}) x", params):
+            tail_agencies[e].add(a)
     rows = []
     for e, visits, seconds in top:
         cap = caps[e]

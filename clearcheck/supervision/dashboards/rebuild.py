@@ -16,9 +16,8 @@ from django.db import connection, transaction
 
 from clearcheck.core import clock
 from clearcheck.inspections.choices import VisitKind, VisitStatus
-from clearcheck.planning.choices import TaskSource
-from clearcheck.planning.selectors.tiers import tier_ungraded
-from clearcheck.registry.models import Agency, Industry
+from clearcheck.planning.selectors.tiers import tiers_ungraded
+from clearcheck.registry.models import Industry
 
 from ..models.rollups import (
     EnterpriseAgencyYearRollup,
@@ -31,6 +30,7 @@ from ..models.rollups import (
 )
 from .dimensions import FINAL_STATUSES, industry_section
 from .fold import MONTH_DIMS, SAFETY_LAG, watermark
+from .sqlexpr import local_month_sql, seconds_sql, year_sql
 
 FACTS = "rollup_rebuild_facts"
 SECTIONS = "rollup_rebuild_sections"
@@ -38,34 +38,6 @@ UNGRADED = "rollup_rebuild_ungraded"
 # (grain, the region / industry / tier expressions the grain keeps)
 GRAINS = (("all", "region", "industry", "tier"), ("region", "region", "''", "''"),
           ("industry", "''", "industry", "''"), ("tier", "''", "''", "tier"))
-
-
-def _local_month_sql(column: str) -> str:
-    """The first day of ``column``'s month in Asia/Shanghai, as a date."""
-    if connection.vendor == "postgresql":
-        return f"CAST(date_trunc('month', {column} AT TIME ZONE '{clock.LOCAL_TZ.key}') AS date)"
-    # SQLite stores UTC text; Asia/Shanghai has kept UTC+8 without daylight saving since 1991. The
-    # fraction is cut off first: SQLite rounds it to milliseconds, and 23:59:59.9996 would become the next day.
-    hours = int(dt.datetime.now(clock.LOCAL_TZ).utcoffset().total_seconds() // 3600)
-    return f"strftime('%Y-%m-01', substr({column}, 1, 19), '{hours:+d} hours')"
-
-
-def _year_sql(month: str) -> str:
-    if connection.vendor == "postgresql":
-        return f"CAST(EXTRACT(YEAR FROM {month}) AS integer)"
-    return f"CAST(strftime('%Y', {month}) AS integer)"
-
-
-def _seconds_sql(opened: str, closed: str) -> str:
-    """Whole seconds from ``opened`` to ``closed``, truncated as ``int(timedelta.total_seconds())`` is."""
-    if connection.vendor == "postgresql":
-        return f"GREATEST(CAST(FLOOR(EXTRACT(EPOCH FROM ({closed} - {opened}))) AS bigint), 0)"
-    # Microseconds from the text SQLite stores ("YYYY-MM-DD HH:MM:SS[.ffffff]"), then integer division:
-    # SQLite's own date functions round the fraction to milliseconds.
-    def micros(column: str) -> str:
-        return (f"(CAST(strftime('%s', substr({column}, 1, 19)) AS integer) * 1000000"
-                f" + CAST(substr({column} || '.000000', 21, 6) AS integer))")
-    return f"MAX(({micros(closed)} - {micros(opened)}) / 1000000, 0)"
 
 
 def _helper_tables(cursor) -> None:
@@ -78,31 +50,26 @@ def _helper_tables(cursor) -> None:
                        [(code, industry_section(code)) for code in codes])
     cursor.execute(f"CREATE TEMPORARY TABLE {UNGRADED} (agency_id bigint PRIMARY KEY, code varchar(8) NOT NULL)")
     cursor.executemany(f"INSERT INTO {UNGRADED} (agency_id, code) VALUES (%s, %s)",
-                       [(pk, tier_ungraded(pk).code) for pk in Agency.objects.values_list("pk", flat=True)])
+                       [(pk, tier.code) for pk, tier in tiers_ungraded().items()])
 
 
 def _facts_sql() -> str:
     """One row per counted final visit with its dimensions (see ``dimensions.py``)."""
-    month = _local_month_sql("v.opened_at")
+    month = local_month_sql("v.opened_at")
     # Every value is a constant of the code (statuses, kinds, sources); nothing from a request.
     return f"""
         CREATE TEMPORARY TABLE {FACTS} AS
         SELECT v.id AS visit_id, v.enterprise_id, v.agency_id, {month} AS month,
-               {_year_sql(month)} AS year,
-               COALESCE(ft.source, '') AS source,
+               {year_sql(month)} AS year,
+               COALESCE(v.source, '') AS source,
                v.joint_inspection_id IS NOT NULL AS joint,
-               COALESCE(l.drawn, 0) = 1 AS drawn,
+               v.drawn AS drawn,
                COALESCE(v.entry_method, '') AS entry_method,
                COALESCE(e.region_id, '') AS region,
                COALESCE(s.section, COALESCE(e.industry_id, '')) AS industry,
                COALESCE(t.code, u.code) AS tier,
-               CASE WHEN v.closed_at IS NULL THEN 0 ELSE {_seconds_sql("v.opened_at", "v.closed_at")} END AS seconds
+               CASE WHEN v.closed_at IS NULL THEN 0 ELSE {seconds_sql("v.opened_at", "v.closed_at")} END AS seconds
         FROM inspections_visit v
-        LEFT JOIN (SELECT vt.visit_id, MIN(vt.task_id) AS first_task,
-                          MAX(CASE WHEN it.source = '{TaskSource.DRAW}' THEN 1 ELSE 0 END) AS drawn
-                   FROM inspections_visittask vt JOIN planning_inspectiontask it ON it.id = vt.task_id
-                   GROUP BY vt.visit_id) l ON l.visit_id = v.id
-        LEFT JOIN planning_inspectiontask ft ON ft.id = l.first_task
         LEFT JOIN registry_enterprise e ON e.id = v.enterprise_id
         LEFT JOIN {SECTIONS} s ON s.code = e.industry_id
         LEFT JOIN planning_enterprisetier et ON et.agency_id = v.agency_id AND et.enterprise_id = v.enterprise_id
@@ -180,7 +147,7 @@ def rollups_rebuild(*, lag: dt.timedelta = SAFETY_LAG) -> int:
             for model in ROLLUPS:
                 cursor.execute(f"DELETE FROM {model._meta.db_table}")
             _helper_tables(cursor)
-            cursor.execute(_facts_sql())
+            cursor.execute(_facts_sql(), [])  # a list: the fragments' %% are formatted
             cursor.execute(f"SELECT COUNT(*) FROM {FACTS}")
             counted = cursor.fetchone()[0]
             if connection.vendor == "postgresql":

@@ -22,18 +22,12 @@ from ..models.rollups import VisitMonthDetailRollup, VisitMonthRollup
 from . import enterprises, outcomes
 from .filters import Filters, dashboard_agency_scope
 from .reading import Snapshot, consistent
+from .sqlexpr import month_value
+from .tail import fetch, tail_sql
 
 
 def _months(filters: Filters) -> list[str]:
     return [f"{filters.year}-{m:02d}" for m in range(filters.month_from, filters.month_to + 1)]
-
-
-def _tail_matches(fact, filters: Filters) -> bool:
-    return (filters.first_month <= fact.month <= filters.last_month
-            and (not filters.agency_id or fact.agency_id == filters.agency_id)
-            and (not filters.region or fact.region == filters.region)
-            and (not filters.industry or fact.industry == filters.industry)
-            and (not filters.tier or fact.tier == filters.tier))
 
 
 @dataclass
@@ -60,7 +54,7 @@ def _add(cells: dict, key: tuple, visits: int, seconds: int) -> None:
 
 
 def month_cells(snapshot: Snapshot, filters: Filters) -> MonthCells:
-    """The filtered period's ``MonthCells``: two GROUP BYs over the rollup, plus the tail."""
+    """The filtered period's ``MonthCells``: two GROUP BYs over the rollup, one over the tail."""
     if filters.detailed:
         qs = VisitMonthDetailRollup.objects.filter(grain=filters.grain)
     else:
@@ -77,10 +71,14 @@ def month_cells(snapshot: Snapshot, filters: Filters) -> MonthCells:
         rows = qs.values(*grouping).annotate(n=Sum("visits"), s=Sum("seconds")).order_by()
         for *key, n, s in rows.values_list(*grouping, "n", "s"):
             _add(target, tuple(key), n, s)
-    for f in snapshot.tail:
-        if _tail_matches(f, filters):
-            _add(cells.series, (f.month, f.agency_id, f.source), 1, f.seconds)
-            _add(cells.kinds, (f.joint, f.drawn, f.entry_method), 1, f.seconds)
+    tail, params = tail_sql(snapshot.floor_id, months=(filters.first_month, filters.last_month),
+                            agency_id=filters.agency_id, region=filters.region, industry=filters.industry,
+                            tier=filters.tier)
+    dims = "month, agency_id, source, joint, drawn, entry_method"
+    for month, agency, source, joint, drawn, entry, n, s in fetch(
+            f"SELECT {dims}, COUNT(*), SUM(seconds) FROM ({tail}) t GROUP BY {dims}", params):  # noqa: S608
+        _add(cells.series, (month_value(month), agency, source), n, s)
+        _add(cells.kinds, (bool(joint), bool(drawn), entry), n, s)
     return cells
 
 
@@ -195,8 +193,7 @@ def dashboard_overview(*, actor, filters: Filters) -> dict:
     scope = dashboard_agency_scope(actor)
     if scope is not None and filters.agency_id != scope:
         raise AssertionError("filters must be parsed with the actor's scope")
-    panels = consistent(lambda snapshot: _read(snapshot, filters), agency_id=filters.agency_id,
-                        detail=filters.detailed)
+    panels = consistent(lambda snapshot: _read(snapshot, filters))
     panels["loop"] = outcomes.closed_loop(filters)
     panels["alerts"] = _alerts(filters)
     panels["evaluations"] = _feedback("evaluations_panel", _("事后评价得分"), actor, filters)

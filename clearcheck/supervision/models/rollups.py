@@ -113,7 +113,11 @@ class EnterpriseYearRollup(models.Model):
         verbose_name = "企业年度检查汇总"
         verbose_name_plural = "企业年度检查汇总"
         constraints = [models.UniqueConstraint(fields=["enterprise", "year"], name="rollup_enterprise_year_unique")]
-        indexes = [models.Index(fields=["year", "-visits", "enterprise"], name="rollup_enterprise_top")]
+        indexes = [models.Index(fields=["year", "-visits", "enterprise"], name="rollup_enterprise_top"),
+                   # The most-visited list filtered by region or industry section.
+                   models.Index(fields=["year", "region", "-visits", "enterprise"], name="rollup_enterprise_top_region"),
+                   models.Index(fields=["year", "industry", "-visits", "enterprise"],
+                                name="rollup_enterprise_top_industry")]
 
     def __str__(self) -> str:
         return f"{self.enterprise_id}/{self.year}: {self.visits}"
@@ -136,7 +140,9 @@ class EnterpriseAgencyYearRollup(models.Model):
         verbose_name_plural = "企业分机关年度检查汇总"
         constraints = [models.UniqueConstraint(fields=["enterprise", "year", "agency"],
                                                name="rollup_enterprise_agency_unique")]
-        indexes = [models.Index(fields=["year", "agency", "-visits", "enterprise"], name="rollup_agency_top")]
+        indexes = [models.Index(fields=["year", "agency", "-visits", "enterprise"], name="rollup_agency_top"),
+                   models.Index(fields=["year", "agency", "region", "-visits", "enterprise"],
+                                name="rollup_agency_top_region")]
 
     def __str__(self) -> str:
         return f"{self.enterprise_id}/{self.year}/{self.agency_id}: {self.visits}"

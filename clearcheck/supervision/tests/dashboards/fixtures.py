@@ -87,6 +87,14 @@ def inspect(dash_county, finish):
     return run
 
 
+def _matches(fact, filters) -> bool:
+    return (filters.first_month <= fact.month <= filters.last_month
+            and (not filters.agency_id or fact.agency_id == filters.agency_id)
+            and (not filters.region or fact.region == filters.region)
+            and (not filters.industry or fact.industry == filters.industry)
+            and (not filters.tier or fact.tier == filters.tier))
+
+
 def scratch_cells(filters) -> tuple[dict, dict]:
     """The monthly counts from scratch over every visit, as ``MonthCells.as_dicts()`` gives them:
     (month, agency, source) → [visits, seconds] and (joint, drawn, entry method) → [visits, seconds].
@@ -94,12 +102,11 @@ def scratch_cells(filters) -> tuple[dict, dict]:
     from collections import defaultdict
 
     from clearcheck.supervision.dashboards.dimensions import all_visit_facts
-    from clearcheck.supervision.dashboards.selectors import _tail_matches
 
     series: dict = defaultdict(lambda: [0, 0])
     kinds: dict = defaultdict(lambda: [0, 0])
     for f in all_visit_facts():
-        if _tail_matches(f, filters):
+        if _matches(f, filters):
             for cell in (series[(f.month, f.agency_id, f.source)], kinds[(f.joint, f.drawn, f.entry_method)]):
                 cell[0] += 1
                 cell[1] += f.seconds

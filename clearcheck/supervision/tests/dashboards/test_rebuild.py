@@ -31,10 +31,9 @@ def rollup_rows() -> dict[str, list[tuple]]:
 
 @pytest.fixture
 def varied_visits(inspect, dash_county):
-    """Closed visits across a month and a year boundary (local time), with sub-second durations, a visit
-    with a second task that was drawn, one still open, one expired; returns the open one."""
-    from clearcheck.inspections.models import Visit, VisitTask
-    from clearcheck.planning.models import InspectionTask
+    """Closed visits across a month and a year boundary (local time), with sub-second durations, a drawn
+    visit, one still open, one expired; returns the open one."""
+    from clearcheck.inspections.models import Visit
 
     moments = [
         # opened, closed: 3599.2 s (truncated to 3599), and the local month / year boundaries
@@ -48,8 +47,7 @@ def varied_visits(inspect, dash_county):
         Visit.objects.filter(pk=visit.pk).update(opened_at=opened, closed_at=closed)
         visits.append(visit)
     drawn = inspect(dash_county["other_enterprise"])
-    VisitTask.objects.create(visit=visits[0], task_id=VisitTask.objects.get(visit=drawn).task_id, active=False)
-    InspectionTask.objects.filter(visit_tasks__visit=drawn).update(source="draw")
+    Visit.objects.filter(pk=drawn.pk).update(source="draw", drawn=True)  # as a draw's task gives it
     expired = inspect(close=False)
     Visit.objects.filter(pk=expired.pk).update(status="expired", closed_at=None)
     return inspect(close=False)
@@ -100,3 +98,22 @@ def test_command_rebuilds_then_folds(varied_visits):
     out = io.StringIO()
     call_command("rollups_fold", "--rebuild", "--lag-seconds", "0", stdout=out)
     assert out.getvalue().splitlines()[:2] == ["rebuilt from visits: 4", "folded: 0"]
+
+
+def test_migration_backfill_gives_what_check_in_keeps(inspect, dash_county):
+    """inspections 0006 fills ``Visit.source`` / ``drawn`` of existing visits as check-in now keeps them."""
+    import importlib
+
+    from django.db import connection
+
+    from clearcheck.inspections.models import Visit
+    from clearcheck.planning.models import InspectionTask
+
+    migration = importlib.import_module("clearcheck.inspections.migrations.0006_visit_source_drawn")
+    drawn = inspect(dash_county["other_enterprise"])
+    InspectionTask.objects.filter(visit_tasks__visit=drawn).update(source="draw")
+    inspect(close=False)
+    Visit.objects.update(source="", drawn=False)  # as before the migration
+    with connection.cursor() as cursor:
+        cursor.execute(migration.BACKFILL)
+    assert sorted(Visit.objects.values_list("source", "drawn")) == [("complaint", False), ("draw", True)]

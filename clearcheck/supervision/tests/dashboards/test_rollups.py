@@ -36,17 +36,17 @@ def scratch_totals(year: int, agency_id=None) -> dict[int, list[int]]:
 
 def assert_panels_equal_scratch(agency_id=None, year=None):
     """Monthly cells, the visits-per-enterprise histogram and the top list all equal a fresh count."""
-    filters = Filters(year=year or clock.local_year(), agency_id=agency_id)
-    assert consistent(lambda s: month_cells(s, filters).as_dicts(), agency_id=agency_id) == scratch_cells(filters)
+    filters = Filters(year=year or clock.local_year())
+    assert consistent(lambda s: month_cells(s, filters).as_dicts()) == scratch_cells(filters)
     totals = scratch_totals(filters.year, agency_id)
-    assert consistent(lambda s: histogram(s, filters), agency_id=agency_id) == dict(Counter(v for v, _s in totals.values()))
+    assert consistent(lambda s: histogram(s, filters)) == dict(Counter(v for v, _s in totals.values()))
     expected = sorted(((e, v, s) for e, (v, s) in totals.items()), key=lambda r: (-r[1], r[0]))[:20]
-    assert consistent(lambda s: top_totals(s, filters), agency_id=agency_id) == expected
+    assert consistent(lambda s: top_totals(s, filters)) == expected
     for f in all_visit_facts()[:1]:  # every grain of the detail rollup answers its filters
         for narrowed in (replace(filters, region=f.region), replace(filters, industry=f.industry),
                          replace(filters, tier=f.tier), replace(filters, region=f.region, tier=f.tier),
                          replace(filters, tier="ZZ")):
-            assert consistent(lambda s, n=narrowed: month_cells(s, n).as_dicts(), agency_id=agency_id) == scratch_cells(narrowed)
+            assert consistent(lambda s, n=narrowed: month_cells(s, n).as_dicts()) == scratch_cells(narrowed)
 
 
 def test_panel_equals_scratch_before_and_after_folds(inspect, dash_county):
@@ -211,33 +211,38 @@ def test_large_batches_take_the_copy_path_on_postgresql(inspect, dash_county, mo
     assert_panels_equal_scratch()
 
 
-def test_dense_rows_read_by_id_range_give_the_same_counts(inspect, dash_county, monkeypatch):
-    """Fold batches and the tail look tasks and tiers up by id range (as at scale); same counts."""
-    from clearcheck.supervision.dashboards import dimensions
-
-    monkeypatch.setattr(dimensions, "DENSE_MIN", 0)
-    inspect()
-    inspect(dash_county["other_enterprise"])
-    inspect(close=False)
-    assert_panels_equal_scratch()
-    assert rollups_fold(lag=NO_LAG) == 2
-    assert_panels_equal_scratch()
-
-
-def test_tail_and_fold_agree_on_first_source_and_drawn(inspect, dash_county):
-    """A visit with two tasks takes the source of its lowest-id task and counts as drawn when any task was
-    drawn: the tail's single query and the fold's ``facts_of`` agree, before and after a fold."""
-    from clearcheck.inspections.models import VisitTask
+def test_visit_keeps_its_first_tasks_source_and_whether_one_was_drawn(dash_county, finish):
+    """A visit of two tasks takes the source of its lowest-id task and counts as drawn when any of its tasks
+    came from a draw: kept on the visit at check-in, the same in the tail, the fold and the rebuild."""
+    from clearcheck.inspections.services.visits import visit_confirm, visit_start_by_code
     from clearcheck.planning.models import InspectionTask
-    from clearcheck.supervision.dashboards.reading import tail_facts
+    from clearcheck.planning.services.tasks import task_approve, task_create, task_submit
+    from clearcheck.registry.codes import enterprise_code_token
+    from clearcheck.supervision.dashboards.rebuild import rollups_rebuild
 
-    visit = inspect(close=False)
-    other = inspect(dash_county["other_enterprise"], close=False)
-    later_task = VisitTask.objects.get(visit=other).task_id
-    VisitTask.objects.create(visit=visit, task_id=later_task, active=False)
-    InspectionTask.objects.filter(pk=later_task).update(source="draw")
-    tail = {f.visit_id: f for f in tail_facts(1)}
-    assert tail == {f.visit_id: f for f in all_visit_facts()}
-    assert (tail[visit.pk].source, tail[visit.pk].drawn) == ("complaint", True)
-    assert (tail[other.pk].source, tail[other.pk].drawn) == ("draw", True)
+    county = dash_county
+    today = clock.local_today()
+    tasks = []
+    for item in ("food", "food"):
+        task = task_create(actor=county["admin"], agency=county["agency"], enterprise=county["enterprise"],
+                           inspection_type="case", source="complaint", items=[county["items"][item]],
+                           officers=county["officers"], window_start=today, window_end=today + dt.timedelta(days=10),
+                           checklist=county["checklist"], notice="请备好许可证")
+        task_submit(actor=county["admin"], task_id=task.pk)
+        task_approve(actor=county["head"], task_id=task.pk)
+        tasks.append(task)
+    InspectionTask.objects.filter(pk=tasks[1].pk).update(source="draw")  # as a draw's task would be
+    first, second = county["officer_users"][:2]
+    visit = visit_start_by_code(actor=first, token=enterprise_code_token(county["code"]),
+                                task_ids=[tasks[1].pk, tasks[0].pk], idempotency_key="two-tasks")
+    visit = visit_confirm(actor=second, visit_id=visit.pk)
+    assert (visit.source, visit.drawn) == ("complaint", True)
+    assert [(f.source, f.drawn) for f in all_visit_facts()] == [("complaint", True)]
+    assert_panels_equal_scratch()  # open: in the tail
+    finish(visit)
+    assert rollups_fold(lag=NO_LAG) == 1
     assert_panels_equal_scratch()
+    rollups_rebuild(lag=NO_LAG)
+    assert_panels_equal_scratch()
+    cells = consistent(lambda s: month_cells(s, Filters(year=clock.local_year())).as_dicts())
+    assert [key[1:] for key in cells[1]] == [(True, "code")]

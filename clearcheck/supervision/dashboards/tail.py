@@ -1,0 +1,98 @@
+"""The live tail in SQL (ADR 0014): counted visits from the watermark's floor on that no fold has marked
+(the visits still open and the last minutes' closes), with their dimensions computed by the database.
+
+A panel wraps ``tail_sql`` in its own GROUP BY: a few thousand rows are handled by the database and a
+few dozen come back, with nothing done per visit in Python. The filters are applied in SQL too: region
+and industry section through the enterprise, the tier through the agency's current grade or, for the
+ungraded, the agency's ungraded tier.
+"""
+
+# ruff: noqa: S608 — table names from the models' _meta, constants of the code; every value is bound.
+import datetime as dt
+
+from django.db import connection
+
+from clearcheck.inspections.choices import VisitKind, VisitStatus
+from clearcheck.planning.models import EnterpriseTier, Tier
+from clearcheck.planning.selectors.tiers import tiers_ungraded
+from clearcheck.registry.models import Enterprise
+
+from ..models.rollups import RollupFoldedVisit
+from .dimensions import _SECTIONS, industry_section
+from .sqlexpr import VISIT, date_param, local_month_sql, seconds_sql, year_sql
+
+ENTERPRISE = Enterprise._meta.db_table
+
+
+def _in(column: str, values: list) -> tuple[str, list]:
+    if not values:
+        return "1 = 0", []
+    return f"{column} IN ({', '.join(['%s'] * len(values))})", list(values)
+
+
+def industry_codes(section: str) -> list[str]:
+    """The industry codes whose GB/T 4754 section is ``section`` (``section`` itself included)."""
+    industry_section(section)  # fills the section map
+    return sorted({section} | {code for code, top in _SECTIONS.items() if top == section})
+
+
+def tail_sql(floor_id: int, *, months: tuple[dt.date, dt.date] | None = None, agency_id: int | None = None,
+             region: str = "", industry: str = "", tier: str = "", enterprise_ids=None) -> tuple[str, list]:
+    """SELECT of the tail's facts with their parameters: ``visit_id, enterprise_id, agency_id, month, year,
+    joint, entry_method, seconds, source, drawn`` (joint and drawn as 0/1).
+
+    ``months`` (first and last month, inclusive) and the other arguments filter as the panels' filters do.
+    """
+    month = local_month_sql("v.opened_at")
+    columns = [f"v.id AS visit_id, v.enterprise_id, v.agency_id, {month} AS month, {year_sql(month)} AS year",
+               "CASE WHEN v.joint_inspection_id IS NULL THEN 0 ELSE 1 END AS joint",
+               "COALESCE(v.entry_method, '') AS entry_method",
+               f"CASE WHEN v.status = '{VisitStatus.CLOSED}' AND v.closed_at IS NOT NULL "
+               f"THEN {seconds_sql('v.opened_at', 'v.closed_at')} ELSE 0 END AS seconds",
+               "COALESCE(v.source, '') AS source, CASE WHEN v.drawn THEN 1 ELSE 0 END AS drawn"]
+    params: list = []
+    where = [f"v.id >= %s AND v.kind = '{VisitKind.INSPECTION}' AND v.opened_at IS NOT NULL "
+             f"AND v.status IN ('{VisitStatus.OPEN}', '{VisitStatus.CLOSED}')",
+             f"NOT EXISTS (SELECT 1 FROM {RollupFoldedVisit._meta.db_table} f WHERE f.visit_id = v.id)"]
+    params.append(floor_id)
+    if agency_id:
+        where.append("v.agency_id = %s")
+        params.append(agency_id)
+    if enterprise_ids is not None:
+        clause, values = _in("v.enterprise_id", sorted(enterprise_ids))
+        where.append(clause)
+        params += values
+    # Region, industry and tier by a look-up per tail visit (a join could make the planner scan the
+    # registry or every grade).
+    if region:
+        where.append(f"(SELECT e.region_id FROM {ENTERPRISE} e WHERE e.id = v.enterprise_id) = %s")
+        params.append(region)
+    if industry:
+        clause, values = _in(f"(SELECT e.industry_id FROM {ENTERPRISE} e WHERE e.id = v.enterprise_id)",
+                             industry_codes(industry))
+        where.append(clause)
+        params += values
+    if tier:
+        graded = (f"(SELECT t.code FROM {EnterpriseTier._meta.db_table} et JOIN {Tier._meta.db_table} t "
+                  f"ON t.id = et.tier_id WHERE et.agency_id = v.agency_id AND et.enterprise_id = v.enterprise_id "
+                  f"AND et.is_current)")
+        defaults, values = _in("v.agency_id", sorted(a for a, t in tiers_ungraded().items() if t.code == tier))
+        where.append(f"COALESCE({graded}, CASE WHEN {defaults} THEN %s END) = %s")
+        params += [*values, tier, tier]
+    sql = f"SELECT {', '.join(columns)} FROM {VISIT} v WHERE {' AND '.join(where)}"
+    if months:
+        sql = f"SELECT * FROM ({sql}) tail WHERE month >= %s AND month <= %s"
+        params += [date_param(months[0]), date_param(months[1])]
+    return sql, params
+
+
+def year_months(year: int) -> tuple[dt.date, dt.date]:
+    """January and December of ``year`` (a ``months`` argument)."""
+    return dt.date(year, 1, 1), dt.date(year, 12, 1)
+
+
+def fetch(sql: str, params: list) -> list[tuple]:
+    """Rows of one statement through a plain cursor."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
