@@ -100,8 +100,9 @@ def test_command_rebuilds_then_folds(varied_visits):
     assert out.getvalue().splitlines()[:2] == ["rebuilt from visits: 4", "folded: 0"]
 
 
-def test_migration_backfill_gives_what_check_in_keeps(inspect, dash_county):
-    """inspections 0006 fills ``Visit.source`` / ``drawn`` of existing visits as check-in now keeps them."""
+def test_migration_backfill_gives_what_check_in_keeps(inspect, dash_county, monkeypatch):
+    """inspections 0007 fills ``Visit.source`` / ``drawn`` of existing visits as check-in now keeps them,
+    batch by batch."""
     import importlib
 
     from django.db import connection
@@ -109,11 +110,17 @@ def test_migration_backfill_gives_what_check_in_keeps(inspect, dash_county):
     from clearcheck.inspections.models import Visit
     from clearcheck.planning.models import InspectionTask
 
-    migration = importlib.import_module("clearcheck.inspections.migrations.0006_visit_source_drawn")
+    migration = importlib.import_module("clearcheck.inspections.migrations.0007_visit_source_drawn_backfill")
     drawn = inspect(dash_county["other_enterprise"])
     InspectionTask.objects.filter(visit_tasks__visit=drawn).update(source="draw")
     inspect(close=False)
     Visit.objects.update(source="", drawn=False)  # as before the migration
-    with connection.cursor() as cursor:
-        cursor.execute(migration.BACKFILL)
+    monkeypatch.setattr(migration, "BATCH", 1)  # one visit per batch: the ranges must not miss one
+
+    class Editor:
+        pass
+
+    editor = Editor()
+    editor.connection = connection
+    migration.backfill(None, editor)
     assert sorted(Visit.objects.values_list("source", "drawn")) == [("complaint", False), ("draw", True)]
