@@ -30,18 +30,13 @@ def tier_scheme(agency_id: int) -> list[Tier]:
     return tier_scheme_ensure(agency_id)
 
 
-def tier_ungraded(agency_id: int) -> Tier:
-    """The tier the agency's ungraded enterprises count in (its settings' code within its scheme)."""
-    return _ungraded(tier_scheme(agency_id), planning_settings_for(agency_id).ungraded_tier_code)
-
-
 def tier_current(agency_id: int, enterprise_id: int) -> Tier:
     """The agency's tier of the enterprise: its current grade, or the scheme's tier for the ungraded."""
     row = (EnterpriseTier.objects.select_related("tier")
            .filter(agency_id=agency_id, enterprise_id=enterprise_id, is_current=True).first())
     if row is not None:
         return row.tier
-    return tier_ungraded(agency_id)
+    return _ungraded(tier_scheme(agency_id), planning_settings_for(agency_id).ungraded_tier_code)
 
 
 def tiers_current_for(agency_id: int, enterprise_ids) -> dict[int, Tier]:

@@ -65,6 +65,12 @@ def industry_section(code: str | None) -> str:
     return _SECTIONS.get(code, code)
 
 
+def industry_codes(section: str) -> list[str]:
+    """The industry codes whose GB/T 4754 section is ``section`` (``section`` itself included)."""
+    industry_section(section)  # fills the section map
+    return sorted({section} | {code for code, top in _SECTIONS.items() if top == section})
+
+
 def local_month(moment: dt.datetime) -> dt.date:
     """The first day of ``moment``'s month in Asia/Shanghai."""
     local = moment.astimezone(clock.LOCAL_TZ)
@@ -111,29 +117,18 @@ def ids_in(field: str, ids) -> Q:
     return Q(**{f"{field}__in": ids})
 
 
-def visit_rows(qs, *, places: bool = True) -> list[dict]:
+def visit_rows(qs) -> list[dict]:
     """The visit rows of ``qs`` with the fields the dimensions need (the enterprise's region and industry
-    looked up by id, not joined: a join may make the planner scan every enterprise; skipped when
-    ``places`` is false).
+    looked up by id, not joined: a join may make the planner scan every enterprise).
     """
     rows = list(qs.values(*VISIT_FIELDS))
-    if not places:
-        for r in rows:
-            r["enterprise__region_id"] = r["enterprise__industry_id"] = ""
-        return rows
-    places = enterprise_places({r["enterprise_id"] for r in rows})
+    places: dict[int, tuple[str, str]] = {}
+    for chunk in _chunks(sorted({r["enterprise_id"] for r in rows})):
+        places.update((pk, (region, industry)) for pk, region, industry in Enterprise.objects.filter(
+            ids_in("id", chunk)).values_list("id", "region_id", "industry_id"))
     for r in rows:
         r["enterprise__region_id"], r["enterprise__industry_id"] = places.get(r["enterprise_id"], ("", ""))
     return rows
-
-
-def enterprise_places(enterprise_ids) -> dict[int, tuple[str, str]]:
-    """Enterprise id → (region code, industry code), looked up by id in chunks."""
-    places: dict[int, tuple[str, str]] = {}
-    for chunk in _chunks(sorted(enterprise_ids)):
-        places.update((pk, (region, industry)) for pk, region, industry in Enterprise.objects.filter(
-            ids_in("id", chunk)).values_list("id", "region_id", "industry_id"))
-    return places
 
 
 def _chunks(ids: list, size: int = 20000):
@@ -141,15 +136,12 @@ def _chunks(ids: list, size: int = 20000):
         yield ids[start:start + size]
 
 
-def facts_of(rows: list[dict], *, tiers: bool = True) -> list[VisitFacts]:
-    """The facts of the counted visits among ``rows``: a constant number of queries per agency involved.
-
-    ``tiers=False`` leaves the tier empty (a read without a tier filter does not need it).
-    """
+def facts_of(rows: list[dict]) -> list[VisitFacts]:
+    """The facts of the counted visits among ``rows``: a constant number of queries per agency involved."""
     counted = [r for r in rows if counts(r)]
     if not counted:
         return []
-    tier_of = tiers_for_pairs({(r["agency_id"], r["enterprise_id"]) for r in counted}) if tiers else {}
+    tier_of = tiers_for_pairs({(r["agency_id"], r["enterprise_id"]) for r in counted})
     facts = []
     for r in counted:
         opened, closed = r["opened_at"], r["closed_at"]
@@ -160,7 +152,7 @@ def facts_of(rows: list[dict], *, tiers: bool = True) -> list[VisitFacts]:
             year=month.year, source=r["source"] or "", joint=r["joint_inspection_id"] is not None,
             drawn=bool(r["drawn"]), entry_method=r["entry_method"] or "",
             region=r["enterprise__region_id"] or "", industry=industry_section(r["enterprise__industry_id"]),
-            tier=tier_of[(r["agency_id"], r["enterprise_id"])].code if tiers else "", seconds=max(seconds, 0),
+            tier=tier_of[(r["agency_id"], r["enterprise_id"])].code, seconds=max(seconds, 0),
         ))
     return facts
 

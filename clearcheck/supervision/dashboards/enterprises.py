@@ -13,10 +13,10 @@ from clearcheck.planning.rules import cap_effective, tier_is_low_risk
 from clearcheck.registry.models import Enterprise
 
 from ..models.rollups import EnterpriseAgencyYearRollup, EnterpriseYearRollup, VisitsPerEnterpriseHistogram
-from .dimensions import tiers_for_pairs
+from .dimensions import industry_codes, tiers_for_pairs
 from .filters import Filters
 from .reading import Snapshot
-from .tail import fetch, industry_codes, tail_sql, year_months
+from .tail import fetch, tail_sql, year_months
 
 BUCKETS = ("0", "1", "2", "3", "4", "5+")
 TOP = 20

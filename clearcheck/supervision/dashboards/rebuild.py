@@ -16,8 +16,9 @@ from django.db import connection, transaction
 
 from clearcheck.core import clock
 from clearcheck.inspections.choices import VisitKind, VisitStatus
+from clearcheck.planning.models import EnterpriseTier, Tier
 from clearcheck.planning.selectors.tiers import tiers_ungraded
-from clearcheck.registry.models import Industry
+from clearcheck.registry.models import Enterprise, Industry
 
 from ..models.rollups import (
     EnterpriseAgencyYearRollup,
@@ -30,11 +31,12 @@ from ..models.rollups import (
 )
 from .dimensions import FINAL_STATUSES, industry_section
 from .fold import MONTH_DIMS, SAFETY_LAG, watermark
-from .sqlexpr import local_month_sql, seconds_sql, year_sql
+from .sqlexpr import VISIT, local_month_sql, seconds_sql, year_sql
 
 FACTS = "rollup_rebuild_facts"
 SECTIONS = "rollup_rebuild_sections"
 UNGRADED = "rollup_rebuild_ungraded"
+ENTERPRISE = Enterprise._meta.db_table
 # (grain, the region / industry / tier expressions the grain keeps)
 GRAINS = (("all", "region", "industry", "tier"), ("region", "region", "''", "''"),
           ("industry", "''", "industry", "''"), ("tier", "''", "''", "tier"))
@@ -69,12 +71,12 @@ def _facts_sql() -> str:
                COALESCE(s.section, COALESCE(e.industry_id, '')) AS industry,
                COALESCE(t.code, u.code) AS tier,
                CASE WHEN v.closed_at IS NULL THEN 0 ELSE {seconds_sql("v.opened_at", "v.closed_at")} END AS seconds
-        FROM inspections_visit v
-        LEFT JOIN registry_enterprise e ON e.id = v.enterprise_id
+        FROM {VISIT} v
+        LEFT JOIN {ENTERPRISE} e ON e.id = v.enterprise_id
         LEFT JOIN {SECTIONS} s ON s.code = e.industry_id
-        LEFT JOIN planning_enterprisetier et ON et.agency_id = v.agency_id AND et.enterprise_id = v.enterprise_id
+        LEFT JOIN {EnterpriseTier._meta.db_table} et ON et.agency_id = v.agency_id AND et.enterprise_id = v.enterprise_id
                                              AND et.is_current
-        LEFT JOIN planning_tier t ON t.id = et.tier_id
+        LEFT JOIN {Tier._meta.db_table} t ON t.id = et.tier_id
         LEFT JOIN {UNGRADED} u ON u.agency_id = v.agency_id
         WHERE v.kind = '{VisitKind.INSPECTION}' AND v.status = '{VisitStatus.CLOSED}' AND v.opened_at IS NOT NULL
     """
@@ -138,11 +140,11 @@ def rollups_rebuild(*, lag: dt.timedelta = SAFETY_LAG) -> int:
             if connection.vendor == "postgresql":
                 # A maintenance job hashing millions of rows: more memory than a request gets.
                 cursor.execute("SET LOCAL work_mem = '256MB'")
-            cursor.execute(f"SELECT MIN(id) FROM inspections_visit WHERE status NOT IN ({final}) "
+            cursor.execute(f"SELECT MIN(id) FROM {VISIT} WHERE status NOT IN ({final}) "
                            "OR started_at > %s", [horizon])
             floor = cursor.fetchone()[0]
             if floor is None:
-                cursor.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM inspections_visit")
+                cursor.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {VISIT}")
                 floor = cursor.fetchone()[0]
             for model in ROLLUPS:
                 cursor.execute(f"DELETE FROM {model._meta.db_table}")
@@ -155,7 +157,7 @@ def rollups_rebuild(*, lag: dt.timedelta = SAFETY_LAG) -> int:
             for statement in _rollup_inserts():
                 cursor.execute(statement)
             cursor.execute(f"INSERT INTO {RollupFoldedVisit._meta.db_table} (visit_id) "
-                           f"SELECT id FROM inspections_visit WHERE id >= %s AND status IN ({final})", [floor])
+                           f"SELECT id FROM {VISIT} WHERE id >= %s AND status IN ({final})", [floor])
             for table in (FACTS, SECTIONS, UNGRADED):
                 cursor.execute(f"DROP TABLE {table}")
         mark.floor_id = floor

@@ -18,8 +18,8 @@ from clearcheck.planning.selectors.tiers import tiers_ungraded
 from clearcheck.registry.models import Enterprise
 
 from ..models.rollups import RollupFoldedVisit
-from .dimensions import _SECTIONS, industry_section
-from .sqlexpr import VISIT, date_param, local_month_sql, seconds_sql, year_sql
+from .dimensions import industry_codes
+from .sqlexpr import VISIT, date_param, local_month_sql, seconds_sql
 
 ENTERPRISE = Enterprise._meta.db_table
 
@@ -30,21 +30,15 @@ def _in(column: str, values: list) -> tuple[str, list]:
     return f"{column} IN ({', '.join(['%s'] * len(values))})", list(values)
 
 
-def industry_codes(section: str) -> list[str]:
-    """The industry codes whose GB/T 4754 section is ``section`` (``section`` itself included)."""
-    industry_section(section)  # fills the section map
-    return sorted({section} | {code for code, top in _SECTIONS.items() if top == section})
-
-
 def tail_sql(floor_id: int, *, months: tuple[dt.date, dt.date] | None = None, agency_id: int | None = None,
              region: str = "", industry: str = "", tier: str = "", enterprise_ids=None) -> tuple[str, list]:
-    """SELECT of the tail's facts with their parameters: ``visit_id, enterprise_id, agency_id, month, year,
+    """SELECT of the tail's facts with their parameters: ``visit_id, enterprise_id, agency_id, month,
     joint, entry_method, seconds, source, drawn`` (joint and drawn as 0/1).
 
     ``months`` (first and last month, inclusive) and the other arguments filter as the panels' filters do.
     """
     month = local_month_sql("v.opened_at")
-    columns = [f"v.id AS visit_id, v.enterprise_id, v.agency_id, {month} AS month, {year_sql(month)} AS year",
+    columns = [f"v.id AS visit_id, v.enterprise_id, v.agency_id, {month} AS month",
                "CASE WHEN v.joint_inspection_id IS NULL THEN 0 ELSE 1 END AS joint",
                "COALESCE(v.entry_method, '') AS entry_method",
                f"CASE WHEN v.status = '{VisitStatus.CLOSED}' AND v.closed_at IS NOT NULL "
