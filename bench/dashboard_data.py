@@ -13,7 +13,9 @@ enterprises, T tasks of the current year with their sources, tiers A–D, CapUsa
     before now (ids grow with ``started_at``, as check-ins make them). Each visit takes a random task
     (its agency and enterprise; enterprises skewed as the tasks are): kind inspection; entry by
     enterprise code 85 %, geolocation 15 %; status closed 97 %, expired 2 %, cancelled 1 %; a closed
-    visit was open 20 minutes to 4 hours (hours hosted); one ``inspections_visittask`` row per visit;
+    visit was open 20 minutes to 4 hours (hours hosted); its source, drawn flag and tier as check-in keeps
+    them (the task's source; the agency's current tier of the enterprise); one ``inspections_visittask``
+    row per visit;
   * the last ``--open`` visits are still open (the live tail a panel reads next to the rollups).
 """
 
@@ -54,6 +56,7 @@ def generate_visits(target: Target, *, visits: int, open_visits: int, now: dt.da
             "id", "agency_id", "enterprise_id", "source").iterator(chunk_size=50_000)):
         task_rows[task_id] = (agency_id, enterprise_id, source)
     task_ids = list(task_rows)
+    tier_of = _tiers(task_rows.values())
     if not JointInspection.objects.exists():
         with transaction.atomic():
             Writer(engine, JointInspection, ["id", "enterprise_id", "lead_agency_id", "window_start", "window_end",
@@ -86,11 +89,11 @@ def generate_visits(target: Target, *, visits: int, open_visits: int, now: dt.da
             local = started.astimezone(dt.timezone(dt.timedelta(hours=8)))
             yield (visit_id, "inspection", enterprise_id, agency_id, joint, local.year, status, method, "bench",
                    visit_id, str(visit_id), started, started + dt.timedelta(minutes=10), opened, closed,
-                   source, source == "draw")
+                   source, source == "draw", tier_of[(agency_id, enterprise_id)])
 
     columns = ["id", "kind", "enterprise_id", "agency_id", "joint_inspection_id", "year", "status", "entry_method",
                "started_by", "started_by_user_id", "idempotency_key", "started_at", "confirm_deadline", "opened_at",
-               "closed_at", "source", "drawn"]
+               "closed_at", "source", "drawn", "tier"]
     written = 0
     with stopwatch(figures, f"generate + bulk write: {label}", visits):
         done, stream = 0, rows()
@@ -107,6 +110,21 @@ def generate_visits(target: Target, *, visits: int, open_visits: int, now: dt.da
                 cur.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
                 cur.execute(f"VACUUM ANALYZE {table}")
     return {"visits written": written, "tasks": tasks}
+
+
+def _tiers(tasks) -> dict[tuple[int, int], str]:
+    """(agency, enterprise) → tier code, as check-in keeps it on the visit: the current grade, or the
+    agency's tier for the ungraded."""
+    from clearcheck.planning.models import EnterpriseTier
+    from clearcheck.planning.selectors.tiers import tiers_ungraded
+
+    ungraded = {agency_id: tier.code for agency_id, tier in tiers_ungraded().items()}
+    result = {(a, e): ungraded[a] for a, e, _source in tasks}
+    for a, e, code in (EnterpriseTier.objects.filter(is_current=True)
+                       .values_list("agency_id", "enterprise_id", "tier__code").iterator(chunk_size=50_000)):
+        if (a, e) in result:
+            result[(a, e)] = code
+    return result
 
 
 def registry_generate(target: Target, *, enterprises: int, tasks: int, year: int, seed: int = 20261127,

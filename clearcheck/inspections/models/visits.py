@@ -35,6 +35,11 @@ class Visit(models.Model):
                               help_text="the source of its lowest-id task")
     drawn = models.BooleanField("双随机抽取", default=False, db_default=False,
                                 help_text="any of its tasks came from a draw")
+    # The dashboards' tier dimension: the initiating agency's tier of the enterprise when the visit started
+    # (its grade, or the scheme's tier for the ungraded). Kept so that a regrading does not move past visits
+    # and a panel's tier filter reads the visit, not a grade look-up per visit (ADR 0014).
+    tier = models.CharField("风险等级", max_length=8, blank=True, default="", db_default="",
+                            help_text="the agency's tier of the enterprise at check-in")
     purpose = models.TextField("入企事由", blank=True, help_text="non-inspection visits: what for (R26)")
     year = models.PositiveSmallIntegerField("年度")
     status = models.CharField("状态", max_length=16, choices=VisitStatus.choices, default=VisitStatus.PENDING)

@@ -28,6 +28,7 @@ from clearcheck.core.errors import (
 )
 from clearcheck.planning.choices import JointStatus, TaskSource, TaskStatus
 from clearcheck.planning.models import InspectionTask
+from clearcheck.planning.selectors.tiers import tier_current
 from clearcheck.planning.services.caps import cap_visit_refusal, cap_visit_take
 from clearcheck.registry.codes import enterprise_code_check
 from clearcheck.registry.models import Enterprise, Officer
@@ -60,7 +61,7 @@ def visit_snapshot(visit: Visit) -> dict:
         "kind": visit.kind, "enterprise": visit.enterprise_id, "agency": visit.agency_id, "status": visit.status,
         "tasks": sorted(visit.visit_tasks.values_list("task_id", flat=True)) if visit.pk else [],
         "joint_inspection": visit.joint_inspection_id, "source": visit.source, "drawn": visit.drawn,
-        "purpose": visit.purpose, "entry_method": visit.entry_method,
+        "tier": visit.tier, "purpose": visit.purpose, "entry_method": visit.entry_method,
         "code_version": visit.code_version, "latitude": visit.latitude, "longitude": visit.longitude,
         "accuracy_m": visit.accuracy_m, "distance_m": visit.distance_m, "urgent": visit.urgent,
         "urgent_reason": visit.urgent_reason, "single_officer_basis": visit.single_officer_basis,
@@ -282,6 +283,7 @@ def _visit_create(*, actor, officer, enterprise, key: str, kind: str, entry: dic
         kind=kind, enterprise=enterprise, agency=officer.agency, purpose=purpose, year=clock.local_year(),
         source=min(tasks, key=lambda t: t.pk).source if tasks else "",
         drawn=any(t.source == TaskSource.DRAW for t in tasks),
+        tier=tier_current(officer.agency_id, enterprise.pk).code,
         joint_inspection=tasks[0].joint_inspection if tasks and len(joints) == 1 and None not in joints else None,
         status=VisitStatus.PENDING, urgent=bool(urgent_reason), urgent_reason=urgent_reason, started_by=label,
         started_by_user_id=user_id, idempotency_key=key, started_at=now, confirm_deadline=now + confirm_window(),

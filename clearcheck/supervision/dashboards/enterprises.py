@@ -13,7 +13,8 @@ from clearcheck.planning.rules import cap_effective, tier_is_low_risk
 from clearcheck.registry.models import Enterprise
 
 from ..models.rollups import EnterpriseAgencyYearRollup, EnterpriseYearRollup, VisitsPerEnterpriseHistogram
-from .dimensions import industry_codes, tiers_for_pairs
+from .dimensions import tiers_for_pairs
+from .enterprise_counts import enterprises_in_scope
 from .filters import Filters
 from .reading import Snapshot
 from .tail import fetch, tail_sql, year_months
@@ -60,16 +61,6 @@ def _totals_qs(filters: Filters):
     return qs
 
 
-def enterprises_in_scope(filters: Filters) -> int:
-    """How many enterprises the region / industry filters cover (the 0-visit bucket's base)."""
-    qs = Enterprise.objects.all()
-    if filters.region:
-        qs = qs.filter(region_id=filters.region)
-    if filters.industry:
-        qs = qs.filter(industry_id__in=industry_codes(filters.industry))
-    return qs.count()
-
-
 def histogram(snapshot: Snapshot, filters: Filters) -> dict[int, int]:
     """visits_n → enterprises with that many visits in the year (n ≥ 1), rollup + tail."""
     qs = VisitsPerEnterpriseHistogram.objects.filter(year=filters.year, agency_key=filters.agency_id or 0)
@@ -94,7 +85,7 @@ def distribution(snapshot: Snapshot, filters: Filters) -> dict:
     counts = histogram(snapshot, filters)
     visited = sum(counts.values())
     buckets = dict.fromkeys(BUCKETS, 0)
-    buckets["0"] = max(enterprises_in_scope(filters) - visited, 0)
+    buckets["0"] = max(enterprises_in_scope(region=filters.region, industry=filters.industry) - visited, 0)
     for n, e in counts.items():
         buckets[str(n) if n < 5 else "5+"] += e
     labels = [_("%(n)s 次") % {"n": b} for b in BUCKETS]

@@ -194,12 +194,19 @@ def rollups_fold(*, batch: int = BATCH, lag: dt.timedelta = SAFETY_LAG) -> int:
     """Fold every final visit not yet folded; returns how many visits were folded (0 when nothing new).
 
     Idempotent: a visit is folded once (below the floor, or marked). Two folds at once serialize on the
-    watermark row; the second finds nothing left to fold.
+    watermark row; the second finds nothing left to fold. Every ``enterprise_counts.REFRESH`` it also
+    recounts the enterprises per region and section (the distribution's 0-visit base).
     """
-    horizon = clock.now() - lag
+    from .enterprise_counts import enterprise_counts_due, enterprise_counts_refresh  # it imports this module
+
+    now = clock.now()
+    horizon = now - lag
     total, after_id = 0, 0
     while True:
         folded, after_id, more = _fold_batch(after_id=after_id, horizon=horizon, batch=batch)
         total += folded
         if not more:
-            return total
+            break
+    if enterprise_counts_due(now):
+        enterprise_counts_refresh(now=now)
+    return total

@@ -16,9 +16,7 @@ from django.db import connection, transaction
 
 from clearcheck.core import clock
 from clearcheck.inspections.choices import VisitKind, VisitStatus
-from clearcheck.planning.models import EnterpriseTier, Tier
-from clearcheck.planning.selectors.tiers import tiers_ungraded
-from clearcheck.registry.models import Enterprise, Industry
+from clearcheck.registry.models import Enterprise
 
 from ..models.rollups import (
     EnterpriseAgencyYearRollup,
@@ -29,30 +27,16 @@ from ..models.rollups import (
     VisitMonthRollup,
     VisitsPerEnterpriseHistogram,
 )
-from .dimensions import FINAL_STATUSES, industry_section
+from .dimensions import FINAL_STATUSES
+from .enterprise_counts import SECTIONS, enterprise_counts_refresh, sections_table
 from .fold import MONTH_DIMS, SAFETY_LAG, watermark
 from .sqlexpr import VISIT, local_month_sql, seconds_sql, year_sql
 
 FACTS = "rollup_rebuild_facts"
-SECTIONS = "rollup_rebuild_sections"
-UNGRADED = "rollup_rebuild_ungraded"
 ENTERPRISE = Enterprise._meta.db_table
 # (grain, the region / industry / tier expressions the grain keeps)
 GRAINS = (("all", "region", "industry", "tier"), ("region", "region", "''", "''"),
           ("industry", "''", "industry", "''"), ("tier", "''", "''", "tier"))
-
-
-def _helper_tables(cursor) -> None:
-    """The industry sections and each agency's ungraded tier, which the dimensions take from Python."""
-    for table in (FACTS, SECTIONS, UNGRADED):
-        cursor.execute(f"DROP TABLE IF EXISTS {table}")
-    cursor.execute(f"CREATE TEMPORARY TABLE {SECTIONS} (code varchar(8) PRIMARY KEY, section varchar(5) NOT NULL)")
-    codes = list(Industry.objects.values_list("code", flat=True))
-    cursor.executemany(f"INSERT INTO {SECTIONS} (code, section) VALUES (%s, %s)",
-                       [(code, industry_section(code)) for code in codes])
-    cursor.execute(f"CREATE TEMPORARY TABLE {UNGRADED} (agency_id bigint PRIMARY KEY, code varchar(8) NOT NULL)")
-    cursor.executemany(f"INSERT INTO {UNGRADED} (agency_id, code) VALUES (%s, %s)",
-                       [(pk, tier.code) for pk, tier in tiers_ungraded().items()])
 
 
 def _facts_sql() -> str:
@@ -69,15 +53,11 @@ def _facts_sql() -> str:
                COALESCE(v.entry_method, '') AS entry_method,
                COALESCE(e.region_id, '') AS region,
                COALESCE(s.section, COALESCE(e.industry_id, '')) AS industry,
-               COALESCE(t.code, u.code) AS tier,
+               COALESCE(v.tier, '') AS tier,
                CASE WHEN v.closed_at IS NULL THEN 0 ELSE {seconds_sql("v.opened_at", "v.closed_at")} END AS seconds
         FROM {VISIT} v
         LEFT JOIN {ENTERPRISE} e ON e.id = v.enterprise_id
         LEFT JOIN {SECTIONS} s ON s.code = e.industry_id
-        LEFT JOIN {EnterpriseTier._meta.db_table} et ON et.agency_id = v.agency_id AND et.enterprise_id = v.enterprise_id
-                                             AND et.is_current
-        LEFT JOIN {Tier._meta.db_table} t ON t.id = et.tier_id
-        LEFT JOIN {UNGRADED} u ON u.agency_id = v.agency_id
         WHERE v.kind = '{VisitKind.INSPECTION}' AND v.status = '{VisitStatus.CLOSED}' AND v.opened_at IS NOT NULL
     """
 
@@ -126,7 +106,8 @@ ROLLUPS = (VisitMonthRollup, VisitMonthDetailRollup, EnterpriseAgencyYearRollup,
 
 
 def rollups_rebuild(*, lag: dt.timedelta = SAFETY_LAG) -> int:
-    """Replace every rollup by a recount of all final visits; returns how many visits counted.
+    """Replace every rollup by a recount of all final visits (and recount the enterprises per region and
+    section); returns how many visits counted.
 
     Afterwards the watermark stands where a fold of everything would have left it: the floor at the first
     visit not final (or started within ``lag``), later final visits marked folded.
@@ -148,7 +129,8 @@ def rollups_rebuild(*, lag: dt.timedelta = SAFETY_LAG) -> int:
                 floor = cursor.fetchone()[0]
             for model in ROLLUPS:
                 cursor.execute(f"DELETE FROM {model._meta.db_table}")
-            _helper_tables(cursor)
+            cursor.execute(f"DROP TABLE IF EXISTS {FACTS}")
+            sections_table(cursor)
             cursor.execute(_facts_sql(), [])  # a list: the fragments' %% are formatted
             cursor.execute(f"SELECT COUNT(*) FROM {FACTS}")
             counted = cursor.fetchone()[0]
@@ -158,10 +140,11 @@ def rollups_rebuild(*, lag: dt.timedelta = SAFETY_LAG) -> int:
                 cursor.execute(statement)
             cursor.execute(f"INSERT INTO {RollupFoldedVisit._meta.db_table} (visit_id) "
                            f"SELECT id FROM {VISIT} WHERE id >= %s AND status IN ({final})", [floor])
-            for table in (FACTS, SECTIONS, UNGRADED):
+            for table in (FACTS, SECTIONS):
                 cursor.execute(f"DROP TABLE {table}")
         mark.floor_id = floor
         mark.generation += 1
         mark.folded_at = clock.now()
         mark.save(update_fields=["floor_id", "generation", "folded_at"])
+        enterprise_counts_refresh()
     return counted

@@ -3,8 +3,7 @@
 
 A panel wraps ``tail_sql`` in its own GROUP BY: a few thousand rows are handled by the database and a
 few dozen come back, with nothing done per visit in Python. The filters are applied in SQL too: region
-and industry section through the enterprise, the tier through the agency's current grade or, for the
-ungraded, the agency's ungraded tier.
+and industry section through the enterprise, the tier from the visit (kept at check-in).
 """
 
 # ruff: noqa: S608 — table names from the models' _meta, constants of the code; every value is bound.
@@ -13,8 +12,6 @@ import datetime as dt
 from django.db import connection
 
 from clearcheck.inspections.choices import VisitKind, VisitStatus
-from clearcheck.planning.models import EnterpriseTier, Tier
-from clearcheck.planning.selectors.tiers import tiers_ungraded
 from clearcheck.registry.models import Enterprise
 
 from ..models.rollups import RollupFoldedVisit
@@ -56,8 +53,7 @@ def tail_sql(floor_id: int, *, months: tuple[dt.date, dt.date] | None = None, ag
         clause, values = _in("v.enterprise_id", sorted(enterprise_ids))
         where.append(clause)
         params += values
-    # Region, industry and tier by a look-up per tail visit (a join could make the planner scan the
-    # registry or every grade).
+    # Region and industry by a look-up per tail visit (a join could make the planner scan the registry).
     if region:
         where.append(f"(SELECT e.region_id FROM {ENTERPRISE} e WHERE e.id = v.enterprise_id) = %s")
         params.append(region)
@@ -67,12 +63,8 @@ def tail_sql(floor_id: int, *, months: tuple[dt.date, dt.date] | None = None, ag
         where.append(clause)
         params += values
     if tier:
-        graded = (f"(SELECT t.code FROM {EnterpriseTier._meta.db_table} et JOIN {Tier._meta.db_table} t "
-                  f"ON t.id = et.tier_id WHERE et.agency_id = v.agency_id AND et.enterprise_id = v.enterprise_id "
-                  f"AND et.is_current)")
-        defaults, values = _in("v.agency_id", sorted(a for a, t in tiers_ungraded().items() if t.code == tier))
-        where.append(f"COALESCE({graded}, CASE WHEN {defaults} THEN %s END) = %s")
-        params += [*values, tier, tier]
+        where.append("v.tier = %s")
+        params.append(tier)
     sql = f"SELECT {', '.join(columns)} FROM {VISIT} v WHERE {' AND '.join(where)}"
     if months:
         sql = f"SELECT * FROM ({sql}) tail WHERE month >= %s AND month <= %s"

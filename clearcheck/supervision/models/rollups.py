@@ -166,3 +166,25 @@ class VisitsPerEnterpriseHistogram(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}/{self.agency_key} n={self.visits_n}: {self.enterprises}"
+
+
+class EnterpriseCountRollup(models.Model):
+    """How many registered enterprises each region and industry section has: the base of the distribution's
+    0-visit bucket, instead of counting a million enterprises per panel.
+
+    Refreshed in set-based SQL by the fold every few minutes and by the rebuild (``enterprise_counts.py``);
+    it counts the enterprises with ``id`` below the ``enterprises`` watermark's floor, and a panel counts
+    the ones registered since live (an id range).
+    """
+
+    region = models.CharField("区划", max_length=6)
+    industry = models.CharField("行业门类", max_length=5)
+    enterprises = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "企业数量汇总"
+        verbose_name_plural = "企业数量汇总"
+        constraints = [models.UniqueConstraint(fields=["region", "industry"], name="rollup_enterprise_count_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.region}/{self.industry}: {self.enterprises}"

@@ -60,7 +60,7 @@ def test_rebuild_equals_the_incremental_fold(varied_visits):
     generation = watermark().generation
     assert rollups_rebuild(lag=NO_LAG) == 4
     assert rollup_rows() == folded
-    assert watermark().floor_id == floor and watermark().generation == generation + 1
+    assert watermark().floor_id == floor and watermark().generation > generation  # panels reading across retry
     assert rollups_fold(lag=NO_LAG) == 0  # nothing left: the rebuild marked what the fold would have
     assert_panels_equal_scratch(year=2026)
     assert_panels_equal_scratch(year=2025)
