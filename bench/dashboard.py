@@ -114,13 +114,19 @@ def main(argv: list[str] | None = None) -> None:
         facts |= {f"tail {k}": v for k, v in generate_visits(
             target, visits=args.tail, open_visits=0, now=now, first_id=last + 1, figures=figures,
             label="tail visits (closed in the last 30 minutes, not folded)").items()}
+    from clearcheck.supervision.dashboards.enterprise_counts import enterprise_counts_refresh
+
+    with stopwatch(figures, "recount: enterprises per region and section (the fold, every 10 minutes)",
+                   args.enterprises):
+        facts["enterprises recounted"] = enterprise_counts_refresh()
     if args.reuse and args.fold_first:
         with stopwatch(figures, "fold: rollups_fold() (what the last minutes closed)"):
             facts["folded before timing"] = rollups_fold(batch=50_000)
     with connection.cursor() as cur:
         for table in ("inspections_visit", "supervision_visitmonthrollup", "supervision_visitmonthdetailrollup",
                       "supervision_enterpriseyearrollup", "supervision_enterpriseagencyyearrollup",
-                      "supervision_visitsperenterprisehistogram", "supervision_rollupfoldedvisit"):
+                      "supervision_visitsperenterprisehistogram", "supervision_rollupfoldedvisit",
+                      "supervision_enterprisecountrollup"):
             if target.engine == "postgresql":
                 cur.execute(f"ANALYZE {table}")
             cur.execute(f"SELECT count(*) FROM {table}")  # noqa: S608 — fixed table names
@@ -173,7 +179,7 @@ def main(argv: list[str] | None = None) -> None:
 
     timed("alone: monthly cells (by agency, by source, shares, scan) + tail", alone(month_cells), runs, rows)
     timed("alone: monthly cells, one region + tail with places", alone(month_cells, by_region), runs, rows)
-    timed("alone: monthly cells, tier C + tail with places and tiers", alone(month_cells, by_tier), runs, rows)
+    timed("alone: monthly cells, tier C + tail", alone(month_cells, by_tier), runs, rows)
     timed("alone: visits-per-enterprise distribution + tail", alone(enterprises.distribution), runs, rows)
     timed("alone: distribution, one region + tail", alone(enterprises.distribution, by_region), runs, rows)
     timed("alone: most-visited 20 with caps + tail", alone(enterprises.most_visited), runs, rows)

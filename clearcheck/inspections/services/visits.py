@@ -183,11 +183,15 @@ def _replay(actor, key: str, *, enterprise_id, kind: str, task_ids=()) -> Visit 
     """The visit this user already started with this key (a retry), or None. The same key for a different
     request is a conflict, never a second visit. Looked up before any rule: a retry gets its visit back even
     if, say, the code was reissued in between.
+
+    ``enterprise_id``: the requested enterprise's id, or a callable giving it — called only when a visit
+    with this key exists (a code's signature is then checked once more, not on every start).
     """
     existing = Visit.objects.filter(started_by_user_id=actor.pk, idempotency_key=key).first()
     if existing is None:
         return None
-    same = existing.enterprise_id == _id(enterprise_id) and existing.kind == kind
+    requested = enterprise_id() if callable(enterprise_id) else enterprise_id
+    same = existing.enterprise_id == _id(requested) and existing.kind == kind
     if same and kind == VisitKind.INSPECTION:
         same = sorted(existing.visit_tasks.values_list("task_id", flat=True)) == sorted(task_ids)
     if not same:
@@ -321,7 +325,7 @@ def _start_inspection(*, actor, key, requested_enterprise_id, entry_of, task_ids
     officer = _acting_officer(actor)
     key = _key_clean(key)
     ids = _ids_clean(task_ids, "task_ids", "检查任务", MAX_TASKS)
-    if replayed := _replay(actor, key, enterprise_id=requested_enterprise_id(), kind=VisitKind.INSPECTION,
+    if replayed := _replay(actor, key, enterprise_id=requested_enterprise_id, kind=VisitKind.INSPECTION,
                            task_ids=ids):
         return replayed
     enterprise, entry = entry_of()
@@ -331,7 +335,8 @@ def _start_inspection(*, actor, key, requested_enterprise_id, entry_of, task_ids
     _expire_stale_for(None, ids, now)  # the expiry is the platform's act, not the scanner's
     tasks = _tasks_match(officer, enterprise, ids, today)
     team = list({o.pk: o for t in tasks for o in sorted(t.officers.all(), key=lambda o: o.pk)}.values())
-    refusal, _ = rules.team_refusal(tasks, team, _items(tasks))
+    items = _items(tasks)
+    refusal, _ = rules.team_refusal(tasks, team, items)
     if refusal is not None:
         raise RuleViolation("R14", f"所选任务指派的执法人员不足以开展检查:{refusal.plain}", field="task_ids")
     if refusal := cap_visit_refusal(tasks=tasks, enterprise_id=enterprise.pk, year=clock.local_year()):
@@ -339,7 +344,9 @@ def _start_inspection(*, actor, key, requested_enterprise_id, entry_of, task_ids
     _tasks_free_check(tasks)
     visit = _visit_create(actor=actor, officer=officer, enterprise=enterprise, key=key, kind=VisitKind.INSPECTION,
                           entry=entry, tasks=tasks, team=team, now=now)
-    if not visit.replayed:
+    # The initiator is the only confirmed officer yet: open now only if R14 lets one officer check these
+    # items (decided on the tasks in hand; the usual two-officer case skips the re-reads of the opening).
+    if not visit.replayed and rules.team_refusal(tasks, [officer], items)[0] is None:
         _open_if_ready(actor=actor, visit=visit, now=now)
     return visit
 
@@ -380,7 +387,7 @@ def visit_start_non_inspection(*, actor, kind: str, purpose: str, officer_ids, i
     if kind not in NON_INSPECTION_KINDS:
         labels = "、".join(str(VisitKind(k).label) for k in VisitKind.values if k in NON_INSPECTION_KINDS)
         raise ValidationFailed(FieldError("kind", f"请选择非行政检查入企类型({labels})"))
-    requested = _code_enterprise_id(token) if token else enterprise_id
+    requested = (lambda: _code_enterprise_id(token)) if token else enterprise_id
     if replayed := _replay(actor, key, enterprise_id=requested, kind=kind):
         return replayed
     if token:

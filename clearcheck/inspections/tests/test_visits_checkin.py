@@ -291,3 +291,27 @@ def test_a_pending_visit_past_its_deadline_frees_the_task_for_a_new_scan(onsite_
     first.refresh_from_db()
     assert first.status == "expired" and second.status == "pending"
     assert list(VisitTask.objects.filter(active=True).values_list("visit_id", flat=True)) == [second.pk]
+
+
+# --- Cost --------------------------------------------------------------------------------------------
+
+
+def test_a_start_reads_the_code_once_and_skips_the_opening_when_one_officer_cannot_open(onsite_county,
+                                                                                         monkeypatch):
+    """A two-officer start: the code's signature is checked once (not again for the idempotency look-up),
+    and the opening's re-reads are skipped since the initiator alone cannot meet R14 (issue 4's benchmark).
+    """
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from clearcheck.inspections.services import visits
+
+    checks, opens = [], []
+    check, open_if_ready = visits.enterprise_code_check, visits._open_if_ready
+    monkeypatch.setattr(visits, "enterprise_code_check", lambda token: checks.append(token) or check(token))
+    monkeypatch.setattr(visits, "_open_if_ready", lambda **kw: opens.append(kw) or open_if_ready(**kw))
+    with CaptureQueriesContext(connection) as queries:
+        visit = scan(onsite_county)
+    assert visit.status == "pending" and len(checks) == 1 and not opens
+    assert len(queries) <= 30, "\n".join(q["sql"] for q in queries)
+    assert scan(onsite_county).pk == visit.pk and len(checks) == 2  # a retry compares the code's enterprise
