@@ -87,7 +87,7 @@ def main(argv: list[str] | None = None) -> None:
     from clearcheck.accounts.models import User
     from clearcheck.core import clock
     from clearcheck.inspections.models import Visit
-    from clearcheck.registry.models import Agency, Region
+    from clearcheck.registry.models import Agency, Enterprise
     from clearcheck.supervision.dashboards import enterprises, feedback_panels, outcomes
     from clearcheck.supervision.dashboards.burden import public_burden
     from clearcheck.supervision.dashboards.filters import Filters
@@ -136,7 +136,9 @@ def main(argv: list[str] | None = None) -> None:
     bureau = User(username="bench-bureau", role="bureau")
     agency = Agency.objects.order_by("id").first()
     head = User(username="bench-head", role="agency_head", agency=agency)
-    region = Region.objects.filter(level="county").order_by("code").values_list("code", flat=True).first()
+    # A county that has enterprises (the first county code, 110101, has none in the generated province).
+    region = Enterprise.objects.order_by("id").values_list("region_id", flat=True).first()
+    facts["region filtered"] = f"{region}: {Enterprise.objects.filter(region_id=region).count()} enterprises"
     filters = Filters(year=year)
     start = dt.datetime(year, 1, 1, tzinfo=clock.LOCAL_TZ)
     end = dt.datetime(year + 1, 1, 1, tzinfo=clock.LOCAL_TZ)

@@ -130,7 +130,7 @@ def caps_of(enterprise_ids: list[int], year: int, agency_id: int | None) -> dict
     if agency_id:
         rollup, usage = rollup.filter(agency_id=agency_id), usage.filter(agency_id=agency_id)
     pairs.update(rollup.values_list("agency_id", "enterprise_id"))
-    used = {(u.agency_id, u.enterprise_id): u.proactive_count for u in usage}
+    used = {(a, e): n for a, e, n in usage.values_list("agency_id", "enterprise_id", "proactive_count")}
     pairs.update(used)
     tiers = tiers_for_pairs(pairs)
     result = {e: {"agencies": set(), "cap": 0, "used": 0} for e in enterprise_ids}

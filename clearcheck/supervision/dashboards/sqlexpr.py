@@ -52,6 +52,12 @@ def month_value(value) -> dt.date:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
 
 
-def date_param(value: dt.date):
-    """A date as the database compares it with ``local_month_sql`` (text on SQLite)."""
-    return value if connection.vendor == "postgresql" else value.isoformat()
+def local_months_range(first: dt.date, last: dt.date) -> tuple:
+    """The ``opened_at`` bounds of the local months ``first`` … ``last`` (inclusive) as parameters:
+    [midnight of ``first`` in Asia/Shanghai, midnight after ``last``'s month), in UTC as the column holds
+    it. Comparing the column with these is what ``local_month_sql`` between the two months means, without
+    converting every row's time zone.
+    """
+    after = dt.date(last.year + last.month // 12, last.month % 12 + 1, 1)
+    bounds = [dt.datetime(d.year, d.month, 1, tzinfo=clock.LOCAL_TZ).astimezone(dt.UTC) for d in (first, after)]
+    return tuple(connection.ops.adapt_datetimefield_value(moment) for moment in bounds)

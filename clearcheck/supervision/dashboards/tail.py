@@ -16,7 +16,7 @@ from clearcheck.registry.models import Enterprise
 
 from ..models.rollups import RollupFoldedVisit
 from .dimensions import industry_codes
-from .sqlexpr import VISIT, date_param, local_month_sql, seconds_sql
+from .sqlexpr import VISIT, local_month_sql, local_months_range, seconds_sql
 
 ENTERPRISE = Enterprise._meta.db_table
 
@@ -65,11 +65,10 @@ def tail_sql(floor_id: int, *, months: tuple[dt.date, dt.date] | None = None, ag
     if tier:
         where.append("v.tier = %s")
         params.append(tier)
-    sql = f"SELECT {', '.join(columns)} FROM {VISIT} v WHERE {' AND '.join(where)}"
-    if months:
-        sql = f"SELECT * FROM ({sql}) tail WHERE month >= %s AND month <= %s"
-        params += [date_param(months[0]), date_param(months[1])]
-    return sql, params
+    if months:  # by the UTC bounds of the local months: no time-zone conversion per row in the filter
+        where.append("v.opened_at >= %s AND v.opened_at < %s")
+        params += local_months_range(*months)
+    return f"SELECT {', '.join(columns)} FROM {VISIT} v WHERE {' AND '.join(where)}", params
 
 
 def year_months(year: int) -> tuple[dt.date, dt.date]:

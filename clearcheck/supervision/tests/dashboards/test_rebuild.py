@@ -124,3 +124,26 @@ def test_migration_backfill_gives_what_check_in_keeps(inspect, dash_county, monk
     editor.connection = connection
     migration.backfill(None, editor)
     assert sorted(Visit.objects.values_list("source", "drawn")) == [("complaint", False), ("draw", True)]
+
+
+def test_live_tail_counts_local_month_boundaries_like_the_rollup(varied_visits):
+    """Nothing folded: the tail's period filter (UTC bounds of the local months) puts a visit opened at
+    23:59:59.999999 local on the last day of a month in that month, one at 00:00 local in the next, for
+    whole years and for month ranges."""
+    from dataclasses import replace
+
+    from clearcheck.supervision.dashboards.filters import Filters
+    from clearcheck.supervision.dashboards.reading import consistent
+    from clearcheck.supervision.dashboards.selectors import month_cells
+    from clearcheck.supervision.tests.dashboards.fixtures import scratch_cells
+
+    assert_panels_equal_scratch(year=2026)
+    assert_panels_equal_scratch(year=2025)
+    for year, first, last in ((2026, 1, 1), (2026, 2, 3), (2025, 12, 12), (2026, 1, 12)):
+        filters = replace(Filters(year=year), month_from=first, month_to=last)
+        assert consistent(lambda s, f=filters: month_cells(s, f).as_dicts()) == scratch_cells(filters)
+    january = consistent(lambda s: month_cells(s, replace(Filters(year=2026), month_to=1)))
+    # 2026-01-31 23:59:59.999999 local and 2026-01-01 00:00 local (2025-12-31 16:00 UTC)
+    assert sum(n for n, _s in january.series.values()) == 2
+    december = consistent(lambda s: month_cells(s, replace(Filters(year=2025), month_from=12)))
+    assert sum(n for n, _s in december.series.values()) == 0  # 2026-01-01 00:00 local is next year
