@@ -17,7 +17,7 @@ from django.db.models.expressions import RawSQL
 from clearcheck.core import clock
 from clearcheck.inspections.choices import VisitKind, VisitStatus
 from clearcheck.inspections.models import Visit
-from clearcheck.planning.models import EnterpriseTier
+from clearcheck.planning.models import EnterpriseTier, Tier
 from clearcheck.planning.selectors.tiers import tiers_ungraded
 from clearcheck.registry.models import Enterprise, Industry
 
@@ -89,10 +89,13 @@ def tiers_for_pairs(pairs: set[tuple[int, int]]) -> dict[tuple[int, int], object
     agency's tier for the ungraded (``tiers_ungraded``: three queries whatever the number of agencies).
     """
     result: dict[tuple[int, int], object] = {}
-    enterprises = sorted({e for _a, e in pairs})
-    for chunk in _chunks(enterprises):
-        rows = EnterpriseTier.objects.select_related("tier").filter(ids_in("enterprise_id", chunk), is_current=True)
-        result.update(((g.agency_id, g.enterprise_id), g.tier) for g in rows if (g.agency_id, g.enterprise_id) in pairs)
+    graded: dict[tuple[int, int], int] = {}
+    for chunk in _chunks(sorted({e for _a, e in pairs})):  # tuples, not model objects: hundreds of rows
+        rows = (EnterpriseTier.objects.filter(ids_in("enterprise_id", chunk), is_current=True)
+                .values_list("agency_id", "enterprise_id", "tier_id"))
+        graded.update(((a, e), t) for a, e, t in rows if (a, e) in pairs)
+    tiers = Tier.objects.in_bulk(set(graded.values()))
+    result.update({pair: tiers[tier_id] for pair, tier_id in graded.items()})
     missing = {a for a, e in pairs if (a, e) not in result}
     if missing:
         ungraded = tiers_ungraded(sorted(missing))

@@ -21,6 +21,7 @@ from .tail import fetch, tail_sql, year_months
 
 BUCKETS = ("0", "1", "2", "3", "4", "5+")
 TOP = 20
+NEAR = 2000  # rollup rows near the top read at most, before the tail is joined enterprise by enterprise
 
 
 def _tail_sql(snapshot: Snapshot, filters: Filters, **more) -> tuple[str, list]:
@@ -100,10 +101,41 @@ def distribution(snapshot: Snapshot, filters: Filters) -> dict:
 def top_totals(snapshot: Snapshot, filters: Filters, limit: int = TOP) -> list[tuple[int, int, int]]:
     """[(enterprise, visits, seconds)] of the most-visited enterprises, exact with the tail (ties by id)."""
     qs = _totals_qs(filters)
-    candidates = {e: [v, s] for e, v, s in qs.order_by("-visits", "enterprise_id")
-                  .values_list("enterprise_id", "visits", "seconds")[:limit]}
-    # Exact with the tail: the rollup's leaders with their tail added, and the tail's own leaders (an
-    # enterprise outside both lists has at least ``limit`` enterprises ahead of it).
+    leaders = list(qs.order_by("-visits", "enterprise_id").values_list("enterprise_id", "visits", "seconds")[:limit])
+    candidates = {e: [v, s] for e, v, s in leaders}
+    tail = fetch(*_tail_sql(snapshot, filters))
+    near = _near_the_top(qs, leaders, tail, limit)
+    if near is None:
+        _add_tail_joined(candidates, snapshot, filters, limit)
+    else:
+        for e, n, s in tail:
+            if e in near:
+                candidates[e] = [near[e][0] + n, near[e][1] + s]
+    ranked = sorted(candidates.items(), key=lambda item: (-item[1][0], item[0]))[:limit]
+    return [(e, v, s) for e, (v, s) in ranked if v]
+
+
+def _near_the_top(qs, leaders: list, tail: list, limit: int) -> dict[int, tuple[int, int]] | None:
+    """The rollup rows that the tail could lift into the top ``limit``, or None when that set is not small.
+
+    Every leader ends at least at its rollup count, so the final ``limit``-th count is at least the
+    ``limit``-th leader's (``floor``). A tail enterprise with n tail visits reaches it only if its rollup
+    count is at least ``floor − n``: the rows from ``floor − max n`` up are a short index range of the
+    rollup's (year, …, −visits) index, where a look-up per tail enterprise would be thousands.
+    """
+    if not tail or len(leaders) < limit:
+        return {} if not tail else None
+    reach = leaders[-1][1] - max(n for _e, n, _s in tail)
+    if reach <= 0:
+        return None
+    rows = list(qs.filter(visits__gte=reach).values_list("enterprise_id", "visits", "seconds")[:NEAR + 1])
+    return None if len(rows) > NEAR else {e: (v, s) for e, v, s in rows}
+
+
+def _add_tail_joined(candidates: dict, snapshot: Snapshot, filters: Filters, limit: int) -> None:
+    """Exact with the tail by joining every tail enterprise to its rollup row: the rollup's leaders with
+    their tail added, and the tail's own leaders (one outside both lists has ``limit`` enterprises ahead).
+    """
     # One statement: the tail joined to the rollup once (MATERIALIZED: SQLite ≥ 3.35, PostgreSQL ≥ 12).
     tail, params = _with_totals(snapshot, filters)
     sql = (f"WITH m AS MATERIALIZED (SELECT enterprise_id, before_v + n AS v, before_s + s AS s FROM ({tail}) x) "
@@ -116,8 +148,6 @@ def top_totals(snapshot: Snapshot, filters: Filters, limit: int = TOP) -> list[t
         params += ids
     for e, v, s in fetch(sql, params):
         candidates[e] = [v, s]
-    ranked = sorted(candidates.items(), key=lambda item: (-item[1][0], item[0]))[:limit]
-    return [(e, v, s) for e, (v, s) in ranked if v]
 
 
 def caps_of(enterprise_ids: list[int], year: int, agency_id: int | None) -> dict[int, dict]:

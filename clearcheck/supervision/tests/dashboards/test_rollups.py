@@ -246,3 +246,37 @@ def test_visit_keeps_its_first_tasks_source_and_whether_one_was_drawn(dash_count
     assert_panels_equal_scratch()
     cells = consistent(lambda s: month_cells(s, Filters(year=clock.local_year())).as_dicts())
     assert [key[1:] for key in cells[1]] == [(True, "code")]
+
+
+def test_most_visited_reads_only_the_rollup_rows_near_the_top(inspect, finish, dash_county, monkeypatch):
+    """The top list is exact whether the tail is joined enterprise by enterprise or only the rollup rows
+    the tail could lift into the top are read (ties broken by id)."""
+    from clearcheck.supervision.dashboards import enterprises
+
+    county = dash_county
+    joined = []
+    join = enterprises._add_tail_joined
+    monkeypatch.setattr(enterprises, "_add_tail_joined", lambda *a: joined.append(a) or join(*a))
+    filters = Filters(year=clock.local_year())
+
+    def expected(limit):
+        totals = scratch_totals(filters.year)
+        return sorted(((e, v, s) for e, (v, s) in totals.items()), key=lambda r: (-r[1], r[0]))[:limit]
+
+    def top(limit):
+        return consistent(lambda s: enterprises.top_totals(s, filters, limit=limit))
+
+    for _ in range(3):
+        inspect()
+    inspect(county["other_enterprise"])
+    rollups_fold(lag=NO_LAG)  # rollup: 3 and 1
+    still_open = inspect(county["other_enterprise"], close=False)  # tail: 1 more at the second
+    assert top(1) == expected(1) and not joined  # floor 3, reach 3 − 1 = 2: the second (1 + 1) cannot get there
+    assert top(2) == expected(2) and len(joined) == 1  # fewer leaders than places: joined
+    finish(still_open)
+    rollups_fold(lag=NO_LAG)  # rollup: 3 and 2
+    inspect(county["other_enterprise"], close=False)  # tail: 1 more at the second, which ties the first at 3
+    joined.clear()
+    assert top(1) == expected(1) and not joined
+    monkeypatch.setattr(enterprises, "NEAR", 0)  # too many rows near the top: joined instead
+    assert top(1) == expected(1) and len(joined) == 1
