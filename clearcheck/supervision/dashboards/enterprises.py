@@ -16,6 +16,7 @@ from ..models.rollups import EnterpriseAgencyYearRollup, EnterpriseYearRollup, V
 from .dimensions import tiers_for_pairs
 from .enterprise_counts import enterprises_in_scope
 from .filters import Filters
+from .fold import ALL_PLACES
 from .reading import Snapshot
 from .tail import fetch, tail_sql, year_months
 
@@ -69,6 +70,8 @@ def histogram(snapshot: Snapshot, filters: Filters) -> dict[int, int]:
         qs = qs.filter(region=filters.region)
     if filters.industry:
         qs = qs.filter(industry=filters.industry)
+    if not filters.region and not filters.industry:  # the coarse rows: a few dozen instead of ~50,000
+        qs = qs.filter(region=ALL_PLACES, industry=ALL_PLACES)
     counts: dict[int, int] = defaultdict(int)
     for n, e in qs.values("visits_n").annotate(e=Sum("enterprises")).order_by().values_list("visits_n", "e"):
         counts[n] += e

@@ -32,6 +32,9 @@ BATCH = 20000
 UPSERT_ROWS = 500
 MONTH_DIMS = ("month", "agency_id", "source", "joint", "drawn", "entry_method")
 DETAIL_DIMS = ("grain", *MONTH_DIMS, "region", "industry", "tier")
+# The histogram's coarse rows (every region and industry together: what the unfiltered distribution
+# reads) carry this in both columns; no region or industry code is "*".
+ALL_PLACES = "*"
 
 
 def watermark() -> RollupWatermark:
@@ -137,6 +140,10 @@ def rollups_add(facts: list[VisitFacts]) -> None:
         if before:
             histogram[(y, 0, region, industry, before)] -= 1
         histogram[(y, 0, region, industry, before + n)] += 1
+    coarse: dict[tuple, int] = defaultdict(int)
+    for (y, a, _region, _industry, n), moved in histogram.items():
+        coarse[(y, a, ALL_PLACES, ALL_PLACES, n)] += moved
+    histogram.update(coarse)
     _upsert_agency(per_agency)
     _upsert_enterprise(per_enterprise)
     _upsert_add(VisitsPerEnterpriseHistogram, ("year", "agency_key", "region", "industry", "visits_n"),

@@ -29,7 +29,7 @@ from ..models.rollups import (
 )
 from .dimensions import FINAL_STATUSES
 from .enterprise_counts import SECTIONS, enterprise_counts_refresh, sections_table
-from .fold import MONTH_DIMS, SAFETY_LAG, watermark
+from .fold import ALL_PLACES, MONTH_DIMS, SAFETY_LAG, watermark
 from .sqlexpr import VISIT, local_month_sql, seconds_sql, year_sql
 
 FACTS = "rollup_rebuild_facts"
@@ -97,6 +97,12 @@ def _rollup_inserts() -> list[str]:
         f"INSERT INTO {histogram} (year, agency_key, region, industry, visits_n, enterprises) "
         f"SELECT year, 0, region, industry, visits, COUNT(*) FROM {enterprise_year} "
         f"GROUP BY year, region, industry, visits",
+        f"INSERT INTO {histogram} (year, agency_key, region, industry, visits_n, enterprises) "
+        f"SELECT year, agency_id, '{ALL_PLACES}', '{ALL_PLACES}', visits, COUNT(*) FROM {agency_year} "
+        f"GROUP BY year, agency_id, visits",
+        f"INSERT INTO {histogram} (year, agency_key, region, industry, visits_n, enterprises) "
+        f"SELECT year, 0, '{ALL_PLACES}', '{ALL_PLACES}', visits, COUNT(*) FROM {enterprise_year} "
+        f"GROUP BY year, visits",
     ]
     return statements  # table and column names come from the models' _meta
 

@@ -149,7 +149,9 @@ class EnterpriseAgencyYearRollup(models.Model):
 
 
 class VisitsPerEnterpriseHistogram(models.Model):
-    """How many enterprises had ``visits_n`` inspections in a year (``agency_key`` 0 = all agencies)."""
+    """How many enterprises had ``visits_n`` inspections in a year (``agency_key`` 0 = all agencies), per
+    region and industry section, and in coarse rows with ``"*"`` in both (all places together).
+    """
 
     year = models.PositiveSmallIntegerField()
     agency_key = models.BigIntegerField(help_text="agency id, or 0 for all agencies")

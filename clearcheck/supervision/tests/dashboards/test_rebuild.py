@@ -147,3 +147,29 @@ def test_live_tail_counts_local_month_boundaries_like_the_rollup(varied_visits):
     assert sum(n for n, _s in january.series.values()) == 2
     december = consistent(lambda s: month_cells(s, replace(Filters(year=2025), month_from=12)))
     assert sum(n for n, _s in december.series.values()) == 0  # 2026-01-01 00:00 local is next year
+
+
+def test_migration_derives_the_histograms_coarse_rows(varied_visits):
+    """supervision 0006 gives existing rollups the coarse histogram rows the fold now keeps."""
+    import importlib
+
+    from django.apps import apps
+    from django.db import connection
+
+    from clearcheck.supervision.models.rollups import VisitsPerEnterpriseHistogram
+
+    migration = importlib.import_module("clearcheck.supervision.migrations.0006_histogram_coarse_rows")
+    rollups_fold(lag=NO_LAG)
+    folded = rollup_rows()
+    coarse = VisitsPerEnterpriseHistogram.objects.filter(region="*")
+    assert coarse.exists()
+    coarse.delete()  # as before the migration
+
+    class Editor:
+        pass
+
+    editor = Editor()
+    editor.connection = connection
+    migration.coarse_rows(apps, editor)
+    migration.coarse_rows(apps, editor)  # idempotent
+    assert rollup_rows() == folded
