@@ -41,11 +41,13 @@ def sections_table(cursor) -> None:
 def enterprise_counts_refresh(*, now: dt.datetime | None = None) -> int:
     """Recount the enterprises per region and section; returns how many were counted.
 
-    One transaction: the ``enterprises`` watermark row is locked (two recounts serialize) and the visits
-    watermark's generation grows, so a panel reading across the commit retries (``reading.consistent``).
+    One transaction: the visits watermark row, then the ``enterprises`` one, are locked (two recounts
+    serialize; the rebuild takes them in the same order, so the two cannot deadlock), and the visits
+    generation grows, so a panel reading across the commit retries (``reading.consistent``).
     """
+    mark, _ = RollupWatermark.objects.get_or_create(name=WATERMARK)
     with transaction.atomic():
-        mark, _ = RollupWatermark.objects.get_or_create(name=WATERMARK)
+        list(RollupWatermark.objects.select_for_update().filter(name=VISITS))
         mark = RollupWatermark.objects.select_for_update().get(pk=mark.pk)
         table = EnterpriseCountRollup._meta.db_table
         with connection.cursor() as cursor:
