@@ -20,7 +20,7 @@ import pytest
 
 from clearcheck.core import clock
 
-__all__ = ["dash_county", "finish", "inspect", "scratch_cells"]
+__all__ = ["dash_county", "data_migration_run", "finish", "inspect", "scratch_cells"]
 
 _keys = itertools.count(1)
 
@@ -111,3 +111,14 @@ def scratch_cells(filters) -> tuple[dict, dict]:
                 cell[0] += 1
                 cell[1] += f.seconds
     return dict(series), dict(kinds)
+
+
+def data_migration_run(function) -> None:
+    """Run a data migration's ``RunPython`` function as ``migrate`` would, on the test database: with
+    the app registry and a schema editor's connection."""
+    from types import SimpleNamespace
+
+    from django.apps import apps
+    from django.db import connection
+
+    function(apps, SimpleNamespace(connection=connection))

@@ -13,6 +13,7 @@ from clearcheck.supervision.dashboards.fold import rollups_fold, watermark
 from clearcheck.supervision.dashboards.rebuild import ROLLUPS, rollups_rebuild
 from clearcheck.supervision.models.rollups import RollupFoldedVisit
 from clearcheck.supervision.tests.dashboards.fixtures import *  # noqa: F403
+from clearcheck.supervision.tests.dashboards.fixtures import data_migration_run
 from clearcheck.supervision.tests.dashboards.test_rollups import assert_panels_equal_scratch
 
 pytestmark = pytest.mark.django_db
@@ -105,8 +106,6 @@ def test_migration_backfill_gives_what_check_in_keeps(inspect, dash_county, monk
     batch by batch."""
     import importlib
 
-    from django.db import connection
-
     from clearcheck.inspections.models import Visit
     from clearcheck.planning.models import InspectionTask
 
@@ -117,12 +116,7 @@ def test_migration_backfill_gives_what_check_in_keeps(inspect, dash_county, monk
     Visit.objects.update(source="", drawn=False)  # as before the migration
     monkeypatch.setattr(migration, "BATCH", 1)  # one visit per batch: the ranges must not miss one
 
-    class Editor:
-        pass
-
-    editor = Editor()
-    editor.connection = connection
-    migration.backfill(None, editor)
+    data_migration_run(migration.backfill)
     assert sorted(Visit.objects.values_list("source", "drawn")) == [("complaint", False), ("draw", True)]
 
 
@@ -153,9 +147,6 @@ def test_migration_derives_the_histograms_coarse_rows(varied_visits):
     """supervision 0006 gives existing rollups the coarse histogram rows the fold now keeps."""
     import importlib
 
-    from django.apps import apps
-    from django.db import connection
-
     from clearcheck.supervision.models.rollups import VisitsPerEnterpriseHistogram
 
     migration = importlib.import_module("clearcheck.supervision.migrations.0006_histogram_coarse_rows")
@@ -165,11 +156,6 @@ def test_migration_derives_the_histograms_coarse_rows(varied_visits):
     assert coarse.exists()
     coarse.delete()  # as before the migration
 
-    class Editor:
-        pass
-
-    editor = Editor()
-    editor.connection = connection
-    migration.coarse_rows(apps, editor)
-    migration.coarse_rows(apps, editor)  # idempotent
+    data_migration_run(migration.coarse_rows)
+    data_migration_run(migration.coarse_rows)  # idempotent
     assert rollup_rows() == folded

@@ -5,7 +5,6 @@ import datetime as dt
 import importlib
 
 import pytest
-from django.db import connection
 
 from clearcheck.core import clock
 from clearcheck.inspections.tests.onsite_fixtures import *  # noqa: F403
@@ -24,7 +23,7 @@ from clearcheck.supervision.dashboards.reading import consistent
 from clearcheck.supervision.dashboards.selectors import month_cells
 from clearcheck.supervision.models.rollups import EnterpriseCountRollup, RollupWatermark
 from clearcheck.supervision.tests.dashboards.fixtures import *  # noqa: F403
-from clearcheck.supervision.tests.dashboards.fixtures import scratch_cells
+from clearcheck.supervision.tests.dashboards.fixtures import data_migration_run, scratch_cells
 
 pytestmark = pytest.mark.django_db
 NO_LAG = dt.timedelta(0)
@@ -73,14 +72,7 @@ def test_tier_backfill_gives_what_check_in_keeps(inspect, dash_county, monkeypat
     Visit.objects.update(tier="")  # as before the migration
     monkeypatch.setattr(migration, "BATCH", 1)  # one visit per batch: the ranges must not miss one
 
-    class Editor:
-        pass
-
-    editor = Editor()
-    editor.connection = connection
-    from django.apps import apps
-
-    migration.backfill(apps, editor)
+    data_migration_run(migration.backfill)
     assert sorted(Visit.objects.values_list("id", "tier")) == kept
     assert [tier for _id, tier in kept] == ["D", "B"]
 
