@@ -5,7 +5,6 @@
     python -m bench.draw --db sqlite
     python -m bench.draw --db postgres --regenerate    # rebuild the seed first
     python -m bench.draw --db postgres --profile       # + cProfile of one more commit and select
-    python -m bench.draw --db postgres --variant sql-frame --variant select-fast   # + measured proposals
 
 Data (``bench/draw_data.py``): the seed database (``clearcheck_bench_draw_seed`` /
 ``var/bench/draw_seed.sqlite3``) is copied into ``clearcheck_bench_draw`` / ``var/bench/draw.sqlite3``
@@ -23,16 +22,16 @@ pool (``draw_create``, untimed) with ratio 0.05 in tiers B, C and D (A, cap 0, n
     ``sampling.services.draw_select`` (stored frame read and checked, seed, ranking, teams, picks stored,
     audit); their sum and its ratio to the baseline. Timers wrapped around the functions they call (no
     change in behaviour) split both into parts;
-  * references, same rows: the frame's full query (with cap usage) in raw SQL, and the ORM query
-    ``frame_build`` iterates, fetched without any work;
+  * references, same rows: the frame's full query (with cap usage) in raw SQL, and the pool query's rows
+    (stratum, uscc, eligible) through the ORM's iterator, fetched without any work;
   * **tasks**: ``sampling.services.draw_tasks_make`` for each draw (one task per pick);
   * **verification** of the last draw: the clock is frozen after the window (``clearcheck.core.clock.now``),
     ``draw_reveal``; the document ``documents.draw_document`` written as ``clearcheck draw export`` writes
     it; then ``algorithm.verify_document`` on the loaded JSON, the standalone ``python algorithm.py FILE``
     and ``clearcheck draw verify FILE`` (subprocesses, start-up included) — each must report a match.
 With ``--profile``: one more draw under cProfile (commit, then select), profiles in ``var/bench/draw/``.
-With ``--variant``: one more draw per variant with a *prototype* monkeypatched in (see ``bench/draw_variants.py``),
-labelled as such: these are proposals, not the platform's code.
+The prototypes measured on 28 Nov 2026 (``--variant``, ``bench/draw_variants.py``) were applied or dropped; they
+are in the history at commit 683ccaa.
 """
 
 from __future__ import annotations
@@ -141,7 +140,7 @@ class Parts:
     """Wall-clock seconds spent in chosen functions, accumulated by name.
 
     Each wrapped module attribute calls ``inner[label]`` (the platform's function; behaviour unchanged),
-    so a ``--variant`` can swap the inner function and keep the same timer.
+    so a caller can swap the inner function and keep the same timer.
     """
 
     def __init__(self):
@@ -172,13 +171,14 @@ class Parts:
 def parts_install(parts: Parts) -> None:
     from clearcheck.inspections import blobs
     from clearcheck.sampling import algorithm
-    from clearcheck.sampling.services import draws
+    from clearcheck.sampling.services import draws, frames
 
-    for module, name in ((draws, "frame_build"), (algorithm, "frame_bytes"), (draws, "_precheck"),
+    for module, name in ((draws, "frame_build"), (frames, "_scan_server"), (frames, "_scan_rows"),
+                         (algorithm, "frame_block"), (draws, "_precheck"),
                          (blobs, "blob_put"), (draws, "audit_record"), (draws, "frame_checked"),
                          (blobs, "blob_read"), (algorithm, "frame_parse"), (algorithm, "seed_of"),
                          (algorithm, "enterprises_select"), (algorithm, "teams_form"), (algorithm, "teams_assign"),
-                         (draws, "outcome_store"), (draws, "recusal_pairs"), (draws, "last_inspector_pairs"),
+                         (draws, "outcome_store"), (frames, "recusal_pairs"), (frames, "last_inspector_pairs"),
                          (draws, "selection_hash")):
         parts.wrap(module, name)
     # The COMMIT at the end of the service's transaction (PostgreSQL runs the deferred foreign-key checks then).
@@ -284,7 +284,8 @@ class Bench:
             return len(cur.fetchall())
 
     def frame_orm_fetch(self, draw) -> int:
-        """Reference: the very queryset ``frame_build`` iterates (same columns, same chunked iterator), no work."""
+        """Reference: the rows of the pool query ``frame_build`` scans (stratum, uscc, eligible), fetched one by
+        one through the ORM's chunked iterator, no work."""
         from clearcheck.sampling.models import Pool
         from clearcheck.sampling.selectors import pool_enterprises
 
@@ -292,7 +293,7 @@ class Bench:
         qs = pool_enterprises(pools, year=draw.year, item_caps={self.agency_id: None}, stratify=draw.stratify,
                               cap_exclusion=False)
         n = 0
-        for _ in qs.values_list("stratum", "uscc", "rank0", "used0", "cap0").iterator(chunk_size=20000):
+        for _ in qs.values_list("stratum", "uscc", "eligible").iterator(chunk_size=20000):
             n += 1
         return n
 
@@ -401,11 +402,8 @@ def main(argv: list[str] | None = None) -> Report:
     parser.add_argument("--tasks-repeat", type=int, default=None, help="draws whose tasks are made (default: all)")
     parser.add_argument("--small-tasks", type=int, default=0,
                         help="also make the tasks of a draw of about this many picks (count sample)")
-    parser.add_argument("--tasks-variant", choices=["audit-bulk"], default=None,
-                        help="with --small-tasks: one more small draw's tasks made with this prototype")
     parser.add_argument("--verify-repeat", type=int, default=3)
     parser.add_argument("--profile", action="store_true", help="cProfile one more commit and select")
-    parser.add_argument("--variant", action="append", default=[], help="prototype(s) of bench/draw_variants.py")
     args = parser.parse_args(argv)
     engine = "postgresql" if args.db == "postgres" else "sqlite"
 
@@ -494,7 +492,7 @@ def main(argv: list[str] | None = None) -> Report:
     with timed(figs, "reference: the frame's whole query (tier, rank, cap, cap usage) in raw SQL, fetchall",
                pool_rows) as step:
         step["rows"] = bench.frame_sql(year)
-    with timed(figs, "reference: frame_build's ORM query (values_list iterator, chunks of 20,000), no work",
+    with timed(figs, "reference: the pool query's rows (stratum, uscc, eligible) through the ORM iterator, no work",
                pool_rows) as step:
         step["rows"] = bench.frame_orm_fetch(draws[0][0])
     if engine == "sqlite":
@@ -531,31 +529,6 @@ def main(argv: list[str] | None = None) -> Report:
             step["note"] = f"{made:,} tasks"
         details["tasks_small"] = {"seconds": figs[-1].seconds, "tasks": made, "profiled": bool(profiler),
                                   "per_task_ms": 1000 * figs[-1].seconds / max(made, 1)}
-        if args.tasks_variant:
-            from bench import draw_variants
-
-            small = bench.create(sample={"B": args.small_tasks // 3, "C": args.small_tasks // 3,
-                                         "D": args.small_tasks - 2 * (args.small_tasks // 3)}, mode="count")
-            bench.media_clear()
-            small_draw, small_secret = bench.commit(small)
-            small_draw = bench.select(small_draw, small_secret)
-            undo = draw_variants.tasks_audit_bulk()
-            try:
-                with timed(figs, f"PROTOTYPE {args.tasks_variant}: draw_tasks_make, a draw of "
-                                 f"{args.small_tasks:,} picks") as step:
-                    made = bench.tasks(small_draw)
-                    step["rows"] = made
-                    step["note"] = f"{made:,} tasks"
-            finally:
-                undo()
-            from clearcheck.audit.models import AuditEvent
-
-            events = AuditEvent.objects.filter(action="inspection_task.create_from_draw",
-                                               body__contains=f"双随机抽取 #{small_draw.pk}\"").count()
-            details["tasks_small_variant"] = {"variant": args.tasks_variant, "seconds": figs[-1].seconds,
-                                              "tasks": made, "audit_events": events,
-                                              "per_task_ms": 1000 * figs[-1].seconds / max(made, 1)}
-            print(f"  {args.tasks_variant}: {events:,} audit events for {made:,} tasks", flush=True)
         if profiler:
             WORK.mkdir(parents=True, exist_ok=True)
             for order in ("cumulative", "tottime"):
@@ -617,66 +590,9 @@ def main(argv: list[str] | None = None) -> Report:
             sys.exit(done.stdout + done.stderr)
     details["verify"] = {k: {"runs": v, "median": _median(v)} for k, v in verify_runs.items()}
 
-    # profile and variants -----------------------------------------------------------------------------
+    # profile ----------------------------------------------------------------------------------------------
     if args.profile:
         details["profile"] = profile_draw(bench, engine)
-    if args.variant:
-        from bench import draw_variants
-
-        reference = draws[0][0].frame_sha256
-        variant_runs = {}
-        for name in args.variant:
-            undo = draw_variants.apply(name, engine, parts)
-            rows, made = [], []
-            try:
-                for n in range(1, args.repeat + 1):
-                    with timed(figs, f"[{n}] baseline (next to PROTOTYPE {name})", pool_rows) as step:
-                        step["rows"] = bench.baseline()
-                    base = figs[-1].seconds
-                    draw = bench.create()
-                    bench.media_clear()
-                    parts.take()
-                    with timed(figs, f"[{n}] PROTOTYPE {name}: draw_commit", pool_rows):
-                        draw, secret = bench.commit(draw)
-                    commit = figs[-1].seconds
-                    commit_parts = parts.take()
-                    with timed(figs, f"[{n}] PROTOTYPE {name}: draw_select", pool_rows):
-                        draw = bench.select(draw, secret)
-                    select = figs[-1].seconds
-                    select_parts = parts.take()
-                    made.append((draw, secret))
-                    rows.append({"baseline": base, "commit": commit, "select": select, "sum": commit + select,
-                                 "ratio": (commit + select) / base, "commit_parts": commit_parts,
-                                 "select_parts": select_parts, "load": load()})
-                    print(f"  → {name}: commit + select {commit + select:.2f} s = {(commit + select) / base:.2f} × "
-                          f"baseline ({base:.2f} s); parts: "
-                          + ", ".join(f"{k} {v:.2f}" for k, v in {**commit_parts, **select_parts}.items()),
-                          flush=True)
-            finally:
-                undo()
-            for row, (draw, secret) in zip(rows, made, strict=True):
-                row["same_as_platform"] = draw_variants.same_as_platform(draw, secret, reference)
-            print(f"  {name}: same frame hash and selection as the platform's code: "
-                  f"{[r['same_as_platform'] for r in rows]}", flush=True)
-            if not all(r["same_as_platform"] for r in rows):
-                print(f"  WARNING: variant {name} differs from the platform's result", flush=True)
-            if draw_variants.names_of(name, engine) & {"frame-bytes-fast", "parse-fast"}:
-                undo = draw_variants.apply(name, engine, parts)
-                try:
-                    with open(WORK / f"draw-{engine}.json", encoding="utf-8") as handle:
-                        document = json.load(handle)
-                    with timed(figs, f"PROTOTYPE {name}: algorithm.verify_document(document)", pool_rows) as step:
-                        problems = algorithm.verify_document(document)
-                        step["note"] = "MATCH" if not problems else f"MISMATCH {problems[0][:80]}"
-                    rows[0]["verify_document"] = figs[-1].seconds
-                    del document
-                finally:
-                    undo()
-            variant_runs[name] = {"runs": rows, "median": {k: _median([r[k] for r in rows])
-                                                           for k in ("baseline", "commit", "select", "sum", "ratio")}}
-            print(f"  {name} median: " + ", ".join(f"{k} {v:.2f}" for k, v in variant_runs[name]["median"].items()))
-            details["variants"] = variant_runs
-            _partial_save(report, details)
 
     report.facts["load at end"] = os.getloadavg()
     print(report.table())

@@ -76,24 +76,35 @@ def frame_bytes(enterprises, officers, exclusions=()) -> bytes:
     ``enterprises``: (stratum, uscc) pairs; ``officers``: (agency code, credential no) pairs;
     ``exclusions``: (credential no, uscc, reason) triples.
     """
-    parts = [FRAME_HEADER + "\n"]
-    for tag, rows, width in (("E", enterprises, 2), ("O", officers, 2), ("X", exclusions, 3)):
-        rows = list(rows)  # iterators too: the rows are read more than once
-        lines = ["\t".join(row) for row in rows]
-        # Code-point order of str is the byte order of its UTF-8 encoding, so sorting str sorts bytes.
-        lines.sort()
-        block = "".join(f"{tag}\t{line}\n" for line in lines)
-        bad = ("\r" in block or block.count("\t") != len(lines) * width or "\t\t" in block
-               or "\t\n" in block or block.count("\n") != len(lines) or any(len(row) != width for row in rows))
-        if bad:
-            raise DrawError(f"框架的 {tag} 条目含空值、制表符或换行符", "frame")
-        if tag == "X" and any(row[2] not in EXCLUSION_REASONS for row in rows):
-            raise DrawError("框架的 X 条目的原因须为 recused 或 rotation", "frame")
-        # E and O: a USCC (a credential) on one line only, whatever its stratum (agency).
-        if len({row[1] for row in rows} if tag != "X" else set(lines)) != len(lines):
-            raise DrawError(f"框架中的 {tag} 条目有重复(同一企业或执法人员只能出现一次)", "frame")
-        parts.append(block)
-    return "".join(parts).encode("utf-8")
+    blocks = (frame_block("E", enterprises, 2), frame_block("O", officers, 2), frame_block("X", exclusions, 3))
+    return (FRAME_HEADER + "\n" + "".join(blocks)).encode("utf-8")
+
+
+def frame_block(tag: str, rows, width: int) -> str:
+    """One group of frame lines (``tag``, then ``width`` fields each), sorted bytewise and checked."""
+    rows = list(rows)  # iterators too: the rows are read more than once
+    lines = ["\t".join(row) for row in rows]
+    # Code-point order of str is the byte order of its UTF-8 encoding, so sorting str sorts bytes.
+    lines.sort()
+    block = "".join(f"{tag}\t{line}\n" for line in lines)
+    if any(len(row) != width for row in rows):
+        raise DrawError(f"框架的 {tag} 条目含空值、制表符或换行符", "frame")
+    block_check(tag, block, len(lines), width)
+    if tag == "X" and any(row[2] not in EXCLUSION_REASONS for row in rows):
+        raise DrawError("框架的 X 条目的原因须为 recused 或 rotation", "frame")
+    # E and O: a USCC (a credential) on one line only, whatever its stratum (agency).
+    if len({row[1] for row in rows} if tag != "X" else set(lines)) != len(lines):
+        raise DrawError(f"框架中的 {tag} 条目有重复(同一企业或执法人员只能出现一次)", "frame")
+    return block
+
+
+def block_check(tag: str, block: str, count: int, width: int) -> None:
+    """Refuse a block of ``count`` lines of ``width`` fields with an empty field, a tab, a line break or a
+    carriage return inside a field: each line must read back as exactly the fields written.
+    """
+    if ("\r" in block or block.count("\t") != count * width or "\t\t" in block or "\t\n" in block
+            or block.count("\n") != count):
+        raise DrawError(f"框架的 {tag} 条目含空值、制表符或换行符", "frame")
 
 
 def frame_parse(data: bytes) -> tuple[list[tuple[str, str]], list[tuple[str, str]], list[tuple[str, str, str]]]:

@@ -7,7 +7,7 @@ so that enterprises already at an agency's cap (R21) never enter the frame.
 
 import json
 
-from django.db.models import F, FilteredRelation, Q, QuerySet, Value
+from django.db.models import BooleanField, ExpressionWrapper, F, FilteredRelation, Q, QuerySet, Value
 from django.db.models.functions import Coalesce, Least
 
 from clearcheck.accounts.selectors import actor_agency_id, actor_is_county
@@ -49,14 +49,17 @@ def special_sector_industries() -> set[str]:
 def pool_enterprises(pools: list[Pool], *, year: int, item_caps: dict[int, int | None] | None = None,
                      stratify: str = Stratify.TIER, cap_exclusion: bool = True) -> QuerySet:
     """Operating enterprises that every pool's filters admit, annotated with ``stratum`` (the lead
-    agency's tier code, or ``ALL``) and, per agency, whether a proactive inspection fits its cap.
+    agency's tier code, or ``ALL``) and, per agency, its tier, rank, cap and this year's usage.
 
+    With ``cap_exclusion`` the enterprises without room under some agency's cap (R21) are left out;
+    without it they stay, and ``eligible`` says whether a proactive inspection fits every agency's cap.
     ``pools[0]`` is the lead agency's. ``item_caps`` maps agency id → the lowest item cap of its items.
     """
     qs = Enterprise.objects.filter(status=EnterpriseStatus.OPERATING)
     for pool in pools:
         qs = qs.filter(_filters_q(pool))
     item_caps = item_caps or {}
+    room = Q()
     for n, pool in enumerate(pools):
         agency_id = pool.agency_id
         tiers = tier_scheme(agency_id)
@@ -74,9 +77,9 @@ def pool_enterprises(pools: list[Pool], *, year: int, item_caps: dict[int, int |
         })
         if item_caps.get(agency_id) is not None:
             qs = qs.annotate(**{f"cap{n}": Least(F(f"cap{n}"), Value(item_caps[agency_id]))})
-        if cap_exclusion:
-            # R21: the lowest tier gets no proactive on-site inspection; others only below the cap.
-            qs = qs.exclude(**{f"rank{n}": 1}).filter(**{f"used{n}__lt": F(f"cap{n}")})
+        # R21: the lowest tier gets no proactive on-site inspection; others only below the cap.
+        room &= ~Q(**{f"rank{n}": 1}) & Q(**{f"used{n}__lt": F(f"cap{n}")})
+    qs = qs.filter(room) if cap_exclusion else qs.annotate(eligible=ExpressionWrapper(room, BooleanField()))
     if stratify == Stratify.TIER:
         return qs.annotate(stratum=F("tier0"))
     return qs.annotate(stratum=Value(ALL_STRATUM))

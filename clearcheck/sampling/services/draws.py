@@ -14,9 +14,8 @@ Every refusal carries R24 and its clause; nothing is written when one is raised.
 import datetime as dt
 import secrets
 from decimal import Decimal, InvalidOperation
-from typing import NamedTuple
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q
 
 from clearcheck.audit.services import actor_label, audit_record
@@ -25,7 +24,6 @@ from clearcheck.catalog.rules import item_list_refusal
 from clearcheck.core import clock
 from clearcheck.core.errors import Conflict, FieldError, NotFound, RuleViolation, ValidationFailed
 from clearcheck.inspections import blobs
-from clearcheck.inspections.selectors.exclusions import last_inspector_pairs, recusal_pairs
 from clearcheck.planning.selectors.tiers import tier_scheme
 from clearcheck.registry.rules import agency_inspection_refusal
 from clearcheck.supervision.choices import Severity
@@ -34,8 +32,9 @@ from clearcheck.supervision.services import alert_raise
 from .. import algorithm
 from ..choices import ALL_STRATUM, DrawStatus, PublicKind, SampleMode, Stratify
 from ..models import Draw, Pool
-from ..selectors import SPECIAL_SECTOR_DIVISIONS, pool_enterprises, pool_officers
+from ..selectors import SPECIAL_SECTOR_DIVISIONS
 from ..workflows import DRAW
+from .frames import Frame, frame_build
 from .picks import outcome_store
 from .pools import manager_check, nul_refuse
 
@@ -245,78 +244,6 @@ def draw_parameters(draw: Draw, pools: list[Pool], items: list[InspectionItem]) 
     if any((p.filters or {}).get("exclude_special_sectors") for p in pools):
         parameters["special_sector_divisions"] = list(SPECIAL_SECTOR_DIVISIONS)
     return parameters
-
-
-class Frame(NamedTuple):
-    """A built frame: its bytes, the counts published with it, and the sizes the pre-check needs."""
-
-    data: bytes
-    counts: dict
-    strata: dict[str, int]
-    officers_by_agency: dict[str, int]
-
-
-def frame_build(draw: Draw, pools: list[Pool], items: list[InspectionItem]) -> Frame:
-    """The frame's bytes and counts: eligible enterprises (below every agency's cap, R21), officers
-    qualified for the whole window, and the recusal and rotation pairs among them. Set-based: one scan.
-    """
-    item_caps = {}
-    for pool in pools:
-        caps = [i.annual_cap for i in items if i.agency_id == pool.agency_id and i.annual_cap is not None]
-        item_caps[pool.agency_id] = min(caps) if caps else None
-    qs = pool_enterprises(pools, year=draw.year, item_caps=item_caps, stratify=draw.stratify, cap_exclusion=False)
-    columns = ["stratum", "uscc"] + [f"{k}{n}" for n in range(len(pools)) for k in ("rank", "used", "cap")]
-    enterprises, at_cap = [], 0
-    width = len(pools)
-    for row in _rows(qs.values_list(*columns).order_by()):
-        # R21: the lowest tier gets no proactive on-site inspection; others only below the cap.
-        if all(row[2 + 3 * n] != 1 and row[3 + 3 * n] < row[4 + 3 * n] for n in range(width)):
-            enterprises.append((row[0], row[1]))
-        else:
-            at_cap += 1
-    officers = [(p.agency.code, o.credential_no)
-                for p in pools for o in pool_officers(p, window_start=draw.window_start, window_end=draw.window_end)]
-    agency_ids = [p.agency_id for p in pools]
-    credentials = {c for _, c in officers}
-    pairs = [(credential, uscc, reason)
-             for reason, found in (("recused", recusal_pairs(agency_ids)), ("rotation", last_inspector_pairs(agency_ids)))
-             for credential, uscc in found if credential in credentials]
-    # The set of frame USCCs costs ~2 s for a million enterprises: build it only when there are pairs.
-    in_frame = {u for _, u in enterprises} if pairs else set()
-    exclusions = sorted(row for row in pairs if row[1] in in_frame)
-    # An enterprise that some agency cannot staff with team_size officers free of its exclusions could
-    # never be assigned a team (algorithm.team_extra): it stays out of the frame, counted, so that a
-    # committed draw never fails at selection.
-    by_agency: dict[str, set[str]] = {}
-    for code, credential in officers:
-        by_agency.setdefault(code, set()).add(credential)
-    barred: dict[str, set[str]] = {}
-    for credential, uscc, _reason in exclusions:
-        barred.setdefault(uscc, set()).add(credential)
-    unstaffed = {uscc for uscc, names in barred.items()
-                 if any(len(pool - names) < draw.team_size for pool in by_agency.values())}
-    if unstaffed:
-        enterprises = [row for row in enterprises if row[1] not in unstaffed]
-        exclusions = [row for row in exclusions if row[1] not in unstaffed]
-    # A recused officer may also be the last inspector: the frame keeps one line per reason.
-    frame = algorithm.frame_bytes(enterprises, officers, exclusions)
-    sizes: dict[str, int] = {}
-    for stratum, _uscc in enterprises:
-        sizes[stratum] = sizes.get(stratum, 0) + 1
-    counts = {"enterprises": len(enterprises), "officers": len(officers), "exclusions": len(exclusions),
-              "at_cap": at_cap, "unstaffed": len(unstaffed)}
-    return Frame(frame, counts, sizes, {code: len(names) for code, names in by_agency.items()})
-
-
-def _rows(qs, chunk_size: int = 20000):
-    """The rows of ``qs`` through a plain cursor: a million rows come back ~2× faster than through the
-    ORM's iterator (a server-side cursor planned for its first rows, and per-value converters).
-    """
-    sql, params = qs.query.sql_with_params()
-    with connection.cursor() as cur:
-        cur.execute(sql, params)
-        while batch := cur.fetchmany(chunk_size):
-            yield from batch
 
 
 def _precheck(parameters: dict, frame: Frame) -> None:

@@ -67,3 +67,27 @@ def picks_of(draw) -> list[tuple[str, str, set[str]]]:
     """(uscc, stratum, credential numbers of its team) of every pick, in order."""
     return [(p.uscc, p.stratum, {m.officer.credential_no for m in p.team.members.select_related("officer")})
             for p in draw.picks.select_related("team").order_by("position")]
+
+
+def recusal_grant(county, make_user_plain, enterprise, officer, grant=True):
+    """A recusal of ``officer`` at ``enterprise`` filed by the enterprise and decided by the agency head."""
+    from clearcheck.inspections.services import recusal_request_decide, recusal_request_file
+
+    user = make_user_plain("enterprise", enterprise=enterprise)
+    request = recusal_request_file(actor=user, officer_id=officer.pk, reason="近亲属在该企业任职")
+    return recusal_request_decide(actor=county["head"], request_id=request.pk, grant=grant, reason="经核实")
+
+
+def closed_visit(agency, enterprise, officers, started_at):
+    """A closed inspection visit (the rotation input) made directly: its on-site flow is tested elsewhere."""
+    from clearcheck.inspections.models import Visit, VisitOfficer
+
+    visit = Visit.objects.create(
+        kind="inspection", enterprise=enterprise, agency=agency, year=started_at.year, status="closed",
+        entry_method="code", started_by="test", started_by_user_id=1, idempotency_key=f"k{started_at.timestamp()}",
+        started_at=started_at, confirm_deadline=started_at + dt.timedelta(minutes=10), opened_at=started_at,
+        closed_at=started_at + dt.timedelta(hours=1))
+    for officer in officers:
+        VisitOfficer.objects.create(visit=visit, officer=officer, credential_no=officer.credential_no,
+                                    confirmed_at=started_at)
+    return visit

@@ -28,11 +28,13 @@ from clearcheck.sampling.tests.draw_helpers import (  # noqa: F401  (the autouse
     OTHER_SECRET,
     _reference_codes,
     blob_files,
+    closed_visit,
     commit,
     draw_events,
     frame_of,
     freeze_at,
     picks_of,
+    recusal_grant,
     select,
     tamper,
 )
@@ -217,37 +219,14 @@ def test_r21_an_item_cap_lower_than_the_tier_cap_applies(draw_county, make_draw,
     assert second.excluded_at_cap == 2 + 6 and not usccs & set(first.picks.values_list("uscc", flat=True))
 
 
-def _grant_recusal(county, make_user_plain, enterprise, officer, grant=True):
-    from clearcheck.inspections.services import recusal_request_decide, recusal_request_file
-
-    user = make_user_plain("enterprise", enterprise=enterprise)
-    request = recusal_request_file(actor=user, officer_id=officer.pk, reason="近亲属在该企业任职")
-    return recusal_request_decide(actor=county["head"], request_id=request.pk, grant=grant, reason="经核实")
-
-
-def closed_visit(agency, enterprise, officers, started_at):
-    """A closed inspection visit (the rotation input) made directly: its on-site flow is tested elsewhere."""
-    from clearcheck.inspections.models import Visit, VisitOfficer
-
-    visit = Visit.objects.create(
-        kind="inspection", enterprise=enterprise, agency=agency, year=started_at.year, status="closed",
-        entry_method="code", started_by="test", started_by_user_id=1, idempotency_key=f"k{started_at.timestamp()}",
-        started_at=started_at, confirm_deadline=started_at + dt.timedelta(minutes=10), opened_at=started_at,
-        closed_at=started_at + dt.timedelta(hours=1))
-    for officer in officers:
-        VisitOfficer.objects.create(visit=visit, officer=officer, credential_no=officer.credential_no,
-                                    confirmed_at=started_at)
-    return visit
-
-
 def test_r13_r24_recused_and_rotated_officers_are_exclusions_and_never_assigned(
         draw_county, make_draw, make_user_plain, make_agency, make_officer):
     county = draw_county
     officers = county["officers"]
     recused_at, rotated_at, refused_at = county["tiers"]["B"][0], county["tiers"]["C"][0], county["tiers"]["D"][0]
-    _grant_recusal(county, make_user_plain, recused_at, officers[0])
-    _grant_recusal(county, make_user_plain, recused_at, officers[1])
-    _grant_recusal(county, make_user_plain, refused_at, officers[2], grant=False)  # refused: no exclusion
+    recusal_grant(county, make_user_plain, recused_at, officers[0])
+    recusal_grant(county, make_user_plain, recused_at, officers[1])
+    recusal_grant(county, make_user_plain, refused_at, officers[2], grant=False)  # refused: no exclusion
     now = clock.now()
     closed_visit(county["agency"], rotated_at, officers[4:6], now - dt.timedelta(days=200))  # older: not the last
     closed_visit(county["agency"], rotated_at, officers[2:4], now - dt.timedelta(days=30))  # the last inspection

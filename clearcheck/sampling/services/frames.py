@@ -1,0 +1,144 @@
+"""A draw's frame (R24, R21): the pool frozen as canonical bytes, with the counts published beside it.
+
+One scan of the registry (``selectors.pool_enterprises``) gives every enterprise the pool admits, its
+stratum, and whether a proactive inspection fits every participating agency's cap (R21). On PostgreSQL
+the server also sorts and joins each stratum's lines (``string_agg … ORDER BY uscc COLLATE "C"``), so
+a million enterprises come back as a few strings instead of a million rows; on SQLite the rows come
+back and ``algorithm.frame_block`` joins them. Both give the same bytes (``tests/test_frames.py``).
+"""
+
+from typing import NamedTuple
+
+from django.db import connection
+
+from clearcheck.inspections.selectors.exclusions import last_inspector_pairs, recusal_pairs
+
+from .. import algorithm
+from ..models import Draw, Pool
+from ..selectors import pool_enterprises, pool_officers
+
+# How many USCCs one ``uscc IN (…)`` carries: under SQLite's default limit of 32,766 parameters.
+IN_CHUNK = 10_000
+
+
+class Frame(NamedTuple):
+    """A built frame: its bytes, the counts published with it, and the sizes the pre-check needs."""
+
+    data: bytes
+    counts: dict
+    strata: dict[str, int]
+    officers_by_agency: dict[str, int]
+
+
+class _Scan(NamedTuple):
+    block: str  # the E lines, sorted and checked
+    strata: dict[str, int]
+    at_cap: int
+
+
+def frame_build(draw: Draw, pools: list[Pool], items) -> Frame:
+    """The frame's bytes and counts: eligible enterprises (below every agency's cap, R21), officers
+    qualified for the whole window, and the recusal and rotation pairs among them. Set-based: one scan.
+    """
+    item_caps = {}
+    for pool in pools:
+        caps = [i.annual_cap for i in items if i.agency_id == pool.agency_id and i.annual_cap is not None]
+        item_caps[pool.agency_id] = min(caps) if caps else None
+    qs = pool_enterprises(pools, year=draw.year, item_caps=item_caps, stratify=draw.stratify, cap_exclusion=False)
+    officers = [(p.agency.code, o.credential_no)
+                for p in pools for o in pool_officers(p, window_start=draw.window_start, window_end=draw.window_end)]
+    by_agency: dict[str, set[str]] = {}
+    for code, credential in officers:
+        by_agency.setdefault(code, set()).add(credential)
+    agency_ids = [p.agency_id for p in pools]
+    credentials = {c for _, c in officers}
+    pairs = [(credential, uscc, reason)
+             for reason, found in (("recused", recusal_pairs(agency_ids)), ("rotation", last_inspector_pairs(agency_ids)))
+             for credential, uscc in found if credential in credentials]
+    barred: dict[str, set[str]] = {}
+    for credential, uscc, _reason in pairs:
+        barred.setdefault(uscc, set()).add(credential)
+    # Which paired enterprises are in the frame (eligible): a look-up by USCC, not a second scan.
+    in_frame = _eligible_among(qs, sorted(barred))
+    # An enterprise that some agency cannot staff with team_size officers free of its exclusions could
+    # never be assigned a team (algorithm.team_extra): it stays out of the frame, counted, so that a
+    # committed draw never fails at selection.
+    unstaffed = sorted(uscc for uscc in in_frame
+                       if any(len(pool - barred[uscc]) < draw.team_size for pool in by_agency.values()))
+    for start in range(0, len(unstaffed), IN_CHUNK):
+        qs = qs.exclude(uscc__in=unstaffed[start:start + IN_CHUNK])
+    kept = in_frame.difference(unstaffed)
+    # A recused officer may also be the last inspector: the frame keeps one line per reason.
+    exclusions = [row for row in pairs if row[1] in kept]
+    scan = _scan_server if connection.vendor == "postgresql" else _scan_rows
+    enterprises = scan(qs.values_list("stratum", "uscc", "eligible").order_by())
+    blocks = (enterprises.block, algorithm.frame_block("O", officers, 2), algorithm.frame_block("X", exclusions, 3))
+    frame = (algorithm.FRAME_HEADER + "\n" + "".join(blocks)).encode("utf-8")
+    counts = {"enterprises": sum(enterprises.strata.values()), "officers": len(officers),
+              "exclusions": len(exclusions), "at_cap": enterprises.at_cap, "unstaffed": len(unstaffed)}
+    return Frame(frame, counts, enterprises.strata, {code: len(names) for code, names in by_agency.items()})
+
+
+def _eligible_among(qs, usccs: list[str]) -> set[str]:
+    """The USCCs among ``usccs`` that the pool admits with room under every cap."""
+    found: set[str] = set()
+    for start in range(0, len(usccs), IN_CHUNK):
+        rows = qs.filter(uscc__in=usccs[start:start + IN_CHUNK]).values_list("uscc", "eligible").order_by()
+        found.update(uscc for uscc, eligible in rows if eligible)
+    return found
+
+
+def _scan_rows(rows_qs) -> _Scan:
+    """The E block from the rows themselves: (stratum, uscc, eligible) through a plain cursor."""
+    enterprises, at_cap = [], 0
+    for stratum, uscc, eligible in _rows(rows_qs):
+        if eligible:
+            enterprises.append((stratum, uscc))
+        else:
+            at_cap += 1
+    strata: dict[str, int] = {}
+    for stratum, _uscc in enterprises:
+        strata[stratum] = strata.get(stratum, 0) + 1
+    return _Scan(algorithm.frame_block("E", enterprises, 2), strata, at_cap)
+
+
+def _scan_server(rows_qs) -> _Scan:
+    """PostgreSQL: each stratum's USCCs sorted bytewise (``COLLATE "C"``) and joined by the server, with
+    the stratum's size and the at-cap count from the same scan.
+    """
+    sql, params = rows_qs.query.sql_with_params()
+    with connection.cursor() as cur:
+        # One sort of up to millions of short strings: in memory rather than in temporary files (the
+        # stock 4 MB work_mem); for this transaction only.
+        cur.execute("SET LOCAL work_mem = '64MB'")
+        # The inner query is the ORM's own SQL with its parameters kept apart.
+        source = f"FROM ({sql}) AS q (stratum, uscc, eligible) GROUP BY q.stratum"
+        aggregate = ("SELECT q.stratum, count(*) FILTER (WHERE q.eligible), count(*) FILTER (WHERE NOT q.eligible), "
+                     "string_agg(q.uscc, E'\\n' ORDER BY q.uscc COLLATE \"C\") FILTER (WHERE q.eligible) " + source)
+        cur.execute(aggregate, params)
+        rows = cur.fetchall()
+    # Sorting each group by "stratum<TAB>" sorts the lines: no stratum holds a tab (block_check).
+    rows.sort(key=lambda row: (row[0] + "\t").encode("utf-8"))
+    parts, strata, at_cap = [], {}, 0
+    for stratum, size, capped, usccs in rows:
+        at_cap += capped
+        if size:
+            prefix = f"E\t{stratum}\t"
+            parts.append(prefix + usccs.replace("\n", "\n" + prefix) + "\n")
+            strata[stratum] = size
+    block = "".join(parts)
+    # The same checks frame_block makes; a USCC appears once because the registry keeps it unique and the
+    # pool query joins at most one current tier and one cap usage per agency (their unique constraints).
+    algorithm.block_check("E", block, sum(strata.values()), 2)
+    return _Scan(block, strata, at_cap)
+
+
+def _rows(qs, chunk_size: int = 20000):
+    """The rows of ``qs`` through a plain cursor: a million rows come back ~2× faster than through the
+    ORM's iterator (a server-side cursor planned for its first rows, and per-value converters).
+    """
+    sql, params = qs.query.sql_with_params()
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        while batch := cur.fetchmany(chunk_size):
+            yield from batch
