@@ -263,24 +263,25 @@ def _smallest(seed: bytes, usccs: list[str], k: int) -> list[tuple[bytes, str]]:
     lie under with overwhelming probability; if fewer than k survive, fall back to sorting them all.
     The result is the same either way.
     """
-    base = hashlib.sha256(seed)
+    copy = hashlib.sha256(seed).copy  # the seed's state, copied per USCC instead of hashed again
     n = len(usccs)
     expected = (2 * k + 64) * (1 << 32) // n  # twice the expected k-th smallest 32-bit prefix, plus slack
     if expected < (1 << 32):
-        bound = (expected).to_bytes(4, "big")
+        # digest < prefix ‖ 28 zero bytes exactly when the digest's first 4 bytes are below the prefix.
+        bound = expected.to_bytes(4, "big") + bytes(28)
         kept = []
         for uscc in usccs:
-            h = base.copy()
+            h = copy()
             h.update(uscc.encode("utf-8"))
             digest = h.digest()
-            if digest[:4] < bound:
+            if digest < bound:
                 kept.append((digest, uscc))
         if len(kept) >= k:
             kept.sort()
             return kept[:k]
     every = []
     for uscc in usccs:
-        h = base.copy()
+        h = copy()
         h.update(uscc.encode("utf-8"))
         every.append((h.digest(), uscc))
     every.sort()

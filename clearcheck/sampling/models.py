@@ -153,17 +153,22 @@ class DrawTeamMember(models.Model):
 class DrawPick(models.Model):
     """One selected enterprise: its stratum, rank hash, team, and the tasks made from it."""
 
-    draw = models.ForeignKey(Draw, on_delete=models.CASCADE, related_name="picks")
+    # No database constraints on the pick's three references: picks are written only by
+    # ``services.picks.outcome_store``, by one INSERT … SELECT inside the select's transaction, which holds
+    # the draw's row lock, has just created the draw's teams and joins the registry by USCC, so every id is
+    # valid when written; draws, teams and enterprises are never deleted, and Django still applies CASCADE
+    # and PROTECT. PostgreSQL's deferred checks of 50,000 picks, each locking its referenced row, cost
+    # 2.2 s (enterprise) and 0.5–0.9 s (draw and team) at COMMIT (performance §5).
+    # No index of its own on draw either: (draw, position) and (draw, enterprise) lead with it.
+    draw = models.ForeignKey(Draw, on_delete=models.CASCADE, related_name="picks", db_constraint=False,
+                             db_index=False)
     position = models.PositiveIntegerField("序号", help_text="1 = smallest rank hash")
-    # No database constraint: picks are written by one INSERT … SELECT that joins the registry by USCC, so
-    # every id is valid when written, and Django still refuses to delete a picked enterprise (PROTECT).
-    # The deferred constraint check cost 2.2 s at COMMIT for 50,000 picks on PostgreSQL (performance §5).
     enterprise = models.ForeignKey("registry.Enterprise", on_delete=models.PROTECT, related_name="draw_picks",
                                    db_constraint=False)
     uscc = models.CharField(max_length=18)
     stratum = models.CharField("层", max_length=8)
     rank = models.CharField("排序哈希", max_length=64)
-    team = models.ForeignKey(DrawTeam, on_delete=models.PROTECT, related_name="picks")
+    team = models.ForeignKey(DrawTeam, on_delete=models.PROTECT, related_name="picks", db_constraint=False)
     tasks = models.ManyToManyField("planning.InspectionTask", blank=True, related_name="draw_picks",
                                    help_text="one per participating agency (a joint draw's tasks share a joint inspection)")
 
