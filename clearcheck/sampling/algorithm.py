@@ -57,17 +57,18 @@ class DrawError(ValueError):
 # --- Encodings ------------------------------------------------------------------------------------
 
 
-def _no_floats(value) -> None:
-    if isinstance(value, float):
-        raise DrawError("参数中不能有浮点数(比例须写成小数字符串)", "parameters")
-    for item in value.values() if isinstance(value, dict) else value if isinstance(value, list) else ():
-        _no_floats(item)
+def _float_refused(_text: str):
+    raise DrawError("参数中不能有浮点数(比例须写成小数字符串)", "parameters")
 
 
 def canonical_json(value) -> bytes:
     """Parameters as bytes: JSON, keys sorted, no spaces, UTF-8 (integers and strings only, no floats)."""
-    _no_floats(value)
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    # A float anywhere (NaN and infinities too) is written as a JSON number with a fraction or an
+    # exponent, or as a constant: reading the text back finds it at C speed, where a walk over a
+    # draw's 50,000 picks in Python took a tenth of a second.
+    json.loads(text, parse_float=_float_refused, parse_constant=_float_refused)
+    return text.encode("utf-8")
 
 
 def frame_bytes(enterprises, officers, exclusions=()) -> bytes:
