@@ -18,9 +18,6 @@ from .. import algorithm
 from ..models import Draw, Pool
 from ..selectors import pool_enterprises, pool_officers
 
-# How many USCCs one ``uscc IN (…)`` carries: under SQLite's default limit of 32,766 parameters.
-IN_CHUNK = 10_000
-
 
 class Frame(NamedTuple):
     """A built frame: its bytes, the counts published with it, and the sizes the pre-check needs."""
@@ -35,6 +32,8 @@ class _Scan(NamedTuple):
     block: str  # the E lines, sorted and checked
     strata: dict[str, int]
     at_cap: int
+    unstaffed: int  # eligible, but no team could be staffed: left out
+    paired: set[str]  # the enterprises in the frame that have exclusion pairs
 
 
 def frame_build(draw: Draw, pools: list[Pool], items) -> Frame:
@@ -59,70 +58,70 @@ def frame_build(draw: Draw, pools: list[Pool], items) -> Frame:
     barred: dict[str, set[str]] = {}
     for credential, uscc, _reason in pairs:
         barred.setdefault(uscc, set()).add(credential)
-    # Which paired enterprises are in the frame (eligible): a look-up by USCC, not a second scan.
-    in_frame = _eligible_among(qs, sorted(barred))
     # An enterprise that some agency cannot staff with team_size officers free of its exclusions could
     # never be assigned a team (algorithm.team_extra): it stays out of the frame, counted, so that a
     # committed draw never fails at selection.
-    unstaffed = sorted(uscc for uscc in in_frame
-                       if any(len(pool - barred[uscc]) < draw.team_size for pool in by_agency.values()))
-    for start in range(0, len(unstaffed), IN_CHUNK):
-        qs = qs.exclude(uscc__in=unstaffed[start:start + IN_CHUNK])
-    kept = in_frame.difference(unstaffed)
-    # A recused officer may also be the last inspector: the frame keeps one line per reason.
-    exclusions = [row for row in pairs if row[1] in kept]
+    unstaffed = {uscc for uscc, names in barred.items()
+                 if any(len(pool - names) < draw.team_size for pool in by_agency.values())}
     scan = _scan_server if connection.vendor == "postgresql" else _scan_rows
-    enterprises = scan(qs.values_list("stratum", "uscc", "eligible").order_by())
+    # One statement decides who is eligible, who is unstaffed and which paired enterprises are in the
+    # frame, so the exclusion lines always match the enterprise lines (one snapshot).
+    enterprises = scan(qs.values_list("stratum", "uscc", "eligible").order_by(), paired=set(barred),
+                       unstaffed=unstaffed)
+    # A recused officer may also be the last inspector: the frame keeps one line per reason.
+    exclusions = [row for row in pairs if row[1] in enterprises.paired]
     blocks = (enterprises.block, algorithm.frame_block("O", officers, 2), algorithm.frame_block("X", exclusions, 3))
     frame = (algorithm.FRAME_HEADER + "\n" + "".join(blocks)).encode("utf-8")
     counts = {"enterprises": sum(enterprises.strata.values()), "officers": len(officers),
-              "exclusions": len(exclusions), "at_cap": enterprises.at_cap, "unstaffed": len(unstaffed)}
+              "exclusions": len(exclusions), "at_cap": enterprises.at_cap, "unstaffed": enterprises.unstaffed}
     return Frame(frame, counts, enterprises.strata, {code: len(names) for code, names in by_agency.items()})
 
 
-def _eligible_among(qs, usccs: list[str]) -> set[str]:
-    """The USCCs among ``usccs`` that the pool admits with room under every cap."""
-    found: set[str] = set()
-    for start in range(0, len(usccs), IN_CHUNK):
-        rows = qs.filter(uscc__in=usccs[start:start + IN_CHUNK]).values_list("uscc", "eligible").order_by()
-        found.update(uscc for uscc, eligible in rows if eligible)
-    return found
-
-
-def _scan_rows(rows_qs) -> _Scan:
+def _scan_rows(rows_qs, *, paired: set[str], unstaffed: set[str]) -> _Scan:
     """The E block from the rows themselves: (stratum, uscc, eligible) through a plain cursor."""
-    enterprises, at_cap = [], 0
+    enterprises, at_cap, left_out, in_frame = [], 0, 0, set()
     for stratum, uscc, eligible in _rows(rows_qs):
-        if eligible:
-            enterprises.append((stratum, uscc))
-        else:
+        if not eligible:
             at_cap += 1
+        elif uscc in unstaffed:
+            left_out += 1
+        else:
+            enterprises.append((stratum, uscc))
+            if uscc in paired:
+                in_frame.add(uscc)
     strata: dict[str, int] = {}
     for stratum, _uscc in enterprises:
         strata[stratum] = strata.get(stratum, 0) + 1
-    return _Scan(algorithm.frame_block("E", enterprises, 2), strata, at_cap)
+    return _Scan(algorithm.frame_block("E", enterprises, 2), strata, at_cap, left_out, in_frame)
 
 
-def _scan_server(rows_qs) -> _Scan:
-    """PostgreSQL: each stratum's USCCs joined by the server into one string, with the stratum's size and
-    the at-cap count from the same scan; Python sorts each stratum's lines.
+def _scan_server(rows_qs, *, paired: set[str], unstaffed: set[str]) -> _Scan:
+    """PostgreSQL: each stratum's USCCs joined by the server into one string, with the stratum's size, the
+    at-cap and unstaffed counts and the paired enterprises in the frame from the same scan; Python sorts
+    each stratum's lines.
     """
     sql, params = rows_qs.query.sql_with_params()
     # No ORDER BY in the aggregate, and the stock work_mem, on purpose. An ordered aggregate sorts in the
     # one leader process (+1.6 s for a million enterprises here), while Python sorts the same strings in
     # 0.6 s; and with 64 MB the planner chose a bitmap heap scan and a one-batch hash that ran slower.
+    kept = "q.eligible AND NOT q.uscc = ANY(%s)"
     with connection.cursor() as cur:
         # The inner query is the ORM's own SQL with its parameters kept apart.
         source = f"FROM ({sql}) AS q (stratum, uscc, eligible) GROUP BY q.stratum"
-        aggregate = ("SELECT q.stratum, count(*) FILTER (WHERE q.eligible), count(*) FILTER (WHERE NOT q.eligible), "
-                     "string_agg(q.uscc, E'\\n') FILTER (WHERE q.eligible) " + source)
-        cur.execute(aggregate, params)
+        aggregate = (f"SELECT q.stratum, count(*) FILTER (WHERE {kept}), count(*) FILTER (WHERE NOT q.eligible), "
+                     "count(*) FILTER (WHERE q.eligible AND q.uscc = ANY(%s)), "
+                     f"string_agg(q.uscc, E'\\n') FILTER (WHERE {kept}), "
+                     f"array_agg(q.uscc) FILTER (WHERE {kept} AND q.uscc = ANY(%s)) " + source)
+        lists = [sorted(unstaffed), sorted(unstaffed), sorted(unstaffed), sorted(unstaffed), sorted(paired)]
+        cur.execute(aggregate, [*lists, *params])
         rows = cur.fetchall()
     # Sorting each group by "stratum<TAB>" sorts the lines: no stratum holds a tab (block_check).
     rows.sort(key=lambda row: (row[0] + "\t").encode("utf-8"))
-    parts, strata, at_cap = [], {}, 0
-    for stratum, size, capped, usccs in rows:
+    parts, strata, at_cap, left_out, in_frame = [], {}, 0, 0, set()
+    for stratum, size, capped, unstaffed_here, usccs, paired_here in rows:
         at_cap += capped
+        left_out += unstaffed_here
+        in_frame.update(paired_here or ())
         if size:
             lines = usccs.split("\n")
             lines.sort()  # code-point order is UTF-8 byte order, as in algorithm.frame_block
@@ -133,7 +132,7 @@ def _scan_server(rows_qs) -> _Scan:
     # The same checks frame_block makes; a USCC appears once because the registry keeps it unique and the
     # pool query joins at most one current tier and one cap usage per agency (their unique constraints).
     algorithm.block_check("E", block, sum(strata.values()), 2)
-    return _Scan(block, strata, at_cap)
+    return _Scan(block, strata, at_cap, left_out, in_frame)
 
 
 def _rows(qs, chunk_size: int = 20000):

@@ -64,12 +64,19 @@ def test_r24_r13_an_enterprise_no_team_can_staff_stays_out_of_the_frame_and_is_c
 
 def test_r21_r24_an_enterprise_at_its_cap_with_exclusions_is_counted_at_cap_only(barred_county, make_draw,
                                                                                   make_user_plain):
-    """An at-cap enterprise (tier A, cap 0) that would also be unstaffed counts once, as at its cap."""
+    """An at-cap enterprise (tier A, cap 0) that would also be unstaffed counts once, as at its cap, and
+    no enterprise outside the frame leaves exclusion lines in it.
+    """
     county = barred_county
-    _recuse(county, make_user_plain, county["tiers"]["A"][0], county["officers"][:5])
+    low = county["tiers"]["A"]
+    _recuse(county, make_user_plain, low[0], county["officers"][:5])  # would be unstaffed
+    _recuse(county, make_user_plain, low[1], county["officers"][:1])  # could be staffed
     draw, _ = commit(county, make_draw(sample={"B": 1, "C": 1, "D": 1}))
     assert draw.excluded_at_cap == 2 and draw.excluded_unstaffed == 1
     assert draw.frame_enterprises + draw.excluded_at_cap + draw.excluded_unstaffed == 26
+    enterprises, _officers, exclusions = frame_of(draw)
+    assert {u for _, u, _ in exclusions} == {county["staffed"].uscc, county["rotated"].uscc}
+    assert {u for _, u, _ in exclusions} <= {u for _, u in enterprises}
 
 
 @pytest.mark.parametrize("stratify", ["tier", "none"])
