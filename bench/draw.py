@@ -37,7 +37,6 @@ are in the history at commit 683ccaa.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import cProfile
 import datetime as dt
 import io
@@ -52,7 +51,8 @@ import sys
 import time
 from pathlib import Path
 
-from bench.common import BENCH_VAR, ROOT, Figure, Report, machine_facts, target_resolve
+from bench.common import BENCH_VAR, ROOT, Report, machine_facts, target_resolve
+from bench.draw_timing import Parts, load, parts_install, timed
 
 RUN_DB = "clearcheck_bench_draw"
 RUN_SQLITE = BENCH_VAR / "draw.sqlite3"
@@ -131,77 +131,6 @@ def django_ready(url: str) -> None:
             cur.execute("PRAGMA foreign_keys = ON")
         cur.execute("DELETE FROM django_migrations WHERE app = 'sampling'")
     call_command("migrate", verbosity=0, interactive=False)
-
-
-# --- timing -------------------------------------------------------------------------------------------
-
-
-class Parts:
-    """Wall-clock seconds spent in chosen functions, accumulated by name.
-
-    Each wrapped module attribute calls ``inner[label]`` (the platform's function; behaviour unchanged),
-    so a caller can swap the inner function and keep the same timer.
-    """
-
-    def __init__(self):
-        self.seconds: dict[str, float] = {}
-        self.calls: dict[str, int] = {}
-        self.inner: dict[str, object] = {}
-        self.platform: dict[str, object] = {}
-
-    def wrap(self, module, name: str) -> None:
-        self.inner[name] = self.platform[name] = getattr(module, name)
-
-        def timed(*args, **kwargs):
-            started = time.perf_counter()
-            try:
-                return self.inner[name](*args, **kwargs)
-            finally:
-                self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - started
-                self.calls[name] = self.calls.get(name, 0) + 1
-
-        setattr(module, name, timed)
-
-    def take(self) -> dict[str, float]:
-        """The seconds so far, then start again from zero."""
-        result, self.seconds, self.calls = self.seconds, {}, {}
-        return result
-
-
-def parts_install(parts: Parts) -> None:
-    from clearcheck.inspections import blobs
-    from clearcheck.sampling import algorithm
-    from clearcheck.sampling.services import draws, frames
-
-    for module, name in ((draws, "frame_build"), (frames, "_scan_server"), (frames, "_scan_rows"),
-                         (algorithm, "frame_block"), (draws, "_precheck"),
-                         (blobs, "blob_put"), (draws, "audit_record"), (draws, "frame_checked"),
-                         (blobs, "blob_read"), (algorithm, "frame_parse"), (algorithm, "seed_of"),
-                         (algorithm, "enterprises_select"), (algorithm, "teams_form"), (algorithm, "teams_assign"),
-                         (draws, "outcome_store"), (frames, "recusal_pairs"), (frames, "last_inspector_pairs"),
-                         (draws, "selection_hash")):
-        parts.wrap(module, name)
-    # The COMMIT at the end of the service's transaction (PostgreSQL runs the deferred foreign-key checks then).
-    from django.db import connections
-
-    parts.wrap(connections["default"], "commit")
-
-
-def load() -> float:
-    return os.getloadavg()[0]
-
-
-@contextlib.contextmanager
-def timed(figures: list, label: str, rows: int | None = None, note: str = ""):
-    """Like ``bench.common.stopwatch``; yields a dict where the block may set ``rows``/``note``."""
-    start, cpu_start = time.perf_counter(), time.process_time()
-    extra: dict = {}
-    yield extra
-    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu_start
-    figure = Figure(label=label, seconds=seconds, rows=extra.get("rows", rows), note=extra.get("note", note),
-                    cpu_seconds=cpu, load=load())
-    figures.append(figure)
-    print(f"  {label}: {seconds:.2f} s (CPU {cpu:.2f} s, load {figure.load:.2f}) {figure.note}", flush=True)
 
 
 # --- the draw -----------------------------------------------------------------------------------------

@@ -77,8 +77,12 @@ def frame_bytes(enterprises, officers, exclusions=()) -> bytes:
     ``enterprises``: (stratum, uscc) pairs; ``officers``: (agency code, credential no) pairs;
     ``exclusions``: (credential no, uscc, reason) triples.
     """
-    blocks = (frame_block("E", enterprises, 2), frame_block("O", officers, 2), frame_block("X", exclusions, 3))
-    return (FRAME_HEADER + "\n" + "".join(blocks)).encode("utf-8")
+    return frame_join(frame_block("E", enterprises, 2), frame_block("O", officers, 2), frame_block("X", exclusions, 3))
+
+
+def frame_join(e_block: str, o_block: str, x_block: str) -> bytes:
+    """The frame's bytes from its three checked blocks (``frame_block``): header, E, O, X."""
+    return (FRAME_HEADER + "\n" + e_block + o_block + x_block).encode("utf-8")
 
 
 def frame_block(tag: str, rows, width: int) -> str:

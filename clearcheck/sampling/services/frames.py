@@ -70,8 +70,8 @@ def frame_build(draw: Draw, pools: list[Pool], items) -> Frame:
                        unstaffed=unstaffed)
     # A recused officer may also be the last inspector: the frame keeps one line per reason.
     exclusions = [row for row in pairs if row[1] in enterprises.paired]
-    blocks = (enterprises.block, algorithm.frame_block("O", officers, 2), algorithm.frame_block("X", exclusions, 3))
-    frame = (algorithm.FRAME_HEADER + "\n" + "".join(blocks)).encode("utf-8")
+    frame = algorithm.frame_join(enterprises.block, algorithm.frame_block("O", officers, 2),
+                                 algorithm.frame_block("X", exclusions, 3))
     counts = {"enterprises": sum(enterprises.strata.values()), "officers": len(officers),
               "exclusions": len(exclusions), "at_cap": enterprises.at_cap, "unstaffed": enterprises.unstaffed}
     return Frame(frame, counts, enterprises.strata, {code: len(names) for code, names in by_agency.items()})

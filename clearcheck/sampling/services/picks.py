@@ -25,9 +25,6 @@ def outcome_store(draw, outcome: algorithm.Outcome) -> None:
         DrawTeamMember(team=team, officer_id=officer_ids[c], position=n)
         for team, members in zip(teams, outcome.teams, strict=True) for n, c in enumerate(members)])
     rows = [(n, p.uscc, p.stratum, p.rank, teams[p.team].pk) for n, p in enumerate(outcome.picks, start=1)]
-    # Staged in USCC order, so that the join walks the registry's USCC index from one end to the other
-    # instead of jumping about it once per pick.
-    rows.sort(key=lambda row: row[1])
     stored = _picks_insert(draw.pk, rows)
     if stored != len(rows):
         # A frame USCC that no longer names an enterprise: the frame was read from the registry in this
