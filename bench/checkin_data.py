@@ -11,8 +11,9 @@ What is made, all through the services an agency would use (every rule checked, 
   * a bureau and a county-government account; A agencies (``registry.services.agency_create``) and
     the agency list drafted, reviewed, approved and published (R01);
   * per agency: an admin and a head account (``accounts.services.user_create``), three published items
-    (``catalog.services.item_create`` + ``item_list_publish``, R02) and a published checklist of six
-    entries over them (``checklist_create`` / ``checklist_entry_add`` / ``checklist_publish``);
+    (``catalog.services.item_create`` + ``item_list_publish``, R02) of a special sector (public safety, so
+    that a routine task may name its enterprise without a double-random draw, R24) and a published
+    checklist of six entries over them (``checklist_create`` / ``checklist_entry_add`` / ``checklist_publish``);
   * per agency: O enforcement officers (``registry.services.officer_create``, credentials valid from a
     year ago to a year ahead, R12), each with an officer account, paired into O/2 teams of two;
   * N operating enterprises imported from a CSV by ``exchange.services.import_run`` (valid USCCs, WGS-84
@@ -156,7 +157,7 @@ def generate(*, agencies: int, enterprises: int, officers: int, jobs: int = 2, f
             items = [item_services.item_create(
                 actor=admin, code=f"{code}-{k:03d}", name=f"{agency.name}检查事项{k}",
                 legal_basis="《中华人民共和国行政处罚法》第五十四条", object_scope="辖区生产经营单位",
-                method="现场检查、资料查阅") for k in (1, 2, 3)]
+                method="现场检查、资料查阅", special_sector="public_safety") for k in (1, 2, 3)]
             item_services.item_list_publish(actor=admin, agency=agency, reason="涉企行政检查事项清单")
             checklist = checklist_services.checklist_create(actor=admin, code=f"{code}-BD-1",
                                                             name=f"{agency.name}现场检查表",

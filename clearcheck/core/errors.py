@@ -61,6 +61,11 @@ class RuleViolation(DomainError):
         super().__init__(f"[{rule_id} · {self.rule.clause}] {detail or message}")
         self.plain = detail or message
 
+    def __reduce__(self):
+        # Rebuilt from the rule ID and detail, not from the formatted message (which is not a rule ID): a
+        # refusal raised in a worker process (a pool, a job) reaches its caller intact.
+        return (_rule_violation, (self.rule.id, self.plain, self.field))
+
     @property
     def rule_id(self) -> str:
         """The rule's ID, e.g. ``"R12"``."""
@@ -94,3 +99,7 @@ class Conflict(DomainError):
     status = 409
     title = "状态冲突"
     type_slug = "conflict"
+
+
+def _rule_violation(rule_id: str, detail: str, field: str | None) -> RuleViolation:
+    return RuleViolation(rule_id, detail, field=field)

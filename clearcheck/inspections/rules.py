@@ -48,12 +48,15 @@ def officer_recused(officer_id, enterprise_id) -> bool:
     return bool(recused_officer_ids(enterprise_id, [officer_id]))
 
 
-def recusal_refusal(officers: Iterable, enterprise) -> RuleViolation | None:
-    """R13: the refusal naming the first recused officer among ``officers`` (Officer rows), or None."""
+def recusal_refusal(officers: Iterable, enterprise, recused: set[int] | None = None) -> RuleViolation | None:
+    """R13: the refusal naming the first recused officer among ``officers`` (Officer rows), or None.
+    ``recused``: the ids among them already known to be recused (read with other facts), else asked here.
+    """
     officers = list(officers)
     if enterprise is None or not officers:
         return None
-    recused = recused_officer_ids(enterprise, officers)
+    if recused is None:
+        recused = recused_officer_ids(enterprise, officers)
     for officer in officers:
         if officer.pk in recused:
             name = getattr(enterprise, "name", None) or "该企业"
@@ -161,8 +164,11 @@ def task_checkin_refusal(task, enterprise, today: dt.date) -> RuleViolation | No
     return None
 
 
-def officer_checkin_refusal(officer, enterprise, today: dt.date, *, inspection: bool = True) -> RuleViolation | None:
-    """R12/R25 (qualified today; for a non-inspection visit only: never a third party) and R13 (not recused)."""
+def officer_checkin_refusal(officer, enterprise, today: dt.date, *, inspection: bool = True,
+                            recused: bool | None = None) -> RuleViolation | None:
+    """R12/R25 (qualified today; for a non-inspection visit only: never a third party) and R13 (not recused;
+    ``recused`` when already read, else asked).
+    """
     if inspection:
         refusal = officer_qualification_refusal(officer, today)
     elif officer.personnel_type == PersonnelType.THIRD_PARTY:
@@ -171,7 +177,8 @@ def officer_checkin_refusal(officer, enterprise, today: dt.date, *, inspection: 
         refusal = None
     if refusal is not None:
         return RuleViolation(refusal.rule_id, refusal.plain, field="officers")
-    return recusal_refusal([officer], enterprise)
+    known = None if recused is None else ({officer.pk} if recused else set())
+    return recusal_refusal([officer], enterprise, known)
 
 
 def single_officer_basis(items) -> str:

@@ -226,8 +226,8 @@ class CodeCheck:
     code: EnterpriseCode | None = field(default=None, repr=False)
 
 
-def enterprise_code_check(token: str) -> CodeCheck:
-    """Verify a scanned token: signature, then whether that version is still current (R11)."""
+def enterprise_code_open(token: str) -> tuple[int, int, dict] | CodeCheck:
+    """The (enterprise id, version, payload) a token's verified signature carries, or the failed check."""
     try:
         payload = signed_token_open(token, token_type=TYPE_ENTERPRISE_CODE)
     except TokenInvalid as exc:
@@ -235,11 +235,15 @@ def enterprise_code_check(token: str) -> CodeCheck:
     enterprise_id, version = payload.get("e"), payload.get("v")
     if not (isinstance(enterprise_id, int) and isinstance(version, int)):
         return CodeCheck(valid_signature=True, error="malformed", message="二维码内容不完整")
-    enterprise = Enterprise.objects.select_related("region").filter(pk=enterprise_id).first()
+    return enterprise_id, version, payload
+
+
+def enterprise_code_decide(payload: dict, version: int, enterprise: Enterprise | None,
+                           code: EnterpriseCode | None) -> CodeCheck:
+    """R11 on rows already read: the enterprise a verified token names and its code row of that version."""
     if enterprise is None:
         return CodeCheck(valid_signature=True, version=version, error="unknown_enterprise", message="企业不存在")
     result = CodeCheck(valid_signature=True, enterprise=enterprise, version=version)
-    code = EnterpriseCode.objects.filter(enterprise=enterprise, version=version).first()
     if code is None:
         result.error, result.message = "unknown_version", f"企业码第{version}版未签发"
     elif code.revoked_at is not None:
@@ -249,6 +253,17 @@ def enterprise_code_check(token: str) -> CodeCheck:
     else:
         result.current, result.code, result.message = True, code, "企业码有效"
     return result
+
+
+def enterprise_code_check(token: str) -> CodeCheck:
+    """Verify a scanned token: signature, then whether that version is still current (R11)."""
+    opened = enterprise_code_open(token)
+    if isinstance(opened, CodeCheck):
+        return opened
+    enterprise_id, version, payload = opened
+    enterprise = Enterprise.objects.select_related("region").filter(pk=enterprise_id).first()
+    code = EnterpriseCode.objects.filter(enterprise=enterprise, version=version).first() if enterprise else None
+    return enterprise_code_decide(payload, version, enterprise, code)
 
 
 # --- QR rendering ----------------------------------------------------------------------------------

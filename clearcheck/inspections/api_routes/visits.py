@@ -279,8 +279,11 @@ def _detail(request, visit_id: int) -> Visit:
 def _summary(visit: Visit) -> Visit:
     """The visit just written by the service for this caller, with its team: what a write answers. The R28
     facts (tasks, items, counts) are left to ``GET /visits/{id}``: computing them on every check-in cost a
-    third of its time (docs/performance.md §4).
+    third of its time (docs/performance.md §4). A visit the service has just written carries its enterprise,
+    agency, tasks and team already (``team_loaded``) and is answered as it is.
     """
+    if getattr(visit, "team_loaded", False):
+        return visit
     return _with_team(Visit.objects.filter(pk=visit.pk).select_related("enterprise", "agency")).get()
 
 

@@ -9,7 +9,7 @@ on the initiator's scan. Every write is audited in its own transaction (R30); a 
 """
 
 import datetime as dt
-import re
+import functools
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -26,26 +26,34 @@ from clearcheck.core.errors import (
     RuleViolation,
     ValidationFailed,
 )
+from clearcheck.core.rows import prefetched
 from clearcheck.planning.choices import JointStatus, TaskSource, TaskStatus
 from clearcheck.planning.models import InspectionTask
 from clearcheck.planning.selectors.tiers import tier_current
 from clearcheck.planning.services.caps import cap_visit_refusal, cap_visit_take
-from clearcheck.registry.codes import enterprise_code_check
+from clearcheck.registry.codes import CodeCheck, enterprise_code_decide, enterprise_code_open
 from clearcheck.registry.models import Enterprise, Officer
-from clearcheck.registry.validators import coordinates_to_wgs84
 
 from .. import rules
 from ..choices import NON_INSPECTION_KINDS, EntryMethod, VisitKind, VisitStatus
 from ..models import Visit, VisitOfficer, VisitTask
-from ..selectors.requests import MAX_ID
 from ..workflows import VISIT
+from . import checkin_reads
+from .checkin_entry import (
+    _code_enterprise_id,
+    _code_entry,
+    _entry_by_code,
+    _entry_by_location,
+    _id,
+    _ids_clean,
+    _key_clean,
+    _location_entry,
+    _text_clean,
+)
 
 DEFAULT_CONFIRM_MINUTES = 10
-KEY_PATTERN = re.compile(r"^[A-Za-z0-9._:\-]{1,64}$")
 MAX_TASKS = 20
 MAX_TEAM = 20
-MAX_TEXT = 2000
-MAX_ACCURACY_M = 100_000
 
 
 def confirm_window() -> dt.timedelta:
@@ -53,13 +61,19 @@ def confirm_window() -> dt.timedelta:
     return dt.timedelta(minutes=int(getattr(settings, "CLEARCHECK_CHECKIN_CONFIRM_MINUTES", DEFAULT_CONFIRM_MINUTES)))
 
 
-def visit_snapshot(visit: Visit) -> dict:
-    """What the audit trail keeps of a visit."""
+def visit_snapshot(visit: Visit, *, members=None, task_ids=None) -> dict:
+    """What the audit trail keeps of a visit. ``members`` (VisitOfficer rows) and ``task_ids``: what was just
+    written, so that a start does not read it back; otherwise they are read.
+    """
+    if members is None:
+        members = list(visit.visit_officers.order_by("id")) if visit.pk else []
+    if task_ids is None:
+        task_ids = list(visit.visit_tasks.values_list("task_id", flat=True)) if visit.pk else []
     officers = [{"officer": vo.officer_id, "credential_no": vo.credential_no, "initiator": vo.initiator,
-                 "confirmed_at": vo.confirmed_at} for vo in visit.visit_officers.order_by("id")] if visit.pk else []
+                 "confirmed_at": vo.confirmed_at} for vo in sorted(members, key=lambda vo: vo.pk)]
     return {
         "kind": visit.kind, "enterprise": visit.enterprise_id, "agency": visit.agency_id, "status": visit.status,
-        "tasks": sorted(visit.visit_tasks.values_list("task_id", flat=True)) if visit.pk else [],
+        "tasks": sorted(task_ids),
         "joint_inspection": visit.joint_inspection_id, "source": visit.source, "drawn": visit.drawn,
         "tier": visit.tier, "purpose": visit.purpose, "entry_method": visit.entry_method,
         "code_version": visit.code_version, "latitude": visit.latitude, "longitude": visit.longitude,
@@ -71,109 +85,12 @@ def visit_snapshot(visit: Visit) -> dict:
     }
 
 
-# --- Input ------------------------------------------------------------------------------------------
+# --- The acting officer -------------------------------------------------------------------------
 
 
 def _acting_officer(actor) -> Officer:
     """The officer record of an officer account (R12 is checked separately)."""
-    officer_id = getattr(actor, "officer_id", None)
-    if not actor_has_role(actor, Role.OFFICER) or officer_id is None:
-        raise PermissionDenied("只有执法人员本人的账号可以扫码入企或确认入企")
-    return Officer.objects.select_related("agency").get(pk=officer_id)
-
-
-def _key_clean(key) -> str:
-    text = str(key or "").strip()
-    if not KEY_PATTERN.match(text):
-        raise ValidationFailed(FieldError("idempotency_key", "缺少或无效的请求幂等键(1–64 位字母、数字或 . _ : -)"))
-    return text
-
-
-def _id(value) -> int | None:
-    try:
-        pk = int(getattr(value, "pk", value))
-    except (TypeError, ValueError):
-        return None
-    return pk if 0 < pk <= MAX_ID else None
-
-
-def _ids_clean(values, field: str, label: str, limit: int) -> list[int]:
-    if values is None or isinstance(values, (str, bytes, int)):
-        values = [] if values in (None, "", b"") else [values]
-    ids = []
-    for value in values:
-        pk = _id(value)
-        if pk is None:
-            raise ValidationFailed(FieldError(field, f"{label}编号无效:{str(value)[:20]}"))
-        ids.append(pk)
-    ids = list(dict.fromkeys(ids))
-    if len(ids) > limit:
-        raise ValidationFailed(FieldError(field, f"一次最多 {limit} 个{label}"))
-    return ids
-
-
-def _text_clean(value, field: str, missing: str) -> str:
-    text = str(value or "").strip()
-    if not text:
-        raise ValidationFailed(FieldError(field, missing))
-    if len(text) > MAX_TEXT or "\x00" in text:
-        raise ValidationFailed(FieldError(field, f"不超过 {MAX_TEXT} 个字符,且不含无效字符"))
-    return text
-
-
-def _accuracy_clean(value) -> int | None:
-    if value in (None, ""):
-        return None
-    try:
-        number = round(float(value))
-    except (TypeError, ValueError):
-        raise ValidationFailed(FieldError("accuracy_m", "定位精度须为米数")) from None
-    if not 0 <= number <= MAX_ACCURACY_M:
-        raise ValidationFailed(FieldError("accuracy_m", "定位精度超出范围"))
-    return number
-
-
-# --- Entry (R11) ------------------------------------------------------------------------------------
-
-
-def _entry_by_code(token: str, latitude=None, longitude=None) -> tuple[Enterprise, dict]:
-    """R11: the enterprise of a current code, and the entry fields of the visit. A position sent with the
-    scan (WGS-84) is kept with its distance from the registered location; the code decides, not the position.
-    """
-    check = enterprise_code_check(token)
-    if refusal := rules.code_refusal(check):
-        raise refusal
-    enterprise = check.enterprise
-    fields = {"entry_method": EntryMethod.CODE, "code_version": check.version}
-    lat, lng, errors = coordinates_to_wgs84(latitude, longitude)
-    if errors:
-        raise ValidationFailed(errors)
-    if lat is not None:
-        fields.update(latitude=lat, longitude=lng)
-        if enterprise.latitude is not None and enterprise.longitude is not None:
-            fields["distance_m"] = round(rules.distance_m(lat, lng, enterprise.latitude, enterprise.longitude))
-    return enterprise, fields
-
-
-def _code_enterprise_id(token: str) -> int | None:
-    """The enterprise a token names when its signature verifies (current or not): to recognise a retry."""
-    check = enterprise_code_check(token)
-    return check.enterprise.pk if check.valid_signature and check.enterprise else None
-
-
-def _entry_by_location(enterprise_id, latitude, longitude, datum, accuracy_m) -> tuple[Enterprise, dict]:
-    """R11 without a code: within the configured radius of the registered location (WGS-84)."""
-    pk = _id(enterprise_id)
-    enterprise = Enterprise.objects.filter(pk=pk).first() if pk else None
-    if enterprise is None:
-        raise NotFound("企业不存在")
-    accuracy = _accuracy_clean(accuracy_m)
-    position, refusal = rules.position_refusal(enterprise, latitude, longitude, datum or "wgs84")
-    if refusal is not None:
-        raise refusal
-    return enterprise, {"entry_method": EntryMethod.GEOLOCATION, "latitude": position.latitude,
-                        "longitude": position.longitude, "accuracy_m": accuracy,
-                        "distance_m": round(position.distance_m)}
+    return Officer.objects.select_related("agency").get(pk=_officer_id(actor))
 
 
 # --- Idempotency ------------------------------------------------------------------------------------
@@ -209,14 +126,12 @@ def _tasks_locked(ids) -> list[InspectionTask]:
                 .prefetch_related("items", "officers").filter(pk__in=list(ids)).order_by("pk"))
 
 
-def _tasks_match(officer: Officer, enterprise: Enterprise, task_ids, today: dt.date) -> list[InspectionTask]:
-    """The tasks of the scan: approved (or urgent, R10) tasks at this enterprise, in their window, the
-    officer on the team of at least one, several agencies only within one joint inspection (R20).
+def _tasks_match(officer: Officer, enterprise: Enterprise, ids: list[int], tasks: list[InspectionTask],
+                 today: dt.date) -> list[InspectionTask]:
+    """The tasks of the scan (``tasks``: those of ``ids`` that exist, locked): approved (or urgent, R10) tasks
+    at this enterprise, in their window, the officer on the team of at least one, several agencies only
+    within one joint inspection (R20).
     """
-    ids = _ids_clean(task_ids, "task_ids", "检查任务", MAX_TASKS)
-    if not ids:
-        raise RuleViolation("R06", "入企检查须匹配已批准的检查任务:请选择本次检查的任务", field="task_ids")
-    tasks = _tasks_locked(ids)
     own_joints = {t.joint_inspection_id for t in tasks
                   if t.joint_inspection_id and any(o.pk == officer.pk for o in t.officers.all())}
     visible = [t for t in tasks if t.agency_id == officer.agency_id or t.joint_inspection_id in own_joints]
@@ -246,25 +161,24 @@ def _items(tasks) -> list:
     return list(seen.values())
 
 
-def _expire_stale_for(actor, task_ids, now) -> None:
-    """Expire pending visits past their deadline that hold any of ``task_ids``, so the tasks are free again.
+def _expire_stale(visit_ids, now) -> None:
+    """Expire the pending visits past their deadline that hold requested tasks, so the tasks are free again
+    (the platform's act, not the scanner's).
 
     Runs before the tasks are locked: a confirmation locks its visit and then the tasks, and so does this,
     so the two never wait on each other in opposite order.
     """
-    stale = (VisitTask.objects.filter(task_id__in=task_ids, active=True, visit__status=VisitStatus.PENDING,
-                                      visit__confirm_deadline__lt=now).values_list("visit_id", flat=True))
-    for visit_id in sorted(set(stale)):
+    for visit_id in sorted(set(visit_ids)):
         visit = Visit.objects.select_for_update().filter(pk=visit_id, status=VisitStatus.PENDING).first()
         if visit is not None and now > visit.confirm_deadline:
-            _expire(actor=actor, visit=visit)
+            _expire(actor=None, visit=visit)
 
 
-def _tasks_free_check(tasks) -> None:
+def _tasks_free_check(busy: list[checkin_reads.Busy]) -> None:
     """A task is in at most one pending or open visit (the VisitTask constraint decides a race)."""
-    row = VisitTask.objects.select_related("visit").filter(task__in=tasks, active=True).order_by("id").first()
-    if row is not None:
-        raise Conflict(f"检查任务 #{row.task_id} 已在入企记录 #{row.visit_id}({row.visit.get_status_display()})中;"
+    if busy:
+        row = busy[0]
+        raise Conflict(f"检查任务 #{row.task_id} 已在入企记录 #{row.visit_id}({VisitStatus(row.status).label})中;"
                        "同行人员请在该记录中确认,不要重复发起")
 
 
@@ -277,103 +191,160 @@ def _urgent_reason(tasks) -> str:
 # --- Start --------------------------------------------------------------------------------------------
 
 
+class _KeyRace(Exception):
+    """Another request with the same (user, key) wrote its visit after this one looked: a double tap or a
+    retry racing the original. The transaction cannot go on, so the start runs once more and answers that
+    visit as the retry it is (``_retried_on_key_race``).
+    """
+
+
+def _retried_on_key_race(service):
+    """Run a start service; on ``_KeyRace`` (its transaction rolled back) run it once more."""
+
+    @functools.wraps(service)
+    def run(**kwargs):
+        try:
+            return service(**kwargs)
+        except _KeyRace:
+            pass
+        try:
+            return service(**kwargs)
+        except _KeyRace as again:  # not the key after all: the constraint that failed speaks for itself
+            raise again.__cause__ from None
+
+    return run
+
+
 def _visit_create(*, actor, officer, enterprise, key: str, kind: str, entry: dict, purpose: str = "",
-                  tasks=(), team=(), now) -> Visit:
-    """Write the pending visit, its tasks and its team (the initiator confirmed by the scan)."""
+                  tasks=(), team=(), now, tier=None) -> Visit:
+    """Write the pending visit, its tasks and its team (the initiator confirmed by the scan), audited from
+    what was written; the visit keeps its enterprise, agency, tasks and team for the response.
+    ``tier``: the enterprise's tier in the officer's agency when already read.
+    """
     user_id, label, _ = actor_describe(actor)
     joints = {t.joint_inspection_id for t in tasks}
     urgent_reason = _urgent_reason(tasks)
+    tier = tier if tier is not None else tier_current(officer.agency_id, enterprise.pk)
     visit = Visit(
         kind=kind, enterprise=enterprise, agency=officer.agency, purpose=purpose, year=clock.local_year(),
         source=min(tasks, key=lambda t: t.pk).source if tasks else "",
-        drawn=any(t.source == TaskSource.DRAW for t in tasks),
-        tier=tier_current(officer.agency_id, enterprise.pk).code,
+        drawn=any(t.source == TaskSource.DRAW for t in tasks), tier=tier.code,
         joint_inspection=tasks[0].joint_inspection if tasks and len(joints) == 1 and None not in joints else None,
         status=VisitStatus.PENDING, urgent=bool(urgent_reason), urgent_reason=urgent_reason, started_by=label,
         started_by_user_id=user_id, idempotency_key=key, started_at=now, confirm_deadline=now + confirm_window(),
         **entry,
     )
     try:
-        with transaction.atomic():
-            visit.save()
-    except IntegrityError:
-        # The same request raced itself (a double tap, a retry): the first one's visit is the answer.
-        replayed = Visit.objects.filter(started_by_user_id=user_id, idempotency_key=key).first()
-        if replayed is None:
-            raise
-        replayed.replayed = True
-        return replayed
-    if tasks:
+        visit.save()
+    except IntegrityError as exc:
+        # No savepoint around the insert (two statements on every start for a rare race): the only unique
+        # constraint a new visit can meet is its (user, key), so the other request got there first.
+        raise _KeyRace from exc
+    rows = [VisitTask(visit=visit, task=t, active=True) for t in tasks]
+    if rows:
         try:
-            with transaction.atomic():
-                VisitTask.objects.bulk_create([VisitTask(visit=visit, task=t, active=True) for t in tasks])
+            VisitTask.objects.bulk_create(rows)
         except IntegrityError:
             raise Conflict("所选检查任务刚刚已由同事扫码入企,请在该入企记录中确认") from None
     members = [officer] + [o for o in team if o.pk != officer.pk]
-    VisitOfficer.objects.bulk_create([
+    members = VisitOfficer.objects.bulk_create([
         VisitOfficer(visit=visit, officer=o, credential_no=o.credential_no, initiator=o.pk == officer.pk,
                      confirmed_at=now if o.pk == officer.pk else None,
                      confirmed_by_user_id=user_id if o.pk == officer.pk else None)
         for o in members
     ])
-    audit_record(actor=actor, action="visit.start", subject=visit, after=visit_snapshot(visit))
-    visit.replayed = False
+    audit_record(actor=actor, action="visit.start", subject=visit,
+                 after=visit_snapshot(visit, members=members, task_ids=[t.pk for t in tasks]))
+    prefetched(visit, "visit_tasks", rows)
+    prefetched(visit, "visit_officers", members)
+    visit.replayed, visit.team_loaded = False, True
     return visit
 
 
-def _start_inspection(*, actor, key, requested_enterprise_id, entry_of, task_ids) -> Visit:
-    officer = _acting_officer(actor)
+def _officer_id(actor) -> int:
+    """The officer id of an officer account, without a query (``_acting_officer`` reads the row)."""
+    officer_id = getattr(actor, "officer_id", None)
+    if not actor_has_role(actor, Role.OFFICER) or officer_id is None:
+        raise PermissionDenied("只有执法人员本人的账号可以扫码入企或确认入企")
+    return officer_id
+
+
+def _start_inspection(*, actor, key, task_ids, enterprise_id, version, entry_of) -> Visit:
+    """A start by code or position. Reads what the rules need in a few statements
+    (``checkin_reads``), then decides as before: the retry first, then R11 (``entry_of(scan)``), R12 R13
+    R25 (the initiator), R06 R01 R02 (the tasks), R14 (their team), R21 (the cap), a task busy elsewhere.
+    """
+    officer_id = _officer_id(actor)
     key = _key_clean(key)
     ids = _ids_clean(task_ids, "task_ids", "检查任务", MAX_TASKS)
-    if replayed := _replay(actor, key, enterprise_id=requested_enterprise_id, kind=VisitKind.INSPECTION,
-                           task_ids=ids):
-        return replayed
-    enterprise, entry = entry_of()
+    scan = checkin_reads.scan_read(officer_id=officer_id, user_id=actor.pk, key=key, enterprise_id=enterprise_id,
+                                   version=version)
+    if scan is None:
+        raise PermissionDenied("执法人员信息不存在,不能扫码入企")
+    if scan.replay_id is not None:
+        return _replay(actor, key, enterprise_id=enterprise_id, kind=VisitKind.INSPECTION, task_ids=ids)
+    officer = scan.officer
+    enterprise, entry = entry_of(scan)
     now, today = clock.now(), clock.local_today()
-    if refusal := rules.officer_checkin_refusal(officer, enterprise, today):
+    if refusal := rules.officer_checkin_refusal(officer, enterprise, today, recused=scan.recused):
         raise refusal
-    _expire_stale_for(None, ids, now)  # the expiry is the platform's act, not the scanner's
-    tasks = _tasks_match(officer, enterprise, ids, today)
+    if not ids:
+        raise RuleViolation("R06", "入企检查须匹配已批准的检查任务:请选择本次检查的任务", field="task_ids")
+    busy = checkin_reads.busy_read(ids)
+    if stale := [b.visit_id for b in busy if b.stale(now)]:
+        _expire_stale(stale, now)
+        busy = [b for b in busy if b.visit_id not in stale]
+    tasks = _tasks_match(officer, enterprise, ids, checkin_reads.tasks_read(ids, enterprise), today)
     team = list({o.pk: o for t in tasks for o in sorted(t.officers.all(), key=lambda o: o.pk)}.values())
     items = _items(tasks)
     refusal, _ = rules.team_refusal(tasks, team, items)
     if refusal is not None:
         raise RuleViolation("R14", f"所选任务指派的执法人员不足以开展检查:{refusal.plain}", field="task_ids")
-    if refusal := cap_visit_refusal(tasks=tasks, enterprise_id=enterprise.pk, year=clock.local_year()):
+    tiers: dict = {}
+    if refusal := cap_visit_refusal(tasks=tasks, enterprise_id=enterprise.pk, year=clock.local_year(), tiers=tiers):
         raise refusal
-    _tasks_free_check(tasks)
+    _tasks_free_check(busy)
     visit = _visit_create(actor=actor, officer=officer, enterprise=enterprise, key=key, kind=VisitKind.INSPECTION,
-                          entry=entry, tasks=tasks, team=team, now=now)
+                          entry=entry, tasks=tasks, team=team, now=now, tier=tiers.get(officer.agency_id))
     # The initiator is the only confirmed officer yet: open now only if R14 lets one officer check these
     # items (decided on the tasks in hand; the usual two-officer case skips the re-reads of the opening).
-    if not visit.replayed and rules.team_refusal(tasks, [officer], items)[0] is None:
+    if rules.team_refusal(tasks, [officer], items)[0] is None:
         _open_if_ready(actor=actor, visit=visit, now=now)
     return visit
 
 
+@_retried_on_key_race
 @transaction.atomic
 def visit_start_by_code(*, actor, token: str, task_ids, idempotency_key: str, latitude=None,
                         longitude=None) -> Visit:
     """Start an inspection visit by scanning the enterprise code (R11) matched to approved tasks (R06, R10);
     R01 R02 R12 R13 R21 R25 checked; the initiator's scan is their confirmation (R14). Idempotent per key.
     """
-    return _start_inspection(actor=actor, key=idempotency_key, task_ids=task_ids,
-                             requested_enterprise_id=lambda: _code_enterprise_id(token),
-                             entry_of=lambda: _entry_by_code(token, latitude, longitude))
+    opened = enterprise_code_open(token)
+    failed = opened if isinstance(opened, CodeCheck) else None
+    enterprise_id, version, payload = (None, None, None) if failed else opened
+
+    def entry_of(scan):
+        check = failed or enterprise_code_decide(payload, version, scan.enterprise, scan.code)
+        return _code_entry(check, latitude, longitude)
+
+    return _start_inspection(actor=actor, key=idempotency_key, task_ids=task_ids, enterprise_id=enterprise_id,
+                             version=version, entry_of=entry_of)
 
 
+@_retried_on_key_race
 @transaction.atomic
 def visit_start_by_location(*, actor, enterprise_id: int, task_ids, latitude, longitude, datum: str = "wgs84",
                             accuracy_m=None, idempotency_key: str) -> Visit:
     """Start an inspection visit without a code: a position (WGS-84, or GCJ-02/BD-09 converted) within the
     configured radius of the registered location (R11); otherwise as ``visit_start_by_code``.
     """
-    return _start_inspection(actor=actor, key=idempotency_key, task_ids=task_ids,
-                             requested_enterprise_id=lambda: enterprise_id,
-                             entry_of=lambda: _entry_by_location(enterprise_id, latitude, longitude, datum,
-                                                                 accuracy_m))
+    return _start_inspection(actor=actor, key=idempotency_key, task_ids=task_ids, enterprise_id=_id(enterprise_id),
+                             version=None, entry_of=lambda scan: _location_entry(scan.enterprise, latitude, longitude,
+                                                                                 datum, accuracy_m))
 
 
+@_retried_on_key_race
 @transaction.atomic
 def visit_start_non_inspection(*, actor, kind: str, purpose: str, officer_ids, idempotency_key: str,
                                token: str | None = None, enterprise_id=None, latitude=None, longitude=None,

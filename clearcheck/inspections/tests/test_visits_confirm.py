@@ -269,18 +269,28 @@ def test_same_key_for_a_different_request_is_a_conflict(onsite_county, approved_
 
 
 def test_retry_racing_its_original_returns_the_original(onsite_county, monkeypatch):
-    """Two copies of one request at once: the second insert hits the (user, key) constraint and gets the
-    first's visit back instead of an error or a second visit."""
-    from clearcheck.inspections.services import visits as svc
+    """Two copies of one request at once: the second insert hits the (user, key) constraint, its transaction
+    is rolled back and the start runs once more, which gets the first's visit back as a retry instead of an
+    error or a second visit."""
+    from clearcheck.inspections.services import checkin_reads
 
     county = onsite_county
     first = scan(county, key="race")
-    # Simulate the copy that checked for a replay before the original committed.
-    monkeypatch.setattr(svc, "_replay", lambda *a, **k: None)
+    real, seen = checkin_reads.scan_read, []
+
+    def looked_too_early(**kwargs):
+        # The copy that looked for a replay before the original committed: it sees none, the first time.
+        found = real(**kwargs)
+        seen.append(found.replay_id)
+        if len(seen) == 1:
+            found.replay_id = None
+        return found
+
+    monkeypatch.setattr(checkin_reads, "scan_read", looked_too_early)
     VisitTask.objects.filter(visit=first).update(active=False)  # let it past the one-active-visit check
     again = scan(county, key="race")
     assert again.pk == first.pk and again.replayed
-    assert Visit.objects.count() == 1
+    assert seen == [first.pk, first.pk] and Visit.objects.count() == 1
 
 
 def test_idempotency_key_is_required_and_checked(onsite_county):

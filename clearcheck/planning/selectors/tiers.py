@@ -39,6 +39,44 @@ def tier_current(agency_id: int, enterprise_id: int) -> Tier:
     return _ungraded(tier_scheme(agency_id), planning_settings_for(agency_id).ungraded_tier_code)
 
 
+def tier_and_usage(agency_id: int, enterprise_id: int, year: int) -> tuple[Tier, int]:
+    """``tier_current`` and the visits already counted this year (``CapUsage.visited_count``) in one
+    statement: the scheme's tiers, each row carrying the current grade, the ungraded code and the count
+    (a check-in start reads these for R21; docs/performance.md §4). The tier is chosen exactly as
+    ``tier_current`` chooses it; an agency without a scheme yet goes through ``tier_current``.
+    """
+    from django.db import connection
+
+    from clearcheck.core.rows import Columns
+
+    tier_columns = Columns(Tier, "t")
+    quote = connection.ops.quote_name
+
+    def table(model) -> str:
+        return quote(model._meta.db_table)
+
+    sql = (f"SELECT {tier_columns.sql}, "  # noqa: S608 — tables from _meta; values bound
+           f"(SELECT g.tier_id FROM {table(EnterpriseTier)} g WHERE g.agency_id = %s AND g.enterprise_id = %s "
+           "AND g.is_current = %s), "
+           f"(SELECT s.ungraded_tier_code FROM {table(AgencyPlanningSettings)} s WHERE s.agency_id = %s), "
+           f"(SELECT u.visited_count FROM {table(CapUsage)} u WHERE u.agency_id = %s AND u.enterprise_id = %s "
+           "AND u.year = %s) "
+           f"FROM {table(Tier)} t WHERE t.agency_id = %s ORDER BY t.rank")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [agency_id, enterprise_id, True, agency_id, agency_id, enterprise_id, year, agency_id])
+        rows = cursor.fetchall()
+    if not rows:
+        return tier_current(agency_id, enterprise_id), 0
+    width = len(tier_columns)
+    tiers = [tier_columns.build(row) for row in rows]
+    graded, code, used = rows[0][width:width + 3]
+    if graded is not None:
+        tier = next(t for t in tiers if t.pk == graded)
+    else:
+        tier = _ungraded(tiers, DEFAULT_UNGRADED_TIER if code is None else code)
+    return tier, used or 0
+
+
 def tiers_current_for(agency_id: int, enterprise_ids) -> dict[int, Tier]:
     """The tier of every enterprise in ``enterprise_ids`` (set-based: a constant number of queries)."""
     ids = list(dict.fromkeys(enterprise_ids))

@@ -16,7 +16,7 @@ from clearcheck.supervision.services import alert_raise
 from ..models import CapUsage, InspectionTask
 from ..models.tasks import CapPlace
 from ..rules import CapVerdict, cap_refusal, cap_verdict
-from ..selectors.tiers import _chunks, tier_current, tiers_current_for
+from ..selectors.tiers import _chunks, tier_and_usage, tier_current, tiers_current_for
 
 
 def cap_usage_locked(*, agency_id: int, enterprise_id: int, year: int) -> CapUsage:
@@ -122,10 +122,10 @@ def _proactive_by_agency(tasks) -> dict[int, list[InspectionTask]]:
     return by_agency
 
 
-def _visit_cap_verdict(tasks: list[InspectionTask], enterprise_id: int, used: int) -> CapVerdict:
+def _visit_cap_verdict(tasks: list[InspectionTask], enterprise_id: int, used: int, tier=None) -> CapVerdict:
     items = [item for task in tasks for item in task.items.all()]
-    return cap_verdict(enterprise_id=enterprise_id, tier=tier_current(tasks[0].agency_id, enterprise_id), used=used,
-                       item_caps=[i.annual_cap for i in items])
+    tier = tier if tier is not None else tier_current(tasks[0].agency_id, enterprise_id)
+    return cap_verdict(enterprise_id=enterprise_id, tier=tier, used=used, item_caps=[i.annual_cap for i in items])
 
 
 def _visit_cap_refusal(tasks: list[InspectionTask], verdict: CapVerdict) -> RuleViolation:
@@ -133,16 +133,18 @@ def _visit_cap_refusal(tasks: list[InspectionTask], verdict: CapVerdict) -> Rule
                                 "不能开始本次检查")
 
 
-def cap_visit_refusal(*, tasks, enterprise_id: int, year: int) -> RuleViolation | None:
+def cap_visit_refusal(*, tasks, enterprise_id: int, year: int, tiers: dict | None = None) -> RuleViolation | None:
     """Whether an inspection visit of ``tasks`` would be refused under the cap now (read-only, for the scan;
-    ``cap_visit_take`` decides under the lock when the visit opens).
+    ``cap_visit_take`` decides under the lock when the visit opens). ``tiers``, when given, receives the
+    enterprise's tier in each agency that was read (the start keeps it on the visit).
     """
     for agency_id, group in sorted(_proactive_by_agency(tasks).items()):
         if any(t.urgent for t in group):
             continue
-        used = (CapUsage.objects.filter(agency_id=agency_id, enterprise_id=enterprise_id, year=year)
-                .values_list("visited_count", flat=True).first() or 0)
-        verdict = _visit_cap_verdict(group, enterprise_id, used)
+        tier, used = tier_and_usage(agency_id, enterprise_id, year)
+        if tiers is not None:
+            tiers[agency_id] = tier
+        verdict = _visit_cap_verdict(group, enterprise_id, used, tier)
         if not verdict.allowed:
             return _visit_cap_refusal(group, verdict)
     return None

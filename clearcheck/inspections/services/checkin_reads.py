@@ -1,0 +1,175 @@
+"""What a check-in start reads, in four statements (docs/performance.md §4, issue 4's benchmark).
+
+Before, a start asked the ORM 26 questions: the officer, the retry, the enterprise, its code, the recusal,
+the stale visits, the tasks with their items and officers, the busy tasks, the tier, the scheme, the
+settings and the usage. Compiling them cost more CPU than answering them. Here the same rows come back
+from four hand-written SELECTs, built into ordinary model instances (``core.rows``) on which the rules of
+``rules.py`` and ``planning`` run unchanged: what is read is new, what is decided is not.
+"""
+
+# ruff: noqa: S608 — every statement here is built from the models' _meta names and aliases; values are
+# always bound parameters.
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import connection
+
+from clearcheck.catalog.models import InspectionItem
+from clearcheck.core.rows import Columns, placeholders, prefetched
+from clearcheck.planning.models import InspectionTask, JointInspection
+from clearcheck.registry.models import Agency, Enterprise, EnterpriseCode, Officer
+
+from ..choices import RecusalStatus, VisitStatus
+from ..models import RecusalRequest, Visit, VisitTask
+
+
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+_OFFICER, _AGENCY = Columns(Officer, "o"), Columns(Agency, "a")
+_ENTERPRISE, _CODE = Columns(Enterprise, "e"), Columns(EnterpriseCode, "c")
+_TASK, _TASK_AGENCY, _JOINT = Columns(InspectionTask, "t"), Columns(Agency, "ta"), Columns(JointInspection, "j")
+_ITEM, _MEMBER, _MEMBER_AGENCY = Columns(InspectionItem, "i"), Columns(Officer, "o"), Columns(Agency, "a")
+
+
+@dataclass
+class Scan:
+    """The scanning officer (with its agency), the visit a retry of this key already started, the scanned
+    enterprise and its code row of the scanned version, and whether the officer is recused from it (R13).
+    """
+
+    officer: Officer
+    replay_id: int | None
+    enterprise: Enterprise | None
+    code: EnterpriseCode | None
+    recused: bool
+
+
+def scan_read(*, officer_id: int, user_id: int, key: str, enterprise_id: int | None,
+              version: int | None) -> Scan | None:
+    """One statement: the officer, the retry, the enterprise, its code version and the recusal; None when
+    the officer does not exist.
+    """
+    sql = (
+        f"SELECT {_OFFICER.sql}, {_AGENCY.sql}, {_ENTERPRISE.sql}, {_CODE.sql}, "
+        f"(SELECT v.id FROM {_table(Visit)} v WHERE v.started_by_user_id = %s AND v.idempotency_key = %s), "
+        f"(SELECT COUNT(*) FROM {_table(RecusalRequest)} r WHERE r.enterprise_id = e.id AND r.officer_id = o.id "
+        f"AND r.status = %s) "
+        f"FROM {_table(Officer)} o JOIN {_table(Agency)} a ON a.id = o.agency_id "
+        f"LEFT JOIN {_table(Enterprise)} e ON e.id = %s "
+        f"LEFT JOIN {_table(EnterpriseCode)} c ON c.enterprise_id = e.id AND c.version = %s "
+        "WHERE o.id = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user_id, key, RecusalStatus.GRANTED, enterprise_id, version, officer_id])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    at = 0
+    officer = _OFFICER.build(row, at)
+    at += len(_OFFICER)
+    officer.agency = _AGENCY.build(row, at)
+    at += len(_AGENCY)
+    enterprise = _ENTERPRISE.build(row, at)
+    at += len(_ENTERPRISE)
+    code = _CODE.build(row, at)
+    at += len(_CODE)
+    if code is not None:
+        code.enterprise = enterprise
+    return Scan(officer=officer, replay_id=row[at], enterprise=enterprise, code=code, recused=bool(row[at + 1]))
+
+
+@dataclass(frozen=True)
+class Busy:
+    """An active ``VisitTask`` of a requested task: the visit holding it, its status and deadline."""
+
+    task_id: int
+    visit_id: int
+    status: str
+    confirm_deadline: dt.datetime
+
+    def stale(self, now: dt.datetime) -> bool:
+        """A pending visit past its confirmation deadline (R14): it is expired and the task freed."""
+        return self.status == VisitStatus.PENDING and now > self.confirm_deadline
+
+
+_DEADLINE = Visit._meta.get_field("confirm_deadline")
+
+
+def busy_read(task_ids: list[int]) -> list[Busy]:
+    """One statement: the pending or open visits holding any of ``task_ids``, oldest hold first."""
+    sql = (f"SELECT vt.task_id, vt.visit_id, v.status, v.confirm_deadline FROM {_table(VisitTask)} vt "
+           f"JOIN {_table(Visit)} v ON v.id = vt.visit_id "
+           f"WHERE vt.active = %s AND vt.task_id IN ({placeholders(task_ids)}) ORDER BY vt.id")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [True, *task_ids])
+        rows = cursor.fetchall()
+    col = _DEADLINE.get_col("v")
+    converters = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+    result = []
+    for task_id, visit_id, status, deadline in rows:
+        for func in converters:
+            deadline = func(deadline, col, connection)
+        result.append(Busy(task_id, visit_id, status, deadline))
+    return result
+
+
+def tasks_read(task_ids: list[int], enterprise: Enterprise | None) -> list[InspectionTask]:
+    """Three statements: the tasks (locked on PostgreSQL, as ``select_for_update`` would; SQLite's IMMEDIATE
+    transaction already serialises writers) with their agency and joint inspection, then their items and
+    their officers (with agencies), in the order of the models' default ordering.
+    """
+    lock = " FOR UPDATE OF t" if connection.features.has_select_for_update_of else ""
+    sql = (f"SELECT {_TASK.sql}, {_TASK_AGENCY.sql}, {_JOINT.sql} FROM {_table(InspectionTask)} t "
+           f"JOIN {_table(Agency)} ta ON ta.id = t.agency_id "
+           f"LEFT JOIN {_table(JointInspection)} j ON j.id = t.joint_inspection_id "
+           f"WHERE t.id IN ({placeholders(task_ids)}) ORDER BY t.id{lock}")
+    tasks = []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, task_ids)
+        for row in cursor.fetchall():
+            task = _TASK.build(row)
+            task.agency = _TASK_AGENCY.build(row, len(_TASK))
+            task.joint_inspection = _JOINT.build(row, len(_TASK) + len(_TASK_AGENCY))
+            if enterprise is not None and task.enterprise_id == enterprise.pk:
+                task.enterprise = enterprise
+            tasks.append(task)
+    if not tasks:
+        return tasks
+    ids = [t.pk for t in tasks]
+    items = _related(InspectionTask.items.field, _ITEM, None, ids, "i.agency_id, i.code, i.id")
+    officers = _related(InspectionTask.officers.field, _MEMBER, _MEMBER_AGENCY, ids,
+                        "o.agency_id, o.credential_no, o.id")
+    for task in tasks:
+        prefetched(task, "items", items.get(task.pk, []))
+        prefetched(task, "officers", officers.get(task.pk, []))
+    return tasks
+
+
+def _related(field, columns: Columns, agency_columns: Columns | None, task_ids: list[int],
+             order: str) -> dict[int, list]:
+    """The rows of a task's many-to-many ``field`` for each of ``task_ids`` (one statement)."""
+    through = field.remote_field.through
+    quote = connection.ops.quote_name
+    left, right = quote(field.m2m_column_name()), quote(field.m2m_reverse_name())
+    alias = columns.alias
+    joined = ""
+    select = f"m.{left}, {columns.sql}"
+    if agency_columns is not None:
+        joined = f" JOIN {_table(Agency)} {agency_columns.alias} ON {agency_columns.alias}.id = {alias}.agency_id"
+        select += f", {agency_columns.sql}"
+    sql = (f"SELECT {select} FROM {_table(through)} m JOIN {_table(columns.model)} {alias} "
+           f"ON {alias}.id = m.{right}{joined} WHERE m.{left} IN ({placeholders(task_ids)}) ORDER BY {order}")
+    found: dict[int, list] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, task_ids)
+        for row in cursor.fetchall():
+            obj = columns.build(row, 1)
+            if agency_columns is not None:
+                obj.agency = agency_columns.build(row, 1 + len(columns))
+            found.setdefault(row[0], []).append(obj)
+    return found
