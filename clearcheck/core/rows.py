@@ -72,6 +72,11 @@ def prefetched(instance: Model, name: str, objects: list) -> None:
     cache[name] = queryset
 
 
+def table(model: type[Model]) -> str:
+    """The quoted table name of ``model`` for a hand-written statement."""
+    return connection.ops.quote_name(model._meta.db_table)
+
+
 def placeholders(values) -> str:
     """``%s, %s, …`` for an IN list of ``values`` (never empty: callers check)."""
     return ", ".join(["%s"] * len(values))

@@ -18,17 +18,12 @@ from dataclasses import dataclass
 from django.db import connection
 
 from clearcheck.catalog.models import InspectionItem
-from clearcheck.core.rows import Columns, placeholders, prefetched
+from clearcheck.core.rows import Columns, placeholders, prefetched, table
 from clearcheck.planning.models import InspectionTask, JointInspection
 from clearcheck.registry.models import Agency, Enterprise, EnterpriseCode, Officer
 
 from ..choices import RecusalStatus, VisitStatus
 from ..models import RecusalRequest, Visit, VisitTask
-
-
-def _table(model) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
-
 
 _OFFICER, _AGENCY = Columns(Officer, "o"), Columns(Agency, "a")
 _ENTERPRISE, _CODE = Columns(Enterprise, "e"), Columns(EnterpriseCode, "c")
@@ -56,12 +51,12 @@ def scan_read(*, officer_id: int, user_id: int, key: str, enterprise_id: int | N
     """
     sql = (
         f"SELECT {_OFFICER.sql}, {_AGENCY.sql}, {_ENTERPRISE.sql}, {_CODE.sql}, "
-        f"(SELECT v.id FROM {_table(Visit)} v WHERE v.started_by_user_id = %s AND v.idempotency_key = %s), "
-        f"(SELECT COUNT(*) FROM {_table(RecusalRequest)} r WHERE r.enterprise_id = e.id AND r.officer_id = o.id "
+        f"(SELECT v.id FROM {table(Visit)} v WHERE v.started_by_user_id = %s AND v.idempotency_key = %s), "
+        f"(SELECT COUNT(*) FROM {table(RecusalRequest)} r WHERE r.enterprise_id = e.id AND r.officer_id = o.id "
         f"AND r.status = %s) "
-        f"FROM {_table(Officer)} o JOIN {_table(Agency)} a ON a.id = o.agency_id "
-        f"LEFT JOIN {_table(Enterprise)} e ON e.id = %s "
-        f"LEFT JOIN {_table(EnterpriseCode)} c ON c.enterprise_id = e.id AND c.version = %s "
+        f"FROM {table(Officer)} o JOIN {table(Agency)} a ON a.id = o.agency_id "
+        f"LEFT JOIN {table(Enterprise)} e ON e.id = %s "
+        f"LEFT JOIN {table(EnterpriseCode)} c ON c.enterprise_id = e.id AND c.version = %s "
         "WHERE o.id = %s"
     )
     with connection.cursor() as cursor:
@@ -102,8 +97,8 @@ _DEADLINE = Visit._meta.get_field("confirm_deadline")
 
 def busy_read(task_ids: list[int]) -> list[Busy]:
     """One statement: the pending or open visits holding any of ``task_ids``, oldest hold first."""
-    sql = (f"SELECT vt.task_id, vt.visit_id, v.status, v.confirm_deadline FROM {_table(VisitTask)} vt "
-           f"JOIN {_table(Visit)} v ON v.id = vt.visit_id "
+    sql = (f"SELECT vt.task_id, vt.visit_id, v.status, v.confirm_deadline FROM {table(VisitTask)} vt "
+           f"JOIN {table(Visit)} v ON v.id = vt.visit_id "
            f"WHERE vt.active = %s AND vt.task_id IN ({placeholders(task_ids)}) ORDER BY vt.id")
     with connection.cursor() as cursor:
         cursor.execute(sql, [True, *task_ids])
@@ -124,9 +119,9 @@ def tasks_read(task_ids: list[int], enterprise: Enterprise | None) -> list[Inspe
     their officers (with agencies), in the order of the models' default ordering.
     """
     lock = " FOR UPDATE OF t" if connection.features.has_select_for_update_of else ""
-    sql = (f"SELECT {_TASK.sql}, {_TASK_AGENCY.sql}, {_JOINT.sql} FROM {_table(InspectionTask)} t "
-           f"JOIN {_table(Agency)} ta ON ta.id = t.agency_id "
-           f"LEFT JOIN {_table(JointInspection)} j ON j.id = t.joint_inspection_id "
+    sql = (f"SELECT {_TASK.sql}, {_TASK_AGENCY.sql}, {_JOINT.sql} FROM {table(InspectionTask)} t "
+           f"JOIN {table(Agency)} ta ON ta.id = t.agency_id "
+           f"LEFT JOIN {table(JointInspection)} j ON j.id = t.joint_inspection_id "
            f"WHERE t.id IN ({placeholders(task_ids)}) ORDER BY t.id{lock}")
     tasks = []
     with connection.cursor() as cursor:
@@ -160,9 +155,9 @@ def _related(field, columns: Columns, agency_columns: Columns | None, task_ids: 
     joined = ""
     select = f"m.{left}, {columns.sql}"
     if agency_columns is not None:
-        joined = f" JOIN {_table(Agency)} {agency_columns.alias} ON {agency_columns.alias}.id = {alias}.agency_id"
+        joined = f" JOIN {table(Agency)} {agency_columns.alias} ON {agency_columns.alias}.id = {alias}.agency_id"
         select += f", {agency_columns.sql}"
-    sql = (f"SELECT {select} FROM {_table(through)} m JOIN {_table(columns.model)} {alias} "
+    sql = (f"SELECT {select} FROM {table(through)} m JOIN {table(columns.model)} {alias} "
            f"ON {alias}.id = m.{right}{joined} WHERE m.{left} IN ({placeholders(task_ids)}) ORDER BY {order}")
     found: dict[int, list] = {}
     with connection.cursor() as cursor:

@@ -47,14 +47,9 @@ def tier_and_usage(agency_id: int, enterprise_id: int, year: int) -> tuple[Tier,
     """
     from django.db import connection
 
-    from clearcheck.core.rows import Columns
+    from clearcheck.core.rows import Columns, table
 
     tier_columns = Columns(Tier, "t")
-    quote = connection.ops.quote_name
-
-    def table(model) -> str:
-        return quote(model._meta.db_table)
-
     sql = (f"SELECT {tier_columns.sql}, "  # noqa: S608 — tables from _meta; values bound
            f"(SELECT g.tier_id FROM {table(EnterpriseTier)} g WHERE g.agency_id = %s AND g.enterprise_id = %s "
            "AND g.is_current = %s), "
