@@ -1,10 +1,12 @@
-"""What a check-in start reads, in four statements (docs/performance.md §4, issue 4's benchmark).
+"""What a check-in start reads, in few statements (docs/performance.md §4, issue 4's benchmark).
 
 Before, a start asked the ORM 26 questions: the officer, the retry, the enterprise, its code, the recusal,
 the stale visits, the tasks with their items and officers, the busy tasks, the tier, the scheme, the
 settings and the usage. Compiling them cost more CPU than answering them. Here the same rows come back
-from four hand-written SELECTs, built into ordinary model instances (``core.rows``) on which the rules of
-``rules.py`` and ``planning`` run unchanged: what is read is new, what is decided is not.
+from four hand-written SELECTs (``scan_read``, ``tasks_read``: tasks, items, officers) and, for the cap,
+``planning.selectors.tiers.tier_and_usage``; ``busy_read`` runs only when a requested task is held. They
+are built into ordinary model instances (``core.rows``) on which the rules of ``rules.py`` and
+``planning`` run unchanged: what is read is new, what is decided is not.
 """
 
 # ruff: noqa: S608 — every statement here is built from the models' _meta names and aliases; values are
@@ -34,7 +36,8 @@ _ITEM, _MEMBER, _MEMBER_AGENCY = Columns(InspectionItem, "i"), Columns(Officer, 
 @dataclass
 class Scan:
     """The scanning officer (with its agency), the visit a retry of this key already started, the scanned
-    enterprise and its code row of the scanned version, and whether the officer is recused from it (R13).
+    enterprise and its code row of the scanned version, whether the officer is recused from it (R13), and
+    how many of the requested tasks a pending or open visit holds (``busy_read`` then says which).
     """
 
     officer: Officer
@@ -42,25 +45,31 @@ class Scan:
     enterprise: Enterprise | None
     code: EnterpriseCode | None
     recused: bool
+    busy: int = 0
 
 
-def scan_read(*, officer_id: int, user_id: int, key: str, enterprise_id: int | None,
-              version: int | None) -> Scan | None:
-    """One statement: the officer, the retry, the enterprise, its code version and the recusal; None when
-    the officer does not exist.
+def scan_read(*, officer_id: int, user_id: int, key: str, enterprise_id: int | None, version: int | None,
+              task_ids: list[int] = ()) -> Scan | None:
+    """One statement: the officer, the retry, the enterprise, its code version, the recusal and the number of
+    busy tasks among ``task_ids``; None when the officer does not exist.
     """
+    busy, busy_params = "0", []
+    if task_ids:
+        busy = (f"(SELECT COUNT(*) FROM {table(VisitTask)} vt WHERE vt.active = %s "
+                f"AND vt.task_id IN ({placeholders(task_ids)}))")
+        busy_params = [True, *task_ids]
     sql = (
         f"SELECT {_OFFICER.sql}, {_AGENCY.sql}, {_ENTERPRISE.sql}, {_CODE.sql}, "
         f"(SELECT v.id FROM {table(Visit)} v WHERE v.started_by_user_id = %s AND v.idempotency_key = %s), "
         f"(SELECT COUNT(*) FROM {table(RecusalRequest)} r WHERE r.enterprise_id = e.id AND r.officer_id = o.id "
-        f"AND r.status = %s) "
+        f"AND r.status = %s), {busy} "
         f"FROM {table(Officer)} o JOIN {table(Agency)} a ON a.id = o.agency_id "
         f"LEFT JOIN {table(Enterprise)} e ON e.id = %s "
         f"LEFT JOIN {table(EnterpriseCode)} c ON c.enterprise_id = e.id AND c.version = %s "
         "WHERE o.id = %s"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [user_id, key, RecusalStatus.GRANTED, enterprise_id, version, officer_id])
+        cursor.execute(sql, [user_id, key, RecusalStatus.GRANTED, *busy_params, enterprise_id, version, officer_id])
         row = cursor.fetchone()
     if row is None:
         return None
@@ -75,7 +84,8 @@ def scan_read(*, officer_id: int, user_id: int, key: str, enterprise_id: int | N
     at += len(_CODE)
     if code is not None:
         code.enterprise = enterprise
-    return Scan(officer=officer, replay_id=row[at], enterprise=enterprise, code=code, recused=bool(row[at + 1]))
+    return Scan(officer=officer, replay_id=row[at], enterprise=enterprise, code=code, recused=bool(row[at + 1]),
+                busy=row[at + 2])
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from clearcheck.core.errors import (
     RuleViolation,
     ValidationFailed,
 )
-from clearcheck.core.rows import prefetched
+from clearcheck.core.rows import prefetched, rows_insert
 from clearcheck.planning.choices import JointStatus, TaskSource, TaskStatus
 from clearcheck.planning.models import InspectionTask
 from clearcheck.planning.selectors.tiers import tier_current
@@ -235,7 +235,7 @@ def _visit_create(*, actor, officer, enterprise, key: str, kind: str, entry: dic
         **entry,
     )
     try:
-        visit.save()
+        rows_insert([visit])
     except IntegrityError as exc:
         # No savepoint around the insert (two statements on every start for a rare race): the only unique
         # constraint a new visit can meet is its (user, key), so the other request got there first.
@@ -243,11 +243,11 @@ def _visit_create(*, actor, officer, enterprise, key: str, kind: str, entry: dic
     rows = [VisitTask(visit=visit, task=t, active=True) for t in tasks]
     if rows:
         try:
-            VisitTask.objects.bulk_create(rows)
+            rows_insert(rows)
         except IntegrityError:
             raise Conflict("所选检查任务刚刚已由同事扫码入企,请在该入企记录中确认") from None
     members = [officer] + [o for o in team if o.pk != officer.pk]
-    members = VisitOfficer.objects.bulk_create([
+    members = rows_insert([
         VisitOfficer(visit=visit, officer=o, credential_no=o.credential_no, initiator=o.pk == officer.pk,
                      confirmed_at=now if o.pk == officer.pk else None,
                      confirmed_by_user_id=user_id if o.pk == officer.pk else None)
@@ -278,7 +278,7 @@ def _start_inspection(*, actor, key, task_ids, enterprise_id, version, entry_of)
     key = _key_clean(key)
     ids = _ids_clean(task_ids, "task_ids", "检查任务", MAX_TASKS)
     scan = checkin_reads.scan_read(officer_id=officer_id, user_id=actor.pk, key=key, enterprise_id=enterprise_id,
-                                   version=version)
+                                   version=version, task_ids=ids)
     if scan is None:
         raise PermissionDenied("执法人员信息不存在,不能扫码入企")
     if scan.replay_id is not None:
@@ -290,7 +290,7 @@ def _start_inspection(*, actor, key, task_ids, enterprise_id, version, entry_of)
         raise refusal
     if not ids:
         raise RuleViolation("R06", "入企检查须匹配已批准的检查任务:请选择本次检查的任务", field="task_ids")
-    busy = checkin_reads.busy_read(ids)
+    busy = checkin_reads.busy_read(ids) if scan.busy else []
     if stale := [b.visit_id for b in busy if b.stale(now)]:
         _expire_stale(stale, now)
         busy = [b for b in busy if b.visit_id not in stale]

@@ -54,6 +54,9 @@ def test_scan_read_finds_the_retry_and_misses_unknown_rows(onsite_county):
     assert stale_version.enterprise.pk == county["enterprise"].pk and stale_version.code is None
     assert checkin_reads.scan_read(officer_id=999_999, user_id=user.pk, key="x", enterprise_id=None,
                                    version=None) is None
+    held = checkin_reads.scan_read(officer_id=officer.pk, user_id=user.pk, key="x", enterprise_id=None,
+                                   version=None, task_ids=[county["task"].pk, 999_999])
+    assert held.busy == 1 and stale_version.busy == 0
 
 
 def test_r13_scan_read_sees_a_granted_recusal(onsite_county, make_user_plain):

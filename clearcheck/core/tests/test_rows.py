@@ -1,0 +1,61 @@
+"""``core.rows``: hand-written inserts and selects that store and load what the ORM stores and loads."""
+
+import datetime as dt
+import zoneinfo
+
+import pytest
+from django.db import connection
+from django.db.models import Value
+
+from clearcheck.audit.models import AuditEvent
+from clearcheck.core.rows import Columns, rows_insert, table
+
+pytestmark = pytest.mark.django_db
+
+SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
+
+
+def event(**extra) -> AuditEvent:
+    # A local time one microsecond before midnight: time zone and fraction must both survive the trip.
+    fields = {"occurred_at": dt.datetime(2026, 12, 31, 23, 59, 59, 999_999, tzinfo=SHANGHAI), "actor_id": 7,
+              "actor_label": "测试", "action": "rows.test", "subject_type": "core.test", "subject_id": "1",
+              "request_id": "", "body": '{"中文":"值"}'}
+    return AuditEvent(**{**fields, **extra})
+
+
+def test_rows_insert_stores_what_the_orm_reads_back_and_gives_each_row_its_key():
+    first, second = rows_insert([event(), event(subject_id="2", actor_id=None)])
+    assert first.pk and second.pk > first.pk
+    assert not first._state.adding and first._state.db == connection.alias
+    stored = AuditEvent.objects.get(pk=first.pk)
+    assert stored.occurred_at == first.occurred_at and stored.body == first.body and stored.actor_id == 7
+    assert AuditEvent.objects.get(pk=second.pk).actor_id is None
+    assert rows_insert([]) == []
+
+
+def test_rows_insert_refuses_expressions_saved_rows_and_mixed_models():
+    with pytest.raises(TypeError, match="expression"):
+        rows_insert([event(body=Value("x"))])
+    [saved] = rows_insert([event()])
+    with pytest.raises(TypeError):
+        rows_insert([saved])
+    with pytest.raises(TypeError):
+        rows_insert([event(), object()])
+    assert AuditEvent.objects.filter(action="rows.test").count() == 1
+
+
+def test_columns_build_converts_as_the_orm_and_gives_none_for_an_outer_join_miss():
+    [saved] = rows_insert([event()])
+    columns = Columns(AuditEvent, "x")
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {columns.sql}, 1 FROM {table(AuditEvent)} x WHERE x.id = %s", [saved.pk])  # noqa: S608
+        row = cursor.fetchone()
+        cursor.execute(f"SELECT 1, {columns.sql} FROM (SELECT 1 AS one) d LEFT JOIN {table(AuditEvent)} x "  # noqa: S608
+                       "ON x.id = %s", [-1])
+        missing = cursor.fetchone()
+    built = columns.build(row)
+    loaded = AuditEvent.objects.get(pk=saved.pk)
+    assert {f.attname: getattr(built, f.attname) for f in columns.fields} == \
+        {f.attname: getattr(loaded, f.attname) for f in columns.fields}
+    assert built.occurred_at.tzinfo is not None and not built._state.adding
+    assert columns.build(missing, 1) is None
