@@ -347,7 +347,7 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--regenerate", action="store_true", help="rebuild the seed county")
     parser.add_argument("--keep", action="store_true", help="keep clearcheck_bench_checkin afterwards")
     parser.add_argument("--agencies", type=int, default=4)
-    parser.add_argument("--enterprises", type=int, default=2500)
+    parser.add_argument("--enterprises", type=int, default=10000)
     parser.add_argument("--officers", type=int, default=40)
     parser.add_argument("--jobs", type=int, default=2)
     args = parser.parse_args(argv)

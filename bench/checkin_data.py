@@ -1,7 +1,7 @@
 """Data generator of the check-in benchmark: a county where every request of a load run has its own
 approved task, built through the platform's services.
 
-    python -m bench.checkin_data --database postgres --agencies 4 --enterprises 2500 --officers 40
+    python -m bench.checkin_data --database postgres --agencies 4 --enterprises 10000 --officers 40
 
 Writes into ``clearcheck_bench_checkin_seed`` (PostgreSQL; dropped, created and fully migrated), which
 ``bench.checkin`` copies (``CREATE DATABASE … TEMPLATE``) into ``clearcheck_bench_checkin`` before every
@@ -349,7 +349,7 @@ def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--database", default="postgres", help="postgres | a postgres:// URL of a clearcheck_bench* db")
     parser.add_argument("--agencies", type=int, default=4)
-    parser.add_argument("--enterprises", type=int, default=2500)
+    parser.add_argument("--enterprises", type=int, default=10000)
     parser.add_argument("--officers", type=int, default=40, help="per agency (teams of two)")
     parser.add_argument("--jobs", type=int, default=2, help="processes making tasks (agencies in parallel)")
     args = parser.parse_args(argv)

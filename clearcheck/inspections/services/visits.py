@@ -120,12 +120,6 @@ def _replay(actor, key: str, *, enterprise_id, kind: str, task_ids=()) -> Visit 
 # --- Tasks (计划匹配: R06, R10, R01, R02) -------------------------------------------------------------
 
 
-def _tasks_locked(ids) -> list[InspectionTask]:
-    return list(InspectionTask.objects.select_for_update(of=("self",))
-                .select_related("agency", "enterprise", "joint_inspection")
-                .prefetch_related("items", "officers").filter(pk__in=list(ids)).order_by("pk"))
-
-
 def _tasks_match(officer: Officer, enterprise: Enterprise, ids: list[int], tasks: list[InspectionTask],
                  today: dt.date) -> list[InspectionTask]:
     """The tasks of the scan (``tasks``: those of ``ids`` that exist, locked): approved (or urgent, R10) tasks
@@ -392,8 +386,9 @@ def _confirmed_officers(visit: Visit) -> list[Officer]:
 
 
 def _visit_tasks(visit: Visit) -> tuple[list[VisitTask], list[InspectionTask]]:
+    """The visit's task rows and its tasks (locked, with items and officers: ``checkin_reads.tasks_read``)."""
     rows = list(VisitTask.objects.filter(visit=visit).order_by("task_id"))
-    tasks = {t.pk: t for t in _tasks_locked([r.task_id for r in rows])}
+    tasks = {t.pk: t for t in checkin_reads.tasks_read([r.task_id for r in rows], visit.enterprise)} if rows else {}
     for row in rows:
         row.visit, row.task = visit, tasks[row.task_id]
     return rows, list(tasks.values())
@@ -403,28 +398,32 @@ def _open_if_ready(*, actor, visit: Visit, now) -> Visit:
     """Open a pending inspection visit once its confirmed officers meet R14 (the rules are checked again)."""
     if visit.status != VisitStatus.PENDING:
         return visit
-    _, tasks = _visit_tasks(visit)
-    refusal, _ = rules.team_refusal(tasks, _confirmed_officers(visit), _items(tasks))
+    rows, tasks = _visit_tasks(visit)
+    officers = _confirmed_officers(visit)
+    refusal, _ = rules.team_refusal(tasks, officers, _items(tasks))
     if refusal is not None:
         return visit  # waiting for the rest of the team
-    return _open(actor=actor, visit=visit, now=now)
+    return _open(actor=actor, visit=visit, now=now, read=(rows, tasks, officers))
 
 
-def _open(*, actor, visit: Visit, now) -> Visit:
-    """Every rule again, then the place under the cap (R21), the open state and the on-site record."""
+def _open(*, actor, visit: Visit, now, read=None) -> Visit:
+    """Every rule again, then the place under the cap (R21), the open state and the on-site record.
+    ``read``: the visit's task rows, tasks and confirmed officers when the caller has just read them (in
+    this transaction, under the same locks).
+    """
     target = VISIT.target(visit.status, "open", str(visit))
     today, enterprise = clock.local_today(), visit.enterprise
     inspection = visit.kind == VisitKind.INSPECTION
     by_code = visit.entry_method == EntryMethod.CODE and visit.code_version is not None
     if by_code and (refusal := rules.code_version_refusal(enterprise, visit.code_version)):
         raise refusal
-    officers = _confirmed_officers(visit)
+    officers = read[2] if read else _confirmed_officers(visit)
     for officer in officers:
         if refusal := rules.officer_checkin_refusal(officer, enterprise, today, inspection=inspection):
             raise refusal
     basis = ""
     if inspection:
-        rows, tasks = _visit_tasks(visit)
+        rows, tasks = read[:2] if read else _visit_tasks(visit)
         for task in tasks:
             if refusal := rules.task_checkin_refusal(task, enterprise, today):
                 raise refusal
@@ -538,19 +537,24 @@ def _expire(*, actor, visit: Visit) -> None:
                                           .values_list("officer_id", flat=True))})
 
 
-@transaction.atomic
 def visits_expire_due(*, actor=None, visit_ids=None, limit: int = 1000) -> int:
     """Expire pending visits whose confirmation window has passed (R14); their tasks are free again.
 
     Called lazily (before a confirmation, when a page shows a visit) and by the periodic job. Returns how
-    many were expired.
+    many were expired. Finding none costs one statement and no transaction (every confirmation asks).
     """
     qs = Visit.objects.filter(status=VisitStatus.PENDING, confirm_deadline__lt=clock.now())
     if visit_ids is not None:
         ids = [pk for pk in (_id(v) for v in visit_ids) if pk is not None]
         qs = qs.filter(pk__in=ids)
+    due = list(qs.order_by("id").values_list("pk", flat=True)[:limit])
+    return _expire_each(actor, due) if due else 0
+
+
+@transaction.atomic
+def _expire_each(actor, visit_ids) -> int:
     expired = 0
-    for pk in list(qs.order_by("id").values_list("pk", flat=True)[:limit]):
+    for pk in visit_ids:
         visit = Visit.objects.select_for_update().filter(pk=pk, status=VisitStatus.PENDING).first()
         if visit is None or clock.now() <= visit.confirm_deadline:
             continue  # confirmed or expired by someone else meanwhile

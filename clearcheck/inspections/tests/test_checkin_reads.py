@@ -10,10 +10,9 @@ from django.forms.models import model_to_dict
 from clearcheck.core import clock
 from clearcheck.inspections.models import Visit, VisitTask
 from clearcheck.inspections.services import checkin_reads
-from clearcheck.inspections.services.visits import _tasks_locked
 from clearcheck.inspections.tests.onsite_fixtures import *  # noqa: F403
 from clearcheck.inspections.tests.test_visits_checkin import scan
-from clearcheck.planning.models import AgencyPlanningSettings, CapUsage
+from clearcheck.planning.models import AgencyPlanningSettings, CapUsage, InspectionTask
 from clearcheck.planning.selectors.tiers import tier_and_usage, tier_current, tier_scheme
 from clearcheck.planning.tests.test_tasks_fixtures import *  # noqa: F403
 from clearcheck.planning.tests.test_tasks_fixtures import tier_set
@@ -75,7 +74,8 @@ def test_tasks_read_gives_the_tasks_items_and_officers_the_orm_gives(onsite_coun
     other = approved_task(source="complaint", inspection_type="case", window_start=clock.local_today())
     ids = [other.pk, county["task"].pk]
     mine = checkin_reads.tasks_read(ids, county["enterprise"])
-    orm = _tasks_locked(ids)
+    orm = list(InspectionTask.objects.select_related("agency", "enterprise", "joint_inspection")
+               .prefetch_related("items", "officers").filter(pk__in=ids).order_by("pk"))
     assert [t.pk for t in mine] == [t.pk for t in orm] == sorted(ids)
     for a, b in zip(mine, orm, strict=True):
         assert fields(a) == fields(b) and fields(a.agency) == fields(b.agency)
