@@ -113,24 +113,22 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def server_env(seal_mode: str, server_side_binding: bool = False) -> dict:
+def server_env(seal_mode: str) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "CLEARCHECK_", "DB_"))}
-    if server_side_binding:
-        env["DB_SERVER_SIDE_BINDING"] = "1"
     env.update(DJANGO_SETTINGS_MODULE="config.settings", DATABASE_URL=PG + RUN_DB, DJANGO_DEBUG="0",
                CLEARCHECK_VAR_DIR=str(BENCH_VAR), CLEARCHECK_AUDIT_SEAL_MODE=seal_mode,
                DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost", LOG_LEVEL="WARNING")
     return env
 
 
-def server_start(port: int, workers: int, seal_mode: str, server_side_binding: bool = False) -> subprocess.Popen:
+def server_start(port: int, workers: int, seal_mode: str) -> subprocess.Popen:
     import urllib.request
 
     WORK.mkdir(parents=True, exist_ok=True)
     log = open(WORK / "gunicorn.log", "w")  # noqa: SIM115 — lives as long as the server
     proc = subprocess.Popen(
         [str(ROOT / ".venv" / "bin" / "gunicorn"), "config.wsgi", "-w", str(workers), "-b", f"127.0.0.1:{port}",
-         "--timeout", "30"], cwd=ROOT, env=server_env(seal_mode, server_side_binding), stdout=log, stderr=subprocess.STDOUT)
+         "--timeout", "30"], cwd=ROOT, env=server_env(seal_mode), stdout=log, stderr=subprocess.STDOUT)
     for _ in range(200):
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/ping", timeout=2) as r:  # noqa: S310
@@ -341,8 +339,6 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seal-mode", default="job", choices=["job", "on_commit"])
     parser.add_argument("--no-pair", action="store_true", help="skip (3), the start + confirm pairs")
-    parser.add_argument("--server-side-binding", action="store_true",
-                        help="the server binds parameters and prepares repeated statements (DB_SERVER_SIDE_BINDING)")
     parser.add_argument("--profile", type=int, default=40, help="requests profiled in-process (0: none)")
     parser.add_argument("--regenerate", action="store_true", help="rebuild the seed county")
     parser.add_argument("--keep", action="store_true", help="keep clearcheck_bench_checkin afterwards")
@@ -375,7 +371,7 @@ def main(argv: list[str] | None = None) -> dict:
     nonce = "b" + dt.datetime.now(dt.UTC).strftime("%H%M%S")
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    server = server_start(port, args.workers, args.seal_mode, args.server_side_binding)
+    server = server_start(port, args.workers, args.seal_mode)
     phases = report["phases"]
     offset = 0
     wrk_opts = {"threads": args.threads, "connections": args.connections}

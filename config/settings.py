@@ -122,11 +122,7 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
     # A file (not :memory:) so that tests with real threads see real locking, as production does.
     # One file per test process, so that parallel runs never share it.
     _db.setdefault("TEST", {})["NAME"] = str(VAR_DIR / f"test-clearcheck-{os.getpid()}.sqlite3")
-elif _db["ENGINE"] == "django.db.backends.postgresql" and env_bool("DB_SERVER_SIDE_BINDING", False):
-    # psycopg binds parameters on the server and prepares a statement run five times on a connection, so
-    # PostgreSQL plans it once (docs/performance.md §4 measures it on the check-in).
-    _db.setdefault("OPTIONS", {})["server_side_binding"] = True
-if _db["ENGINE"] == "django.db.backends.postgresql" and env_bool("DB_POOL", False):
+elif _db["ENGINE"] == "django.db.backends.postgresql" and env_bool("DB_POOL", False):
     # The psycopg pool replaces persistent connections (Django requires CONN_MAX_AGE=0 with it).
     _db["CONN_MAX_AGE"] = 0
     _db.setdefault("OPTIONS", {})["pool"] = {"min_size": 2, "max_size": int(os.environ.get("DB_POOL_MAX", "10"))}
