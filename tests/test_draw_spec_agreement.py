@@ -61,7 +61,7 @@ def draw_inputs(draw):
     elif variant == "missing" and len(listed) > 1:
         listed = listed[1:]
     elif variant == "extra":
-        listed = sorted([*listed, "371524-XXX"])
+        listed = sorted([*listed, "371524-NOSUCH"])  # an agency no officer belongs to: both must refuse
     named = draw(st.lists(st.sampled_from([*strata, "Z"]), max_size=5, unique=True))
     mode = draw(st.sampled_from(["count"] * 5 + ["ratio"] * 5 + ["bogus"]))
     if mode == "ratio":

@@ -80,6 +80,9 @@ def api_token_issue(*, username: str, password: str, name: str = "") -> tuple[st
     return token, record
 
 
+_TOKEN_COLUMNS, _USER_COLUMNS = Columns(ApiToken, "k"), Columns(User, "u")
+
+
 def api_token_authenticate(*, token: str) -> User | None:
     """The user of a live token, or None (unknown, expired, revoked, inactive user)."""
     if not token.startswith(TOKEN_PREFIX):
@@ -101,8 +104,6 @@ def api_token_authenticate(*, token: str) -> User | None:
     record.user.api_token = record
     return record.user
 
-
-_TOKEN_COLUMNS, _USER_COLUMNS = Columns(ApiToken, "k"), Columns(User, "u")
 
 
 

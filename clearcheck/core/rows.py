@@ -41,12 +41,7 @@ class Columns:
         # Per vendor: a process may hold connections to both databases (the bench, some tests).
         vendor = connection.vendor
         if vendor not in self._converters:
-            found = []
-            for field in self.fields:
-                col = field.get_col(self.alias)
-                funcs = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
-                found.append((col, funcs))
-            self._converters[vendor] = found
+            self._converters[vendor] = [converters(field, self.alias) for field in self.fields]
         return self._converters[vendor]
 
     def build(self, row, start: int = 0):
@@ -56,11 +51,8 @@ class Columns:
         values = list(row[start:start + len(self.fields)])
         if values[self._pk_index] is None:
             return None
-        for index, (col, funcs) in enumerate(self._converters_for()):
-            value = values[index]
-            for func in funcs:
-                value = func(value, col, connection)
-            values[index] = value
+        for index, field_converters in enumerate(self._converters_for()):
+            values[index] = converted(values[index], field_converters)
         return self.model.from_db(connection.alias, self.attnames, values)
 
 
@@ -75,6 +67,20 @@ def prefetched(instance: Model, name: str, objects: list) -> None:
     queryset._result_cache = list(objects)
     queryset._prefetch_done = True
     cache[name] = queryset
+
+
+def converters(field, alias: str) -> tuple:
+    """The column of ``field`` under ``alias`` and the database converters the ORM applies to its values."""
+    col = field.get_col(alias)
+    return col, connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+
+
+def converted(value, field_converters: tuple):
+    """``value`` as read from the database, converted as the ORM converts it (``converters``)."""
+    col, funcs = field_converters
+    for func in funcs:
+        value = func(value, col, connection)
+    return value
 
 
 def rows_insert(objs: list) -> list:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from django.db import connection
 
 from clearcheck.catalog.models import InspectionItem
-from clearcheck.core.rows import Columns, placeholders, prefetched, table
+from clearcheck.core.rows import Columns, converted, converters, placeholders, prefetched, table
 from clearcheck.planning.models import InspectionTask, JointInspection
 from clearcheck.registry.models import Agency, Enterprise, EnterpriseCode, Officer
 
@@ -113,14 +113,9 @@ def busy_read(task_ids: list[int]) -> list[Busy]:
     with connection.cursor() as cursor:
         cursor.execute(sql, [True, *task_ids])
         rows = cursor.fetchall()
-    col = _DEADLINE.get_col("v")
-    converters = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
-    result = []
-    for task_id, visit_id, status, deadline in rows:
-        for func in converters:
-            deadline = func(deadline, col, connection)
-        result.append(Busy(task_id, visit_id, status, deadline))
-    return result
+    deadline_converters = converters(_DEADLINE, "v")
+    return [Busy(task_id, visit_id, status, converted(deadline, deadline_converters))
+            for task_id, visit_id, status, deadline in rows]
 
 
 def tasks_read(task_ids: list[int], enterprise: Enterprise | None) -> list[InspectionTask]:

@@ -4,10 +4,12 @@ file's planning summary (R21: each agency's tier and why, this year's count agai
 
 import json
 
+from django.db import connection
 from django.db.models import Q, QuerySet
 
 from clearcheck.accounts.selectors import actor_agency_id, actor_is_county
 from clearcheck.core.errors import NotFound
+from clearcheck.core.rows import Columns, table
 from clearcheck.registry.models import Agency
 
 from ..models import CapUsage, EnterpriseTier, Tier
@@ -39,18 +41,16 @@ def tier_current(agency_id: int, enterprise_id: int) -> Tier:
     return _ungraded(tier_scheme(agency_id), planning_settings_for(agency_id).ungraded_tier_code)
 
 
+_TIER_COLUMNS = Columns(Tier, "t")
+
+
 def tier_and_usage(agency_id: int, enterprise_id: int, year: int) -> tuple[Tier, int]:
     """``tier_current`` and the visits already counted this year (``CapUsage.visited_count``) in one
     statement: the scheme's tiers, each row carrying the current grade, the ungraded code and the count
     (a check-in start reads these for R21; docs/performance.md §4). The tier is chosen exactly as
     ``tier_current`` chooses it; an agency without a scheme yet goes through ``tier_current``.
     """
-    from django.db import connection
-
-    from clearcheck.core.rows import Columns, table
-
-    tier_columns = Columns(Tier, "t")
-    sql = (f"SELECT {tier_columns.sql}, "  # noqa: S608 — tables from _meta; values bound
+    sql = (f"SELECT {_TIER_COLUMNS.sql}, "  # noqa: S608 — tables from _meta; values bound
            f"(SELECT g.tier_id FROM {table(EnterpriseTier)} g WHERE g.agency_id = %s AND g.enterprise_id = %s "
            "AND g.is_current = %s), "
            f"(SELECT s.ungraded_tier_code FROM {table(AgencyPlanningSettings)} s WHERE s.agency_id = %s), "
@@ -62,8 +62,8 @@ def tier_and_usage(agency_id: int, enterprise_id: int, year: int) -> tuple[Tier,
         rows = cursor.fetchall()
     if not rows:
         return tier_current(agency_id, enterprise_id), 0
-    width = len(tier_columns)
-    tiers = [tier_columns.build(row) for row in rows]
+    width = len(_TIER_COLUMNS)
+    tiers = [_TIER_COLUMNS.build(row) for row in rows]
     graded, code, used = rows[0][width:width + 3]
     if graded is not None:
         tier = next(t for t in tiers if t.pk == graded)
