@@ -117,7 +117,8 @@ def server_env(seal_mode: str) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "CLEARCHECK_", "DB_"))}
     env.update(DJANGO_SETTINGS_MODULE="config.settings", DATABASE_URL=PG + RUN_DB, DJANGO_DEBUG="0",
                CLEARCHECK_VAR_DIR=str(BENCH_VAR), CLEARCHECK_AUDIT_SEAL_MODE=seal_mode,
-               DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost", LOG_LEVEL="WARNING")
+               DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost", LOG_LEVEL="WARNING",
+               DB_PREPARED_STATEMENTS=os.environ.get("DB_PREPARED_STATEMENTS", "1"))
     return env
 
 
@@ -340,6 +341,8 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--seal-mode", default="job", choices=["job", "on_commit"])
     parser.add_argument("--no-pair", action="store_true", help="skip (3), the start + confirm pairs")
     parser.add_argument("--profile", type=int, default=40, help="requests profiled in-process (0: none)")
+    parser.add_argument("--no-prepared-statements", action="store_true",
+                        help="DB_PREPARED_STATEMENTS=0 for the server and the profile (the baseline of ADR 0016)")
     parser.add_argument("--regenerate", action="store_true", help="rebuild the seed county")
     parser.add_argument("--keep", action="store_true", help="keep clearcheck_bench_checkin afterwards")
     parser.add_argument("--agencies", type=int, default=4)
@@ -355,6 +358,7 @@ def main(argv: list[str] | None = None) -> dict:
                     "seed": facts, "settings": vars(args), "phases": {}}
     report["database_copy_s"] = round(run_database_copy(), 2)
 
+    os.environ["DB_PREPARED_STATEMENTS"] = "0" if args.no_prepared_statements else "1"
     os.environ.update(DJANGO_SETTINGS_MODULE="config.settings", DATABASE_URL=PG + RUN_DB, CLEARCHECK_VAR_DIR=str(BENCH_VAR),
                       CLEARCHECK_AUDIT_SEAL_MODE="job", CLEARCHECK_FAST_PASSWORDS="1", DJANGO_DEBUG="0")
     sys.path.insert(0, str(ROOT))

@@ -126,6 +126,11 @@ elif _db["ENGINE"] == "django.db.backends.postgresql" and env_bool("DB_POOL", Fa
     # The psycopg pool replaces persistent connections (Django requires CONN_MAX_AGE=0 with it).
     _db["CONN_MAX_AGE"] = 0
     _db.setdefault("OPTIONS", {})["pool"] = {"min_size": 2, "max_size": int(os.environ.get("DB_POOL_MAX", "10"))}
+if _db["ENGINE"] == "django.db.backends.postgresql" and env_bool("DB_PREPARED_STATEMENTS", True):
+    # Lets core.rows.prepared_cursor prepare the hot paths' statements (ADR 0016). Django's default, None,
+    # turns psycopg's prepared statements off altogether; the ORM's client-side cursors never prepare either
+    # way. Off (DB_PREPARED_STATEMENTS=0) behind a pooler in transaction mode that cannot keep them.
+    _db.setdefault("OPTIONS", {})["prepare_threshold"] = 5
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

@@ -11,7 +11,7 @@ from django.db import connection, transaction
 from clearcheck.audit.services import audit_record
 from clearcheck.core import clock
 from clearcheck.core.errors import FieldError, NotFound, PermissionDenied, ValidationFailed
-from clearcheck.core.rows import Columns, table
+from clearcheck.core.rows import Columns, prepared_cursor, table
 
 from .choices import AGENCY_ROLES, Role
 from .models import ApiToken, User
@@ -92,7 +92,7 @@ def api_token_authenticate(*, token: str) -> User | None:
     sql = (f"SELECT {_TOKEN_COLUMNS.sql}, {_USER_COLUMNS.sql} FROM {table(ApiToken)} k "  # noqa: S608 — _meta names
            f"JOIN {table(User)} u ON u.id = k.user_id "
            "WHERE k.key_hash = %s AND k.revoked_at IS NULL AND k.expires_at > %s")
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(sql, [_token_hash(token), connection.ops.adapt_datetimefield_value(clock.now())])
         row = cursor.fetchone()
     if row is None:

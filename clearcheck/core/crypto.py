@@ -3,6 +3,7 @@ plugs in beside it under its own name, which every signed token and checkpoint c
 """
 
 import base64
+import functools
 import hashlib
 import threading
 from dataclasses import dataclass
@@ -40,14 +41,16 @@ class SigningKey:
         """Sign ``message``; the signature is URL-safe base64."""
         return b64url(self.private_key.sign(message))
 
-    @property
+    # Cached: every scanned code and e-credential looks its key up (docs/performance.md §4). A frozen
+    # dataclass still takes cached_property, which writes to the instance's __dict__ directly.
+    @functools.cached_property
     def public_key_raw(self) -> bytes:
         """The 32 raw bytes of the Ed25519 public key."""
         return self.private_key.public_key().public_bytes(
             serialization.Encoding.Raw, serialization.PublicFormat.Raw
         )
 
-    @property
+    @functools.cached_property
     def public_key_pem(self) -> str:
         """The public key as SubjectPublicKeyInfo PEM, for offline verifiers."""
         return (

@@ -4,10 +4,13 @@ A hot path (check-in, docs/performance.md §4) reads several related rows in one
 cannot express cheaply, or whose compilation costs more than the query itself. ``Columns`` writes the
 select list of one model under a table alias and builds instances from a row slice, applying the same
 database converters as ``SQLCompiler.apply_converters`` (SQLite's dates, datetimes, booleans and
-decimals), so an instance built here equals one loaded by the ORM.
+decimals), so an instance built here equals one loaded by the ORM. ``prepared_cursor`` runs such
+statements as prepared statements on PostgreSQL (ADR 0016).
 """
 
 from __future__ import annotations
+
+import functools
 
 from django.db import connection
 from django.db.models import Model
@@ -110,13 +113,55 @@ def rows_insert(objs: list) -> list:
     row = "(" + ", ".join(["%s"] * len(fields)) + ")"
     sql = (f"INSERT INTO {table(model)} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608 — _meta
            f"VALUES {', '.join([row] * len(objs))} RETURNING {quote(meta.pk.column)}")
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(sql, params)
         keys = cursor.fetchall()
     for obj, (key,) in zip(objs, keys, strict=True):
         setattr(obj, meta.pk.attname, key)
         obj._state.adding, obj._state.db = False, connection.alias
     return objs
+
+
+def prepared_cursor():
+    """A cursor for a hot path's hand-written statements, used as a context manager.
+
+    On PostgreSQL each statement is bound on the server and prepared on its connection the first time it
+    runs, so PostgreSQL parses and plans it once per connection instead of on every request: parsing and
+    planning were about half of PostgreSQL's CPU in a check-in start (docs/performance.md §4, ADR 0016).
+    After five runs PostgreSQL keeps a generic plan when it costs no more than a fresh one, which holds for
+    these look-ups by key. Django's own cursors bind on the client and never prepare; the ORM keeps them.
+    On SQLite this is the ordinary cursor: Python's sqlite3 already caches its prepared statements.
+
+    The cursor is Django's wrapper (connection set-up, health check, error translation, query logging)
+    around a psycopg cursor that prepares.
+    """
+    wrapped = connection.cursor()
+    # Without a threshold (DB_PREPARED_STATEMENTS=0) psycopg prepares nothing, and binding on the server
+    # without preparing is slower than Django's client-side binding (docs/performance.md §4).
+    if connection.vendor == "postgresql" and connection.connection.prepare_threshold is not None:
+        wrapped.cursor.close()
+        wrapped.cursor = _preparing_cursor_class()(connection.connection)
+    return wrapped
+
+
+@functools.cache
+def _preparing_cursor_class():
+    import psycopg  # only where PostgreSQL is in use
+
+    class PreparingCursor(psycopg.Cursor):
+        """Server-side binding; every statement prepared (``prepare=True``) unless the caller says not."""
+
+        def execute(self, query, params=None, *, prepare=None, binary=None):
+            return super().execute(query, params, prepare=True if prepare is None else prepare, binary=binary)
+
+        def _send_query_prepared(self, name, pgq, **kwargs):
+            # psycopg keeps the query it sent only on the unprepared path; Django's query log
+            # (last_executed_query) reads it, so statement counts and the bench's SQL dump see this one too.
+            # Pinned psycopg; test_rows fails if a new version moves this.
+            self._query = pgq
+            return super()._send_query_prepared(name, pgq, **kwargs)
+
+    return PreparingCursor
 
 
 def table(model: type[Model]) -> str:

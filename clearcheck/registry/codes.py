@@ -5,6 +5,7 @@ JSON in URL-safe base64, the signature covers ``v1.<alg>.<kid>.<payload>`` so ne
 key id can be swapped. E-credential tokens (``credentials.py``) use the same format with ``"t": "cred"``.
 """
 
+import functools
 import io
 import json
 from dataclasses import dataclass, field
@@ -71,7 +72,9 @@ def code_signing_key() -> SigningKey:
     return signing_key_load(settings.CLEARCHECK["CODE_SIGNING_KEY_FILE"])
 
 
+@functools.lru_cache(maxsize=32)
 def _retired_key(path: str) -> PublicKey:
+    # Read once per process: a key is retired by configuration and a restart, like the signing key.
     loaded = serialization.load_pem_public_key(Path(path).read_bytes())
     if not isinstance(loaded, Ed25519PublicKey):
         raise ValueError(f"{path} is not an Ed25519 public key")

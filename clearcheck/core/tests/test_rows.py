@@ -4,11 +4,12 @@ import datetime as dt
 import zoneinfo
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Value
+from django.test.utils import CaptureQueriesContext
 
 from clearcheck.audit.models import AuditEvent
-from clearcheck.core.rows import Columns, rows_insert, table
+from clearcheck.core.rows import Columns, prepared_cursor, rows_insert, table
 
 pytestmark = pytest.mark.django_db
 
@@ -59,3 +60,50 @@ def test_columns_build_converts_as_the_orm_and_gives_none_for_an_outer_join_miss
         {f.attname: getattr(loaded, f.attname) for f in columns.fields}
     assert built.occurred_at.tzinfo is not None and not built._state.adding
     assert columns.build(missing, 1) is None
+
+
+def _prepared(fragment: str) -> list[tuple]:
+    """This connection's prepared statements whose text holds ``fragment``: (text, generic plans, custom plans)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements "
+                       "WHERE NOT from_sql AND strpos(statement, %s) > 0", [fragment])
+        return cursor.fetchall()
+
+
+def test_prepared_cursor_reads_like_the_ordinary_cursor_and_is_logged():
+    [saved] = rows_insert([event()])
+    sql = f"SELECT x.body, x.occurred_at FROM {table(AuditEvent)} x WHERE x.id = %s"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [saved.pk])
+        ordinary = cursor.fetchone()
+    with CaptureQueriesContext(connection) as seen, prepared_cursor() as cursor:
+        cursor.execute(sql, [saved.pk])
+        assert cursor.fetchone() == ordinary
+    # Statement-count tests and the bench's query log see prepared statements too.
+    assert len(seen.captured_queries) == 1 and "body" in seen.captured_queries[0]["sql"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL prepares; sqlite3 caches on its own")
+def test_prepared_cursor_plans_a_statement_once_per_connection_on_postgresql():
+    """ADR 0016: the statement is prepared on the first run and, from the sixth, runs a generic plan (no
+    planning); the ordinary cursor never prepares."""
+    [saved] = rows_insert([event()])
+    marker = "prepared-cursor-test"
+    sql = f"SELECT x.id, %s FROM {table(AuditEvent)} x WHERE x.id = %s"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql.replace("x.id, %s", "x.id, 'ordinary'"), [saved.pk])
+    assert _prepared("'ordinary'") == []
+    for _ in range(8):
+        with prepared_cursor() as cursor:
+            cursor.execute(sql.replace("%s FROM", f"'{marker}' FROM"), [saved.pk])
+            assert cursor.fetchone()[0] == saved.pk
+    [(text, generic, custom)] = _prepared(marker)
+    assert "$1" in text and generic + custom == 8 and generic >= 1
+    assert _prepared(f"INSERT INTO {table(AuditEvent)}"), "rows_insert prepares its INSERT"
+
+
+def test_prepared_cursor_raises_django_errors():
+    """A unique violation arrives as Django's IntegrityError, which the check-in's key race catches."""
+    [saved] = rows_insert([event(seq=10**9)])
+    with pytest.raises(IntegrityError), transaction.atomic():
+        rows_insert([event(seq=saved.seq)])

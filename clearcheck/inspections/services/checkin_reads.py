@@ -20,7 +20,15 @@ from dataclasses import dataclass
 from django.db import connection
 
 from clearcheck.catalog.models import InspectionItem
-from clearcheck.core.rows import Columns, converted, converters, placeholders, prefetched, table
+from clearcheck.core.rows import (
+    Columns,
+    converted,
+    converters,
+    placeholders,
+    prefetched,
+    prepared_cursor,
+    table,
+)
 from clearcheck.planning.models import InspectionTask, JointInspection
 from clearcheck.registry.models import Agency, Enterprise, EnterpriseCode, Officer
 
@@ -68,7 +76,7 @@ def scan_read(*, officer_id: int, user_id: int, key: str, enterprise_id: int | N
         f"LEFT JOIN {table(EnterpriseCode)} c ON c.enterprise_id = e.id AND c.version = %s "
         "WHERE o.id = %s"
     )
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(sql, [user_id, key, RecusalStatus.GRANTED, *busy_params, enterprise_id, version, officer_id])
         row = cursor.fetchone()
     if row is None:
@@ -110,7 +118,7 @@ def busy_read(task_ids: list[int]) -> list[Busy]:
     sql = (f"SELECT vt.task_id, vt.visit_id, v.status, v.confirm_deadline FROM {table(VisitTask)} vt "
            f"JOIN {table(Visit)} v ON v.id = vt.visit_id "
            f"WHERE vt.active = %s AND vt.task_id IN ({placeholders(task_ids)}) ORDER BY vt.id")
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(sql, [True, *task_ids])
         rows = cursor.fetchall()
     deadline_converters = converters(_DEADLINE, "v")
@@ -129,7 +137,7 @@ def tasks_read(task_ids: list[int], enterprise: Enterprise | None) -> list[Inspe
            f"LEFT JOIN {table(JointInspection)} j ON j.id = t.joint_inspection_id "
            f"WHERE t.id IN ({placeholders(task_ids)}) ORDER BY t.id{lock}")
     tasks = []
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(sql, task_ids)
         for row in cursor.fetchall():
             task = _TASK.build(row)
@@ -165,7 +173,7 @@ def _related(field, columns: Columns, agency_columns: Columns | None, task_ids: 
     sql = (f"SELECT {select} FROM {table(through)} m JOIN {table(columns.model)} {alias} "
            f"ON {alias}.id = m.{right}{joined} WHERE m.{left} IN ({placeholders(task_ids)}) ORDER BY {order}")
     found: dict[int, list] = {}
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(sql, task_ids)
         for row in cursor.fetchall():
             obj = columns.build(row, 1)

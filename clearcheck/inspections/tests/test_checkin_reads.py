@@ -5,6 +5,7 @@
 import datetime as dt
 
 import pytest
+from django.db import connection
 from django.forms.models import model_to_dict
 
 from clearcheck.core import clock
@@ -125,3 +126,21 @@ def test_r21_tier_and_usage_creates_the_default_scheme_on_first_use(onsite_count
     Tier.objects.filter(agency=county["agency"]).delete()
     tier, used = tier_and_usage(county["agency"].pk, county["enterprise"].pk, clock.local_year())
     assert tier.code == "B" and used == 0 and Tier.objects.filter(agency=county["agency"]).count() == 4
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's (ADR 0016)")
+def test_the_starts_reads_are_prepared_once_per_connection_on_postgresql(onsite_county):
+    """Each read of a start is one prepared statement, run again without being parsed anew (ADR 0016)."""
+    county = onsite_county
+    officer, code, user = county["officers"][0], county["code"], county["officer_users"][0]
+    for _ in range(2):
+        checkin_reads.scan_read(officer_id=officer.pk, user_id=user.pk, key="k", enterprise_id=code.enterprise_id,
+                                version=code.version, task_ids=[county["task"].pk])
+        checkin_reads.tasks_read([county["task"].pk], county["enterprise"])
+        tier_and_usage(county["agency"].pk, county["enterprise"].pk, clock.local_year())
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement, generic_plans + custom_plans FROM pg_prepared_statements WHERE NOT from_sql")
+        runs = cursor.fetchall()
+    for fragment in ("idempotency_key", "FOR UPDATE OF", "o.agency_id, o.credential_no", "i.agency_id, i.code",
+                     "visited_count"):
+        assert [n for text, n in runs if fragment in text] == [2], fragment

@@ -4,12 +4,11 @@ file's planning summary (R21: each agency's tier and why, this year's count agai
 
 import json
 
-from django.db import connection
 from django.db.models import Q, QuerySet
 
 from clearcheck.accounts.selectors import actor_agency_id, actor_is_county
 from clearcheck.core.errors import NotFound
-from clearcheck.core.rows import Columns, table
+from clearcheck.core.rows import Columns, prepared_cursor, table
 from clearcheck.registry.models import Agency
 
 from ..models import CapUsage, EnterpriseTier, Tier
@@ -57,7 +56,7 @@ def tier_and_usage(agency_id: int, enterprise_id: int, year: int) -> tuple[Tier,
            f"(SELECT u.visited_count FROM {table(CapUsage)} u WHERE u.agency_id = %s AND u.enterprise_id = %s "
            "AND u.year = %s) "
            f"FROM {table(Tier)} t WHERE t.agency_id = %s ORDER BY t.rank")
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(sql, [agency_id, enterprise_id, True, agency_id, agency_id, enterprise_id, year, agency_id])
         rows = cursor.fetchall()
     if not rows:
