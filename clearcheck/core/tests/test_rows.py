@@ -107,3 +107,22 @@ def test_prepared_cursor_raises_django_errors():
     [saved] = rows_insert([event(seq=10**9)])
     with pytest.raises(IntegrityError), transaction.atomic():
         rows_insert([event(seq=saved.seq)])
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the switch is PostgreSQL's")
+def test_prepared_cursor_binds_on_the_client_when_prepared_statements_are_off():
+    """``DB_PREPARED_STATEMENTS=0`` leaves psycopg's threshold at None: the cursor is Django's own, which binds
+    on the client (ADR 0016), and nothing is prepared."""
+    [saved] = rows_insert([event()])
+    connection.ensure_connection()
+    raw = connection.connection
+    threshold, raw.prepare_threshold = raw.prepare_threshold, None
+    try:
+        with prepared_cursor() as cursor:
+            assert type(cursor.cursor) is raw.cursor_factory  # Django's client-side cursor
+            cursor.execute(f"SELECT 'switched-off', x.id FROM {table(AuditEvent)} x WHERE x.id = %s",  # noqa: S608
+                           [saved.pk])
+            assert cursor.fetchone()[1] == saved.pk
+        assert _prepared("switched-off") == []
+    finally:
+        raw.prepare_threshold = threshold
