@@ -4,8 +4,8 @@ against one copy of the seed county.
     python -m bench.checkin_ab                       # defaults: 10 rounds × 2 settings × 150 starts
     python -m bench.checkin_ab --rounds 20 --starts 200
 
-Why in-process and interleaved: on the shared machines of this project the CPU's speed drifts by 10-20 %
-over minutes (``/ping`` itself moved from 2,700 to 3,500 requests/s between runs of ``bench.checkin`` on
+Why in-process and interleaved: on the shared machines of this project the CPU's speed drifts by tens of
+percent over minutes (``/ping`` itself moved from 2,700 to 4,000 requests/s between runs of ``bench.checkin`` on
 7 Dec 2026). A wrk run of each setting after the other measures the drift as much as the setting. Here
 every round runs both settings one after the other, in alternating order, on fresh tasks, so each
 setting sees the same machine; the figures are medians over rounds.
