@@ -7,7 +7,9 @@ services raise what these return, so a rule's wording lives here once.
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+
+from django.utils.translation import gettext
 
 from clearcheck.catalog.choices import VersionStatus
 from clearcheck.catalog.rules import item_list_refusal
@@ -154,19 +156,92 @@ def task_refusal(*, agency, items, officers, checklist, window_start, window_end
     return None
 
 
-# --- Frequency cap (R21) ---------------------------------------------------------------------------
+# --- Frequency limits (R21) ------------------------------------------------------------------------
+#
+# Two kinds of yearly limit bound an agency's inspections of one enterprise:
+#   "tier": the enterprise's tier cap in the agency's scheme (R21, 分级分类): every inspection of the agency
+#           at the enterprise from a source that counts against the cap counts against it;
+#   "item": an inspection item's own yearly frequency (``InspectionItem.annual_cap``, 检查事项清单): only the
+#           inspections that cover that item (by item code, so a re-published item keeps its count) count.
+# Both apply at once; neither replaces the other (an item's frequency is never "the" cap of the agency).
+
+TIER_LIMIT = "tier"
+ITEM_LIMIT = "item"
+# How the task or visit a line is shown for stands to the count (``LimitLine.current``).
+CURRENT_COUNTED = "counted"  # it holds a place: included in ``count`` (含本次)
+CURRENT_PENDING = "pending"  # not approved yet: approving it would make the count ``count + 1``
+CURRENT_EXEMPT = "exempt"  # an exempt source: not counted (R21, counted apart in ``exempt``)
 
 
 @dataclass(frozen=True)
-class CapVerdict:
-    """Whether one more proactive task of an agency at an enterprise fits under the cap this year."""
+class LimitLine:
+    """One yearly limit on an agency's inspections of an enterprise and this year's count against it.
 
-    enterprise_id: int
-    tier_code: str
+    ``kind`` is ``"tier"`` (the tier cap: ``code``/``name`` of the tier) or ``"item"`` (an item's own
+    yearly frequency: ``code``/``name`` of the item). ``cap`` is the limit (0 for a low-risk tier: no
+    proactive inspection). ``count`` is the number of this year's inspections that count against this
+    limit, ``exempt`` the ones of exempt sources counted apart, ``visited`` (tier only) the proactive
+    visits already opened (what the check-in re-check compares, ADR 0009). ``current`` says how the task
+    or visit the line is shown for stands (``CURRENT_*``; empty for an enterprise-wide view); ``binding``
+    marks the line that leaves the fewest places. ``planning.selectors.limits.limit_lines`` builds them.
+    """
+
+    kind: str
+    agency_id: int | None
+    agency_name: str
+    code: str
+    name: str
     cap: int
-    used: int
-    allowed: bool
-    reason: str
+    count: int = 0
+    exempt: int = 0
+    visited: int = 0
+    low_risk: bool = False
+    current: str = ""
+    binding: bool = False
+
+    FIELDS = ("kind", "agency_id", "agency_name", "code", "name", "cap", "count", "exempt", "visited",
+              "low_risk", "current", "binding")
+
+    @property
+    def is_tier(self) -> bool:
+        """Whether this is the tier cap (else an item's own frequency)."""
+        return self.kind == TIER_LIMIT
+
+    @property
+    def label(self) -> str:
+        """Which limit this is: "D 级年度上限 4 次" or "《事项名》年度频次 1 次"."""
+        if self.is_tier:
+            return gettext("%(code)s 级年度上限 %(cap)s 次") % {"code": self.code, "cap": self.cap}
+        return gettext("《%(name)s》年度频次 %(cap)s 次") % {"name": self.name, "cap": self.cap}
+
+    @property
+    def remaining(self) -> int:
+        """Places left this year under this limit."""
+        return max(self.cap - self.count, 0)
+
+    @property
+    def reached(self) -> bool:
+        """No further inspection counting against this limit fits this year."""
+        return self.count >= self.cap
+
+    @property
+    def over(self) -> bool:
+        """More inspections count against it than it allows (an urgent start over the cap, R10)."""
+        return self.count > self.cap
+
+    @property
+    def next_count(self) -> int:
+        """The count once a task not yet approved is approved."""
+        return self.count + 1
+
+    def as_dict(self) -> dict:
+        """The line as JSON-safe data (what an on-site record keeps)."""
+        return {name: getattr(self, name) for name in self.FIELDS}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "LimitLine":
+        """A line from ``as_dict`` data (unknown keys ignored)."""
+        return cls(**{name: data[name] for name in cls.FIELDS if name in data})
 
 
 def tier_is_low_risk(tier) -> bool:
@@ -174,21 +249,84 @@ def tier_is_low_risk(tier) -> bool:
     return tier.rank == 1 or tier.annual_cap == 0
 
 
-def cap_effective(tier_cap: int, item_caps: Iterable[int | None] = ()) -> int:
-    """The cap in force: the tier's, or an item's own cap when that is lower."""
-    caps = [c for c in item_caps if c is not None]
-    return min([tier_cap, *caps])
+def tier_cap(tier) -> int:
+    """The tier's yearly cap on proactive inspections (0 for a low-risk tier)."""
+    return 0 if tier_is_low_risk(tier) else tier.annual_cap
 
 
-def cap_verdict(*, enterprise_id: int, tier, used: int, item_caps: Iterable[int | None] = ()) -> CapVerdict:
-    """R21 for one enterprise: low tier → none; otherwise ``used < cap``."""
-    cap = cap_effective(tier.annual_cap, item_caps)
-    if tier_is_low_risk(tier):
-        return CapVerdict(enterprise_id, tier.code, 0, used, False, f"{tier.code} 级:{LOW_RISK_MESSAGE}")
-    if used >= cap:
-        return CapVerdict(enterprise_id, tier.code, cap, used, False,
-                          f"本年度已检查 {used} 次,已达 {tier.code} 级年度上限 {cap} 次")
-    return CapVerdict(enterprise_id, tier.code, cap, used, True, "")
+def tier_limit_line(*, tier, agency_id: int | None, agency_name: str = "", count: int = 0, exempt: int = 0,
+                    visited: int = 0, current: str = "") -> LimitLine:
+    """The tier line of an agency at an enterprise (R21)."""
+    return LimitLine(TIER_LIMIT, agency_id, agency_name, tier.code, tier.name, tier_cap(tier), count, exempt,
+                     visited, tier_is_low_risk(tier), current)
+
+
+def item_limit_line(*, item, agency_id: int | None, agency_name: str = "", count: int = 0, exempt: int = 0,
+                    current: str = "") -> LimitLine:
+    """The line of an item with its own yearly frequency (``item.annual_cap`` must be set)."""
+    return LimitLine(ITEM_LIMIT, agency_id, agency_name, item.code, item.name, item.annual_cap, count, exempt,
+                     0, False, current)
+
+
+def limits_marked(lines: Iterable[LimitLine], *, for_tasks: bool) -> list[LimitLine]:
+    """The lines with ``binding`` set: per agency, the line with the fewest places left (the tier on a tie).
+
+    For a task or visit (``for_tasks``) that is the limit that decides whether it fits; in an
+    enterprise-wide view it is the tier line (an item's frequency binds only inspections of that item).
+    """
+    lines = list(lines)
+    chosen: dict = {}
+    for n, line in enumerate(lines):
+        if not for_tasks and not line.is_tier:
+            continue
+        key = (line.remaining, 0 if line.is_tier else 1, n)
+        if line.agency_id not in chosen or key < chosen[line.agency_id][0]:
+            chosen[line.agency_id] = (key, n)
+    marked = {n for _key, n in chosen.values()}
+    return [replace(line, binding=n in marked) for n, line in enumerate(lines)]
+
+
+def limit_refusal_reason(line: LimitLine) -> str:
+    """Why one more inspection does not fit under ``line`` ('' when it fits)."""
+    if line.is_tier and line.low_risk:
+        return f"{line.code} 级:{LOW_RISK_MESSAGE}"
+    if not line.reached:
+        return ""
+    if line.is_tier:
+        return f"本年度计入上限的检查已有 {line.count} 次,已达 {line.code} 级年度上限 {line.cap} 次"
+    return f"本年度《{line.name}》已检查 {line.count} 次,已达该事项年度频次上限 {line.cap} 次"
+
+
+@dataclass(frozen=True)
+class CapVerdict:
+    """Whether one more proactive task of an agency at an enterprise fits this year: under the tier cap
+    (``cap``, ``used``) and under the own frequency of each of its items (``lines``, tier first).
+    """
+
+    enterprise_id: int
+    tier_code: str
+    cap: int
+    used: int
+    allowed: bool
+    reason: str
+    lines: tuple = ()
+
+    @property
+    def refusing(self) -> LimitLine | None:
+        """The first limit that does not allow one more (None when allowed)."""
+        return next((line for line in self.lines if limit_refusal_reason(line)), None)
+
+
+def cap_verdict(*, enterprise_id: int, tier, used: int, items_used: Iterable[tuple] = ()) -> CapVerdict:
+    """R21 for one enterprise: low tier → none; otherwise ``used < tier cap`` and, for each
+    ``(item, count)`` of ``items_used`` whose item has its own yearly frequency, ``count < item cap``.
+    The first limit that refuses gives the reason.
+    """
+    lines = [tier_limit_line(tier=tier, agency_id=None, count=used)]
+    lines += [item_limit_line(item=item, agency_id=None, count=count)
+              for item, count in items_used if item.annual_cap is not None]
+    reason = next((r for r in map(limit_refusal_reason, lines) if r), "")
+    return CapVerdict(enterprise_id, tier.code, lines[0].cap, used, not reason, reason, tuple(lines))
 
 
 def cap_refusal(verdict: CapVerdict) -> RuleViolation | None:
@@ -196,3 +334,4 @@ def cap_refusal(verdict: CapVerdict) -> RuleViolation | None:
     if verdict.allowed:
         return None
     return RuleViolation("R21", verdict.reason)
+

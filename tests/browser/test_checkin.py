@@ -67,7 +67,7 @@ def test_r14_two_officers_check_in_and_the_enterprise_sees_r28_facts(phone, scre
         expect(team).to_contain_text(officer.credential_no)
     expect(team).to_contain_text(county["agency"].name)
     expect(page.locator("#visit-basis")).to_contain_text("《食品安全法》第一百一十条")
-    expect(page.locator("#visit-count")).to_contain_text("年度上限 1 次")
+    expect(page.locator("#visit-count")).to_contain_text("B 级年度上限 1 次")
     expect(page.locator("#conduct-prohibitions")).to_contain_text("五个严禁")
     expect(page.locator("#conduct-prohibitions")).to_contain_text("不得参加被检查企业提供的宴请")
     expect(page.locator("#enterprise-rights").get_by_role("link", name="申请回避")).to_have_attribute(

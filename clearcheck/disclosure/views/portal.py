@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET
 
 from clearcheck.inspections.rules import checkin_radius_m
 from clearcheck.inspections.selectors.visits import CONDUCT_PROHIBITIONS
-from clearcheck.planning.services.tiers import DEFAULT_TIERS
+from clearcheck.planning.selectors.limits import limit_lines
 
 from .. import selectors
 
@@ -45,7 +45,7 @@ def rights(request):
     return render(request, "disclosure/rights.html", {
         "window_days": evaluation_window_days(),
         "radius_m": checkin_radius_m(),
-        "tiers": [{"code": code, "name": name, "cap": cap} for code, name, _rank, cap, _ratio in DEFAULT_TIERS],
+        "tiers": limit_lines(),  # the platform's default tier caps (R21), as every page labels them
         "prohibitions": CONDUCT_PROHIBITIONS,
         "notices_url": url_or("supervision_public:notice_list", "/public/notices/"),
     })

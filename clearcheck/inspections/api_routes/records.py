@@ -13,6 +13,7 @@ from clearcheck.core.errors import FieldError, ValidationFailed
 
 from ..selectors import records as selectors
 from ..services import records as services
+from .visits import CapLineOut
 
 router = Router(tags=["records"])
 
@@ -81,6 +82,8 @@ class RecordOut(Schema):
     av_missing_reason: str
     frequency_count: int
     frequency_cap: int | None
+    frequency_limits: list[CapLineOut] | None = Field(
+        description="the limits the record states, kept when it was created (R21); null for older records")
     started_at: dt.datetime | None
     closed_at: dt.datetime | None
     closed_by: str
@@ -119,7 +122,7 @@ def _record_out(actor, record) -> dict:
         "representative_title": record.representative_title, "enterprise_opinion": record.enterprise_opinion,
         "opinion_refused": record.opinion_refused, "av_required": record.av_required,
         "av_missing_reason": record.av_missing_reason, "frequency_count": record.frequency_count,
-        "frequency_cap": record.frequency_cap, "started_at": visit.opened_at, "closed_at": record.closed_at,
+        "frequency_cap": record.frequency_cap, "frequency_limits": record.limit_lines, "started_at": visit.opened_at, "closed_at": record.closed_at,
         "closed_by": record.closed_by, "entries": entries, "signatures": signatures, "missing": missing,
         "can_write": selectors.record_can_write(actor, record),
     }

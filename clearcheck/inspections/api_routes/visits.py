@@ -146,14 +146,31 @@ class TaskOut(Schema):
 
 
 class CapLineOut(Schema):
-    """One agency's inspections at the enterprise this year against the cap (R21, R28)."""
+    """One yearly limit and this year's count against it (R21, R28; ``planning.selectors.limits``): the tier
+    cap of an agency (``kind`` "tier") or an item's own yearly frequency (``kind`` "item").
+    """
 
+    kind: str
+    label: str
     agency_name: str
     tier_code: str
+    code: str
+    name: str
     cap: int
     counted: int
     exempt: int
     low_risk: bool
+    current: str
+    reached: bool
+    binding: bool
+
+    @staticmethod
+    def resolve_tier_code(obj) -> str:
+        return obj.code if obj.is_tier else ""
+
+    @staticmethod
+    def resolve_counted(obj) -> int:
+        return obj.count
 
 
 class ProhibitionsOut(Schema):

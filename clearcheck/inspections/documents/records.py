@@ -4,6 +4,8 @@ following the common format of the enforcement sectors).
 
 from django.conf import settings
 
+from clearcheck.planning.rules import CURRENT_EXEMPT
+
 from .. import blobs
 from ..choices import AV_KINDS, DispositionKind, RecordStatus, SignerKind, VisitStatus
 from ..models import Disposition, OnSiteRecord, RecusalRequest
@@ -100,6 +102,7 @@ def record_context(record: OnSiteRecord) -> dict:
         entry = "定位打卡" + (f"(距登记位置 {visit.distance_m} 米)" if visit.distance_m is not None else "")
     av_count = visit.evidence.filter(kind__in=AV_KINDS, withdrawn_at__isnull=True).count()
     agencies = list(dict.fromkeys([visit.agency.name, *(t.agency.name for t in tasks)]))
+    lines = record.limit_lines
     return {
         "title": "现场检查笔录", "record": record, "visit": visit, "enterprise": enterprise,
         "agencies": agencies, "agency": visit.agency, "draft": record.status != RecordStatus.CLOSED,
@@ -112,6 +115,9 @@ def record_context(record: OnSiteRecord) -> dict:
         "urgent": visit.urgent, "urgent_reason": visit.urgent_reason, "entry": entry,
         "single_officer_basis": visit.single_officer_basis,
         "frequency_count": record.frequency_count, "frequency_cap": record.frequency_cap,
+        "frequency_lines": lines, "frequency_several_agencies": record.limits_several_agencies,
+        "frequency_exempt_source": "、".join(dict.fromkeys(t.get_source_display() for t in tasks))
+        if lines and all(line.current == CURRENT_EXEMPT for line in lines) else "",
         "recusal_asked": _recusal_asked(record, [vo.officer_id for vo in team], end),
         "entries": entries, "findings": findings, "findings_summary": record.findings_summary,
         "representative": record.enterprise_representative, "representative_title": record.representative_title,

@@ -6,11 +6,9 @@ import json
 
 from clearcheck.audit.selectors import audit_events_for_subject
 from clearcheck.planning.choices import TaskStatus
-from clearcheck.planning.models import CapUsage, InspectionTask
+from clearcheck.planning.models import InspectionTask
 from clearcheck.planning.models.tasks import CapPlace
-from clearcheck.planning.rules import tier_is_low_risk
-from clearcheck.planning.selectors.tiers import tier_current
-from clearcheck.planning.services.caps import task_cap_verdict
+from clearcheck.planning.selectors.limits import limit_lines
 
 from . import scope, texts
 from .common import date_cn, document_number, minute_cn, officer_row, user_names
@@ -24,31 +22,17 @@ TASK_EVENTS = ("inspection_task.create", "inspection_task.submit", "inspection_t
 
 
 def cap_position(task: InspectionTask) -> dict:
-    """The count this year of the agency's inspections at the enterprise against the cap (R21): the
-    ``CapUsage`` row and the verdict of the task's tier and items, with one sentence for the documents.
+    """The task's limits this year with the counts against them (R21, ``planning.selectors.limits``): the
+    enterprise's tier cap in the task's agency and each item's own yearly frequency, as every page shows
+    them; whether the task counts (an exempt source does not) and holds its place yet.
     """
-    usage = CapUsage.objects.filter(agency_id=task.agency_id, enterprise_id=task.enterprise_id,
-                                    year=task.year).first()
-    used = usage.proactive_count if usage else 0
-    verdict = task_cap_verdict(task, used)
-    low_risk = tier_is_low_risk(tier_current(task.agency_id, task.enterprise_id))
-    cap_text = f"年度频次上限 {verdict.cap} 次({verdict.tier_code} 级)"
-    if low_risk:
-        cap_text = f"{verdict.tier_code} 级企业原则上不主动开展现场检查"
-    if not task.counts_against_cap:
-        text = (f"本次检查来源为“{task.get_source_display()}”,不计入年度频次上限;"
-                f"本年度计入上限的检查已安排 {used} 次,{cap_text}")
-    elif task.cap_place == CapPlace.PROACTIVE:
-        text = f"本年度计入频次上限的检查已安排 {used} 次(含本次),{cap_text}"
-    else:
-        text = f"本年度计入频次上限的检查已安排 {used} 次,本次获批后为第 {used + 1} 次,{cap_text}"
-        if not verdict.allowed and verdict.reason:
-            text += f"(提示:{verdict.reason})"
+    lines = limit_lines(year=task.year, enterprise_id=task.enterprise_id, tasks=[task])
+    tier = lines[0]
     return {
-        "year": task.year, "used": used, "cap": verdict.cap, "tier": verdict.tier_code, "counted": task.counts_against_cap,
-        "holds_place": task.cap_place == CapPlace.PROACTIVE, "low_risk": low_risk,
-        "exempt_count": usage.exempt_count if usage else 0, "visited_count": usage.visited_count if usage else 0,
-        "text": text,
+        "year": task.year, "lines": lines, "tier": tier, "used": tier.count, "cap": tier.cap, "low_risk": tier.low_risk,
+        "counted": task.counts_against_cap, "holds_place": task.cap_place == CapPlace.PROACTIVE,
+        "exempt_count": tier.exempt, "visited_count": tier.visited,
+        "exempt_source": "" if task.counts_against_cap else task.get_source_display(),
     }
 
 

@@ -2,8 +2,12 @@
 opinion (or its refusal to give one) and the signatures (or refusals to sign).
 """
 
+import json
+
 from django.db import models
 from django.db.models import Q
+
+from clearcheck.planning.rules import LimitLine
 
 from ..choices import EntryResult, RecordStatus, SignerKind
 
@@ -12,8 +16,12 @@ class OnSiteRecord(models.Model):
     """The record of one visit; it closes only when complete (R16) and, for an R17 task, covered by
     audio/video evidence from check-in to close or with a stated reason why not (then an alert).
 
-    ``frequency_count`` is this year's count of the agency's inspections at the enterprise, taken when
-    the record is created (shown on the record and the 笔录 PDF).
+    ``frequency_limits`` keeps, as canonical JSON, the limit lines the record shows (R21: the tier cap of
+    each agency of the visit and the own yearly frequency of each item with one, with this year's counts,
+    ``planning.selectors.limits``), taken when the record is created: a record is a legal document, so its
+    figures never move afterwards. ``frequency_count`` / ``frequency_cap`` repeat the visit agency's tier
+    line (places counted, tier cap). Records made before ``frequency_limits`` existed keep it empty and
+    show ``frequency_count`` / ``frequency_cap`` as they were signed.
     """
 
     visit = models.OneToOneField("inspections.Visit", on_delete=models.PROTECT, related_name="record")
@@ -30,6 +38,10 @@ class OnSiteRecord(models.Model):
     av_missing_reason = models.TextField("未能全过程音像记录的理由", blank=True)
     frequency_count = models.PositiveIntegerField("本年度检查次数", default=0)
     frequency_cap = models.PositiveIntegerField("年度频次上限", null=True, blank=True)
+    frequency_limits = models.TextField(
+        "年度频次上限及计入次数", blank=True, default="",
+        help_text="canonical JSON list of the limit lines shown when the record was created (R21)",
+    )
     created_at = models.DateTimeField()
     closed_at = models.DateTimeField("结束时间", null=True, blank=True)
     closed_by = models.CharField("结束人", max_length=150, blank=True)
@@ -41,6 +53,18 @@ class OnSiteRecord(models.Model):
 
     def __str__(self) -> str:
         return f"现场检查笔录 #{self.pk}"
+
+    @property
+    def limit_lines(self) -> list | None:
+        """The limit lines kept when the record was created (``LimitLine``), or None for an older record."""
+        if not self.frequency_limits:
+            return None
+        return [LimitLine.from_dict(data) for data in json.loads(self.frequency_limits)]
+
+    @property
+    def limits_several_agencies(self) -> bool:
+        """Whether the kept lines are of more than one agency (a joint inspection: each names its agency)."""
+        return len({line.agency_id for line in self.limit_lines or ()}) > 1
 
 
 class RecordEntry(models.Model):

@@ -10,7 +10,7 @@ conduct prohibitions and its right to request recusal.
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from clearcheck.accounts.choices import Role
@@ -22,9 +22,9 @@ from clearcheck.accounts.selectors import (
 )
 from clearcheck.core import clock
 from clearcheck.core.errors import NotFound
-from clearcheck.planning.models import CapUsage, InspectionTask
-from clearcheck.planning.rules import cap_effective, tier_is_low_risk
-from clearcheck.planning.selectors.tiers import tier_current
+from clearcheck.planning.models import InspectionTask
+from clearcheck.planning.rules import LimitLine
+from clearcheck.planning.selectors.limits import limit_lines
 
 from ..choices import NON_INSPECTION_KINDS, VISIT_ACTIVE, VisitKind, VisitStatus
 from ..models import Visit, VisitOfficer, VisitTask
@@ -211,18 +211,6 @@ def my_tasks_for_actor(actor, *, upcoming_days: int = 14) -> MyTasks:
 
 
 @dataclass
-class CapLine:
-    """One agency's count at the enterprise this year against its cap (R21, R28)."""
-
-    agency_name: str
-    tier_code: str
-    cap: int
-    counted: int
-    exempt: int
-    low_risk: bool
-
-
-@dataclass
 class VisitFacts:
     """R28: who inspects, on what basis, this year's count against the cap, the prohibitions, recusal."""
 
@@ -234,23 +222,28 @@ class VisitFacts:
     prohibitions: dict
 
 
-def enterprise_cap_lines(enterprise_id: int, year: int, tasks) -> list[CapLine]:
-    """Per agency of ``tasks``: inspection visits opened this year under the cap, exempt ones, and the cap."""
-    lines = []
-    by_agency: dict[int, list] = {}
-    for task in tasks:
-        by_agency.setdefault(task.agency_id, []).append(task)
-    for agency_id, group in by_agency.items():
-        tier = tier_current(agency_id, enterprise_id)
-        cap = cap_effective(tier.annual_cap, [i.annual_cap for t in group for i in t.items.all()])
-        counted = (CapUsage.objects.filter(agency_id=agency_id, enterprise_id=enterprise_id, year=year)
-                   .values_list("visited_count", flat=True).first() or 0)
-        exempt = (Visit.objects.filter(kind=VisitKind.INSPECTION, enterprise_id=enterprise_id, year=year,
-                                       cap_counted=False, opened_at__isnull=False)
-                  .filter(Exists(VisitTask.objects.filter(visit=OuterRef("pk"), task__agency_id=agency_id)))
-                  .count())
-        lines.append(CapLine(group[0].agency.name, tier.code, cap, counted, exempt, tier_is_low_risk(tier)))
-    return lines
+def enterprise_cap_lines(enterprise_id: int, year: int, tasks) -> list[LimitLine]:
+    """The limits of ``tasks`` at the enterprise this year with the counts against them (R21, R28): per
+    agency the tier cap, then each item's own yearly frequency (``planning.selectors.limits.limit_lines``,
+    the same lines the on-site record keeps).
+    """
+    tasks = list(tasks)
+    if not tasks:
+        return []
+    return limit_lines(year=year, enterprise_id=enterprise_id, tasks=tasks)
+
+
+def item_visits_opened(agency_id: int, enterprise_id: int, year: int, codes) -> dict[str, int]:
+    """Item code → this year's opened inspection visits at the enterprise that took a place under the cap
+    and carry a proactive task of the agency covering an item of that code (R21: what the check-in compares
+    with an item's own yearly frequency, ``planning.services.caps.cap_visit_take``). One statement.
+    """
+    rows = (VisitTask.objects.filter(
+        visit__enterprise_id=enterprise_id, visit__year=year, visit__kind=VisitKind.INSPECTION,
+        visit__opened_at__isnull=False, visit__cap_counted=True, task__agency_id=agency_id,
+        task__counts_against_cap=True, task__items__code__in=list(codes))
+        .values_list("task__items__code").annotate(n=Count("visit_id", distinct=True)).order_by())
+    return dict(rows)
 
 
 def visit_facts(visit: Visit) -> VisitFacts:

@@ -14,11 +14,12 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 
 from clearcheck.audit.services import actor_describe, audit_record
 from clearcheck.core import clock
+from clearcheck.core.canonical import canonical_text
 from clearcheck.core.errors import FieldError, RuleViolation, ValidationFailed
+from clearcheck.planning.selectors.limits import limit_lines
 from clearcheck.supervision.services import alert_raise
 
 from ..choices import (
@@ -27,7 +28,6 @@ from ..choices import (
     RecordStatus,
     SignerKind,
     VisitKind,
-    VisitStatus,
 )
 from ..models import Finding, OnSiteRecord, RecordEntry, Visit, VisitTask
 from ..workflows import RECORD, VISIT
@@ -93,29 +93,21 @@ def _task_entry_rows(task) -> list[dict]:
     return rows
 
 
-def frequency_count(visit: Visit) -> int:
-    """Count this year's inspection visits of the visit's agency at the enterprise, this one included."""
-    others = (Visit.objects.filter(kind=VisitKind.INSPECTION, enterprise_id=visit.enterprise_id, year=visit.year,
-                                   status__in=(VisitStatus.OPEN, VisitStatus.CLOSED))
-              .filter(Q(agency_id=visit.agency_id) | Q(tasks__agency_id=visit.agency_id))
-              .exclude(pk=visit.pk).values("pk").distinct().count())
-    return others + 1
-
-
-def _frequency_cap(visit: Visit, tasks: list, count: int) -> int | None:
-    """The cap in force (tier and items) of the visit agency's tasks at the enterprise (R21), or None."""
-    from clearcheck.planning.services.caps import task_cap_verdict
-
-    own = [t for t in tasks if t.agency_id == visit.agency_id] or tasks
-    caps = [task_cap_verdict(t, max(count - 1, 0)).cap for t in own]
-    return min(caps) if caps else None
+def record_limits(visit: Visit, tasks: list) -> list:
+    """The limits the record states (R21): per agency of the visit's tasks its tier cap, then each item's own
+    yearly frequency, with this year's counts (``planning.selectors.limits.limit_lines``: the same lines as
+    the check-in page), read when the record is created and kept on it.
+    """
+    return limit_lines(year=visit.year, enterprise_id=visit.enterprise_id, tasks=tasks)
 
 
 @transaction.atomic
-def record_start(*, actor, visit) -> OnSiteRecord:
+def record_start(*, actor, visit, tasks=None) -> OnSiteRecord:
     """Create the drafting record of an inspection visit with its entries (from the tasks' checklists, or
-    on a re-check only the failed entries it re-checks), this year's frequency count and cap, and whether
-    a full audio/video record is needed (R17). Returns the existing record when there is one.
+    on a re-check only the failed entries it re-checks), the limits it states with this year's counts
+    (``record_limits``, kept as they are now: R21), and whether a full audio/video record is needed (R17).
+    Returns the existing record when there is one. ``tasks``: the visit's tasks with their agency and items,
+    when the caller has just read them (the opening of the visit).
     """
     visit = visit if isinstance(visit, Visit) else Visit.objects.get(pk=visit)
     existing = OnSiteRecord.objects.filter(visit=visit).first()
@@ -123,11 +115,15 @@ def record_start(*, actor, visit) -> OnSiteRecord:
         return existing
     if visit.kind != VisitKind.INSPECTION:
         raise RuleViolation("R26", "非行政检查类入企不制作现场检查笔录,结束时填写入企情况说明即可", field="kind")
+    limits = record_limits(visit, tasks if tasks is not None else
+                           list(visit.tasks.select_related("agency").prefetch_related("items").order_by("id")))
     tasks = list(visit.tasks.select_related("checklist").order_by("id"))
-    count = frequency_count(visit)
+    own = next((line for line in limits if line.is_tier and line.agency_id == visit.agency_id),
+               next((line for line in limits if line.is_tier), None))
     record = OnSiteRecord.objects.create(
         visit=visit, status=RecordStatus.DRAFTING, av_required=any(t.av_required for t in tasks),
-        frequency_count=count, frequency_cap=_frequency_cap(visit, tasks, count), created_at=clock.now(),
+        frequency_count=own.count if own else 0, frequency_cap=own.cap if own else None,
+        frequency_limits=canonical_text([line.as_dict() for line in limits]), created_at=clock.now(),
         place=(visit.enterprise.address or "")[:255],
     )
     rows: list[RecordEntry] = []
@@ -142,7 +138,8 @@ def record_start(*, actor, visit) -> OnSiteRecord:
             rows.append(RecordEntry(record=record, order=len(rows) + 1, **row))
     RecordEntry.objects.bulk_create(rows)
     audit_record(actor=actor, action="record.start", subject=record, after={
-        **record_snapshot(record), "entries": len(rows), "tasks": [t.pk for t in tasks],
+        **record_snapshot(record), "frequency_limits": [line.as_dict() for line in limits], "entries": len(rows),
+        "tasks": [t.pk for t in tasks],
     })
     return record
 

@@ -37,6 +37,7 @@ from clearcheck.registry.models import Enterprise, Officer
 from .. import rules
 from ..choices import NON_INSPECTION_KINDS, EntryMethod, VisitKind, VisitStatus
 from ..models import Visit, VisitOfficer, VisitTask
+from ..selectors.visits import item_visits_opened
 from ..workflows import VISIT
 from . import checkin_reads
 from .checkin_entry import (
@@ -430,7 +431,7 @@ def _open(*, actor, visit: Visit, now, read=None) -> Visit:
         refusal, basis = rules.team_refusal(tasks, officers, _items(tasks))
         if refusal is not None:
             raise refusal
-        cap_visit_take(actor=actor, visit_tasks=rows)
+        cap_visit_take(actor=actor, visit_tasks=rows, item_visits=item_visits_opened)
     visit.status, visit.opened_at, visit.single_officer_basis = target, now, basis
     visit.save(update_fields=["status", "opened_at", "single_officer_basis"])
     audit_record(actor=actor, action="visit.open", subject=visit, before={"status": VisitStatus.PENDING},
@@ -439,7 +440,7 @@ def _open(*, actor, visit: Visit, now, read=None) -> Visit:
     if inspection:
         from .records import record_start  # the records area builds on check-in
 
-        record_start(actor=actor, visit=visit)
+        record_start(actor=actor, visit=visit, tasks=tasks)
     return visit
 
 

@@ -39,7 +39,7 @@ def test_approval_form_renders_with_every_field(plan_county, approved_task):
         "行政检查审批表", plan_county["agency"].name, enterprise.name, enterprise.uscc,
         food.name, food.legal_basis, "日常检查", "年度检查计划", "现场检查",
         f"{task.window_start.year}年{task.window_start.month}月{task.window_start.day}日",
-        "协助检查人员人数", "无", "本年度计入频次上限的检查已安排 1 次(含本次)", "年度频次上限",
+        "协助检查人员人数", "无", "B 级年度上限 1 次:本年度计入上限的检查已安排 1 次(含本次)",
         "承办人意见", "请审批", "负责人审批意见", "同意", str(head), "东市监检审〔",
     ):
         assert expected in text, expected
@@ -102,7 +102,7 @@ def test_notice_renders_basis_frequency_rights_and_prohibitions(plan_county, app
     text = layout_text("notice.html", documents.notice_context(task))
     food = plan_county["items"]["food"]
     for expected in ("行政检查通知书", plan_county["enterprise"].name, plan_county["enterprise"].uscc,
-                     food.legal_basis, food.name, "本年度计入频次上限的检查已安排 1 次(含本次)",
+                     food.legal_basis, food.name, "B 级年度上限 1 次:本年度计入上限的检查已安排 1 次(含本次)",
                      "申请其回避", "未扫码或未打卡入企的,你单位有权拒绝", "请备好食品生产许可证",
                      "五个严禁", "八个不得", "(印章)"):
         assert expected in text, expected

@@ -39,7 +39,7 @@ def test_record_start_copies_the_checklist_entries_of_the_tasks_items(open_visit
     assert [(e.order, e.content, e.item_id) for e in entries] == [
         (1, "查看许可证", onsite_county["items"]["food"].pk)]
     assert entries[0].checklist_entry is not None and entries[0].result == ""
-    assert record.frequency_count == 1 and record.frequency_cap is not None
+    assert (record.frequency_count, record.frequency_cap) == (0, 1)  # a complaint: not counted under B's cap
     assert record.av_required is False
     assert record.place == visit.enterprise.address
     assert _events("record.start", record) == 1
@@ -76,13 +76,32 @@ def test_r17_record_start_marks_av_required_from_the_task(onsite_county, open_vi
     assert open_visit(task, key="av").record.av_required is True
 
 
-def test_record_start_counts_this_years_inspection_visits_of_the_agency(onsite_county, open_visit):
+def test_r21_record_start_keeps_the_limits_with_this_years_counts(onsite_county, open_visit, approved_task):
+    """The record states each limit (tier cap, items' own frequencies) with its count, as they stood when it
+    was created: an exempt visit is not counted, a proactive one is (含本次); a later regrading moves nothing.
+    """
+    from clearcheck.core import clock
+    from clearcheck.planning.tests.test_tasks_fixtures import tier_set
+
     county = onsite_county
-    first = open_visit()
+    first = open_visit()  # the fixture's complaint task: exempt
     complete(first, county)
     services.visit_close(actor=officer_users(county)[0], visit_id=first.pk)
-    second = open_visit(task_for_visit(county), key="second")
-    assert second.record.frequency_count == 2
+
+    def shown(record):
+        return [(x.kind, x.code, x.cap, x.count, x.exempt, x.current) for x in record.limit_lines]
+
+    assert shown(first.record) == [("tier", "B", 1, 0, 1, "exempt")]
+    tier_set(county, "D")
+    boiler = county["items"]["boiler"]
+    task = approved_task(window_start=clock.local_today(), items=[county["items"]["food"], boiler])
+    second = open_visit(task, key="second")
+    expected = [("tier", "D", 4, 1, 1, "counted"), ("item", boiler.code, 1, 1, 0, "counted")]
+    assert shown(second.record) == expected
+    assert (second.record.frequency_count, second.record.frequency_cap) == (1, 4)
+    tier_set(county, "C")
+    second.record.refresh_from_db()
+    assert shown(second.record) == expected
 
 
 def test_r19_recheck_record_carries_only_the_failed_entries(onsite_county, open_visit):

@@ -111,6 +111,28 @@ def test_r21_urgent_task_over_the_cap_opens_with_an_alert(onsite_county, last_pl
     assert "urgent_visit_over_cap" in alert.facts
 
 
+def test_r21_item_frequency_checked_again_when_a_visit_opens(onsite_county, approved_task):
+    """An item's own yearly frequency counts the visits already opened that covered it: a task whose opened
+    visit was cancelled (the officers did enter) cannot take the boiler item in again; the tier (D, 4) and the
+    agency's other items are not affected.
+    """
+    county = onsite_county
+    tier_set(county, "D")
+    boiler = county["items"]["boiler"]
+    task = approved_task(window_start=clock.local_today(), items=[boiler], checklist=None)
+    first = scan(county, task, "boiler-1")
+    visit_confirm(actor=county["officer_users"][1], visit_id=first.pk)
+    visit_cancel(actor=county["officer_users"][0], visit_id=first.pk, reason="企业负责人不在")
+    again = scan(county, task, "boiler-2")  # the scan checks the tier only (the hot path reads nothing more)
+    with pytest.raises(RuleViolation) as caught:
+        visit_confirm(actor=county["officer_users"][1], visit_id=again.pk)
+    assert caught.value.rule_id == "R21" and "《特种设备安全管理检查》" in caught.value.plain
+    assert usage(county).visited_count == 1
+    food = approved_task(window_start=clock.local_today())
+    opened = visit_confirm(actor=county["officer_users"][1], visit_id=scan(county, food, "food").pk)
+    assert opened.status == "open" and usage(county).visited_count == 2
+
+
 def _file_database() -> bool:
     name = str(connection.settings_dict.get("NAME") or "")
     return connection.vendor != "sqlite" or (":memory:" not in name and "mode=memory" not in name)

@@ -44,8 +44,10 @@ def test_r28_enterprise_api_shows_who_basis_count_prohibitions_and_recusal(onsit
     assert task["source_label"] == "投诉举报" and task["approved_by"]
     assert task["items"] == [{"code": "SCJG-001", "name": "食品生产许可条件保持情况检查",
                               "legal_basis": "《食品安全法》第一百一十条"}]
-    assert shown["caps"] == [{"agency_name": county["agency"].name, "tier_code": "B", "cap": 1, "counted": 0,
-                              "exempt": 1, "low_risk": False}]  # a complaint: counted apart from the cap
+    assert shown["caps"] == [{"kind": "tier", "label": "B 级年度上限 1 次", "agency_name": county["agency"].name,
+                              "tier_code": "B", "code": "B", "name": "一般风险", "cap": 1, "counted": 0, "exempt": 1,
+                              "low_risk": False, "current": "exempt", "reached": False, "binding": True}]
+    # a complaint: counted apart from the cap
     assert body["inspections"] == 1 and body["non_inspections"] == 0
     assert body["prohibitions"]["five"] == [str(t) for t in CONDUCT_PROHIBITIONS["five"]]
     assert len(body["prohibitions"]["eight"]) == 8
@@ -60,7 +62,7 @@ def test_r28_enterprise_page_shows_the_same_facts(onsite_county, open_visit):
     for officer in county["officers"]:
         assert officer.name in html and officer.credential_no in html
     assert county["agency"].name in html and "《食品安全法》第一百一十条" in html and "食品生产许可条件保持情况检查" in html
-    assert "年度上限 1 次" in html and "五个严禁" in html and "八个不得" in html
+    assert "B 级年度上限 1 次" in html and "五个严禁" in html and "八个不得" in html
     assert str(CONDUCT_PROHIBITIONS["eight"][0]) in html
     assert 'href="/work/inspections/recusals/"' in html and 'href="/work/inspections/refusals/"' in html
     detail = client_for(county["enterprise_user"]).get(f"/work/inspections/enterprise/visits/{visit.pk}/")
@@ -81,8 +83,10 @@ def test_r28_proactive_visit_shows_the_count_against_the_cap(onsite_county, appr
     assert pending["visit"]["status"] == "pending"  # seen from the scan on, before it opens
     visit_confirm(actor=county["officer_users"][1], visit_id=visit.pk)
     body = client_for(county["enterprise_user"]).get("/api/enterprise/current-visit").json()
-    assert body["visit"]["caps"][0] == {"agency_name": county["agency"].name, "tier_code": "C", "cap": 2,
-                                            "counted": 1, "exempt": 0, "low_risk": False}
+    assert body["visit"]["caps"][0] == {
+        "kind": "tier", "label": "C 级年度上限 2 次", "agency_name": county["agency"].name, "tier_code": "C",
+        "code": "C", "name": "较高风险", "cap": 2, "counted": 1, "exempt": 1, "low_risk": False, "current": "counted",
+        "reached": False, "binding": True}  # exempt: the fixture's complaint task, approved and counted apart
 
 
 def test_r28_no_visit_in_progress(onsite_county):

@@ -1,10 +1,10 @@
-"""Tier reads: the tier in force for one or many enterprises of an agency, the history, the enterprise
-file's planning summary (R21: each agency's tier and why, this year's count against the cap).
+"""Tier reads: the tier in force for one or many enterprises of an agency, the history and the scoring
+explanation (the enterprise file's summary of tiers and counts is ``selectors.limits``).
 """
 
 import json
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from clearcheck.accounts.selectors import actor_agency_id, actor_is_county
 from clearcheck.core.errors import NotFound
@@ -13,7 +13,6 @@ from clearcheck.registry.models import Agency
 
 from ..models import CapUsage, EnterpriseTier, Tier
 from ..models.settings import AgencyPlanningSettings
-from ..rules import cap_effective, tier_is_low_risk
 from ..settings import DEFAULT_UNGRADED_TIER, planning_settings_for
 
 
@@ -144,28 +143,3 @@ def tiers_ungraded(agency_ids=None) -> dict[int, Tier]:
     codes = dict(AgencyPlanningSettings.objects.filter(agency_id__in=ids).values_list("agency_id", "ungraded_tier_code"))
     default_scheme = [Tier(code=c, name=n, rank=r, annual_cap=cap, sampling_ratio=s) for c, n, r, cap, s in DEFAULT_TIERS]
     return {pk: _ungraded(schemes.get(pk) or default_scheme, codes.get(pk, DEFAULT_UNGRADED_TIER)) for pk in ids}
-
-
-def enterprise_planning_summary(*, enterprise_id: int, year: int) -> list[dict]:
-    """Per agency (listed, or grading this enterprise): current tier and why, this year's count and cap.
-
-    Read-only and set-based (five queries whatever the number of agencies): an agency without a scheme
-    is shown with the default scheme it would get.
-    """
-    current = {r.agency_id: r for r in EnterpriseTier.objects.select_related("tier")
-               .filter(enterprise_id=enterprise_id, is_current=True)}
-    agencies = list(Agency.objects.filter(Q(listed=True) | Q(pk__in=list(current))).order_by("code"))
-    ungraded = tiers_ungraded([a.pk for a in agencies])
-    usage = {u.agency_id: u for u in CapUsage.objects.filter(enterprise_id=enterprise_id, year=year)}
-    rows = []
-    for agency in agencies:
-        grade = current.get(agency.pk)
-        tier = grade.tier if grade is not None else ungraded[agency.pk]
-        used = usage.get(agency.pk)
-        rows.append({
-            "agency": agency, "tier": tier, "grade": grade, "graded": grade is not None,
-            "explanation": explanation_of(grade) if grade else None,
-            "cap": 0 if tier_is_low_risk(tier) else cap_effective(tier.annual_cap),
-            "used": used.proactive_count if used else 0, "exempt": used.exempt_count if used else 0,
-        })
-    return rows

@@ -198,7 +198,7 @@ def task_content_apply(task: InspectionTask, fields: dict) -> None:
 def task_low_risk_check(task: InspectionTask) -> None:
     """R21: a proactive task at a low-risk enterprise is refused before anything else happens."""
     if task.counts_against_cap:
-        verdict = task_cap_verdict(task, 0)
+        verdict = task_cap_verdict(task, 0, items=False)
         if not verdict.allowed:
             raise RuleViolation("R21", verdict.reason)
 

@@ -9,7 +9,6 @@ from django.db import connection
 
 from clearcheck.core.errors import RuleViolation
 from clearcheck.planning.models import CapUsage
-from clearcheck.planning.rules import cap_effective
 from clearcheck.planning.services import tasks as svc
 from clearcheck.planning.services.caps import cap_check_batch
 from clearcheck.supervision.models import Alert
@@ -48,7 +47,7 @@ def test_r21_cap_exceeded_by_one_when_the_tier_is_lowered(plan_county, approved_
     svc.task_submit(actor=plan_county["admin"], task_id=task.pk)
     with pytest.raises(RuleViolation) as exc:
         svc.task_approve(actor=plan_county["head"], task_id=task.pk)
-    assert exc.value.rule_id == "R21" and "已检查 3 次" in exc.value.plain
+    assert exc.value.rule_id == "R21" and "已有 3 次" in exc.value.plain
 
 
 @pytest.mark.django_db
@@ -84,7 +83,8 @@ def test_r21_exempt_source_is_allowed_counted_and_alerted(plan_county, approved_
 
 
 @pytest.mark.django_db
-def test_r21_item_cap_lower_than_tier_cap_applies(plan_county, approved_task, make_task):
+def test_r21_item_frequency_limits_the_inspections_of_that_item(plan_county, approved_task, make_task):
+    """An item's own yearly frequency counts the tasks covering that item, against its own cap."""
     tier_set(plan_county, "D")  # tier allows 4, the boiler item allows 1
     boiler = plan_county["items"]["boiler"]
     approved_task(items=[boiler], checklist=None)
@@ -92,8 +92,32 @@ def test_r21_item_cap_lower_than_tier_cap_applies(plan_county, approved_task, ma
     svc.task_submit(actor=plan_county["admin"], task_id=task.pk)
     with pytest.raises(RuleViolation) as exc:
         svc.task_approve(actor=plan_county["head"], task_id=task.pk)
-    assert exc.value.rule_id == "R21" and "上限 1 次" in exc.value.plain
-    assert cap_effective(4, [None, 1]) == 1 and cap_effective(2, [None]) == 2
+    assert exc.value.rule_id == "R21"
+    assert "《特种设备安全管理检查》" in exc.value.plain and "年度频次上限 1 次" in exc.value.plain
+
+
+@pytest.mark.django_db
+def test_r21_item_frequency_does_not_cap_the_agencys_other_inspections(plan_county, approved_task, make_task):
+    """The boiler item's frequency (1) is not the agency's cap: other items still have the tier's 4 places."""
+    tier_set(plan_county, "D")
+    first = approved_task(items=[plan_county["items"]["boiler"]], checklist=None)
+    for _ in range(3):
+        assert approved_task().status == "approved"  # food tasks: places 2, 3 and 4 of the tier cap
+    assert _usage(plan_county, first.year).proactive_count == 4
+    fifth = make_task()
+    svc.task_submit(actor=plan_county["admin"], task_id=fifth.pk)
+    with pytest.raises(RuleViolation) as exc:
+        svc.task_approve(actor=plan_county["head"], task_id=fifth.pk)
+    assert "已达 D 级年度上限 4 次" in exc.value.plain
+
+
+@pytest.mark.django_db
+def test_r21_cancelling_frees_the_items_place(plan_county, approved_task):
+    tier_set(plan_county, "D")
+    boiler = plan_county["items"]["boiler"]
+    first = approved_task(items=[boiler], checklist=None)
+    svc.task_cancel(actor=plan_county["admin"], task_id=first.pk, reason="计划调整")
+    assert approved_task(items=[boiler], checklist=None).status == "approved"
 
 
 @pytest.mark.django_db
@@ -147,9 +171,9 @@ def test_cap_check_batch_query_count_is_constant(plan_county, make_enterprise, d
     cap_check_batch(agency_id=agency_id, year=2026, enterprise_ids=ids)  # creates the default scheme once
     many = ids + list(range(10_000_000, 10_000_300))  # unknown ids are just ungraded enterprises here
     item = [plan_county["items"]["boiler"].pk]
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):  # tiers (3), usage rows, the item, its places
         small = cap_check_batch(agency_id=agency_id, year=2026, enterprise_ids=ids[:3], item_ids=item)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         large = cap_check_batch(agency_id=agency_id, year=2026, enterprise_ids=many, item_ids=item)
     assert len(small) == 3 and len(large) == len(many)
 

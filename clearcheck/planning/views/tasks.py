@@ -19,6 +19,7 @@ from clearcheck.registry.models import Enterprise
 from ..choices import URGENT_SOURCES, AvGround, InspectionType, TaskSource, TaskStatus
 from ..rules import draw_required
 from ..selectors import tasks as selectors
+from ..selectors.limits import limit_lines
 from ..services import tasks as services
 from ..services.caps import cap_refusal_for
 from ..workflows import TASK
@@ -127,13 +128,16 @@ def _actions(task, user) -> list[tuple[str, str]]:
 
 @role_required(*READERS)
 def task_detail(request, task_id: int):
-    """One task with its items, officers, cap position and the actions open to the actor."""
+    """One task with its items, officers, its limits with this year's counts (R21) and the actions open to
+    the actor.
+    """
     task = get_or_404(selectors.task_get_for_actor, actor=request.user, task_id=task_id)
     cap_warning = None
     if task.status in (TaskStatus.DRAFT, TaskStatus.SUBMITTED, TaskStatus.REJECTED):
         cap_warning = cap_refusal_for(task)
     return render(request, "planning/tasks/detail.html", {
         "task": task, "actions": _actions(task, request.user), "cap_warning": cap_warning,
+        "limits": limit_lines(year=task.year, enterprise_id=task.enterprise_id, tasks=[task]),
         "draw_required": draw_required(task.inspection_type, task.source),
     })
 

@@ -14,8 +14,8 @@ from clearcheck.accounts.selectors import actor_enterprise_id
 from clearcheck.core import clock
 from clearcheck.core.errors import NotFound
 from clearcheck.inspections.models import Visit
-from clearcheck.planning.selectors.tiers import enterprise_planning_summary
-from clearcheck.registry.models import Agency, Enterprise
+from clearcheck.planning.selectors.limits import enterprise_planning_summary, limit_groups, limit_lines
+from clearcheck.registry.models import Enterprise
 
 from ..models.rollups import VisitMonthRollup
 from . import enterprises
@@ -27,7 +27,10 @@ from .tail import fetch, tail_sql, year_months
 
 
 def enterprise_burden(*, actor, year: int | None = None) -> dict:
-    """The actor's enterprise this year: visits, agencies and hours hosted, against each agency's cap."""
+    """The actor's enterprise this year: visits, agencies and hours hosted, and each agency's limits with the
+    inspections counted against them (``planning.selectors.limits.limit_lines``: the tier cap, then each
+    item's own yearly frequency that has inspections this year, one table row per limit).
+    """
     enterprise_id = actor_enterprise_id(actor)
     if enterprise_id is None:
         raise NotFound("页面不存在")
@@ -40,25 +43,31 @@ def enterprise_burden(*, actor, year: int | None = None) -> dict:
     for f in facts_of(rows):
         per_agency[f.agency_id][0] += 1
         per_agency[f.agency_id][1] += f.seconds
-    summary = {row["agency"].pk: row for row in enterprise_planning_summary(enterprise_id=enterprise_id, year=year)}
-    names = dict(Agency.objects.filter(pk__in=list(per_agency)).values_list("pk", "name"))
-    table = []
-    for agency_id in sorted(set(per_agency) | {a for a, r in summary.items() if r["graded"] or r["used"]},
-                            key=lambda a: (-per_agency.get(a, [0])[0], a)):
+    groups = {row["agency_id"]: row for row in enterprise_planning_summary(enterprise_id=enterprise_id, year=year)}
+    if missing := set(per_agency) - set(groups):
+        groups.update((g["agency_id"], g) for g in limit_groups(
+            limit_lines(year=year, enterprise_id=enterprise_id, agency_ids=sorted(missing))))
+    shown = set(per_agency) | {a for a, g in groups.items()
+                               if g.get("graded") or any(line.count or line.exempt for line in g["lines"])}
+    table, chart_rows = [], []
+    for agency_id in sorted(shown, key=lambda a: (-per_agency.get(a, [0])[0], a)):
         visits, seconds = per_agency.get(agency_id, [0, 0])
-        info = summary.get(agency_id)
-        name = info["agency"].name if info else names.get(agency_id, str(agency_id))
-        table.append([name, visits, round(seconds / 3600, 1), info["tier"].code if info else "",
-                      info["used"] if info else 0, info["cap"] if info else ""])
+        group = groups[agency_id]
+        for n, line in enumerate(group["lines"]):
+            first = n == 0
+            table.append([group["agency_name"] if first else "", visits if first else "",
+                          round(seconds / 3600, 1) if first else "", line.label, line.count, line.cap])
+        chart_rows.append([group["agency_name"], visits, group["lines"][0].cap])
     total_visits = sum(v for v, _s in per_agency.values())
     return {
         "enterprise": Enterprise.objects.only("name", "uscc").get(pk=enterprise_id), "year": year,
         "visits": total_visits, "agencies": len(per_agency),
         "hours": round(sum(s for _v, s in per_agency.values()) / 3600, 1),
-        "chart": {"type": "hbars", "y": [r[0] for r in table], "series": [
-            {"name": _("检查次数"), "data": [r[1] for r in table]},
-            {"name": _("年度上限"), "data": [r[5] if r[5] != "" else 0 for r in table]}]},
-        "table": {"headers": [_("检查机关"), _("检查次数"), _("在企时长(小时)"), _("风险等级"), _("已占用名额"), _("年度上限")],
+        "chart": {"type": "hbars", "y": [r[0] for r in chart_rows], "series": [
+            {"name": _("检查次数"), "data": [r[1] for r in chart_rows]},
+            {"name": _("风险等级年度上限"), "data": [r[2] for r in chart_rows]}]},
+        "table": {"headers": [_("检查机关"), _("检查次数"), _("在企时长(小时)"), _("年度频次上限"),
+                              _("计入上限的检查(已安排)"), _("上限次数")],
                   "rows": table},
     }
 

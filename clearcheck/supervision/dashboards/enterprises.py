@@ -9,7 +9,7 @@ from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from clearcheck.planning.models import CapUsage
-from clearcheck.planning.rules import cap_effective, tier_is_low_risk
+from clearcheck.planning.rules import tier_cap
 from clearcheck.registry.models import Enterprise
 
 from ..models.rollups import EnterpriseAgencyYearRollup, EnterpriseYearRollup, VisitsPerEnterpriseHistogram
@@ -171,7 +171,7 @@ def caps_of(enterprise_ids: list[int], year: int, agency_id: int | None) -> dict
         tier = tiers[(a, e)]
         row = result[e]
         row["agencies"].add(a)
-        row["cap"] += 0 if tier_is_low_risk(tier) else cap_effective(tier.annual_cap)
+        row["cap"] += tier_cap(tier)
         row["used"] += used.get((a, e), 0)
     return result
 
