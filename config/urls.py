@@ -37,6 +37,7 @@ urlpatterns = [
     path("work/feedback/", include("clearcheck.feedback.urls")),
     path("enterprise/", include("clearcheck.feedback.enterprise_urls")),
     path("enterprise/", include("clearcheck.supervision.enterprise_urls")),
+    path("enterprise/", include("clearcheck.sampling.enterprise_urls")),
     path("work/audit/", include("clearcheck.audit.urls")),
     path("", include("clearcheck.disclosure.urls")),
 ]

@@ -1,4 +1,4 @@
-"""An independent implementation of ``clearcheck-draw/1``, written from docs/draws.md alone (R24).
+"""An independent implementation of ``clearcheck-draw/1`` and ``/2``, written from docs/draws.md alone (R24).
 
 It does not import ``clearcheck.sampling.algorithm`` and shares no code with it: its JSON writer, ratio
 arithmetic, selection, assignment and extra teams are its own. ``tests/test_draw_spec.py`` checks it
@@ -12,6 +12,10 @@ import re
 
 SPEC_ALGORITHM = "clearcheck-draw/1"
 SPEC_FRAME_HEADER = "clearcheck-draw-frame/1"
+# §13: version 2 changes the header, what an entry may be, and the name of the selection's entry field.
+SPEC_VERSIONS = {"clearcheck-draw/1": ("clearcheck-draw-frame/1", "uscc"),
+                 "clearcheck-draw/2": ("clearcheck-draw-frame/2", "entry")}
+SPEC_USCC_CHARACTERS = frozenset("0123456789ABCDEFGHJKLMNPQRTUWXY")
 SPEC_REASONS = ("recused", "rotation")
 SPEC_RATIO = re.compile(r"[0-9]+(\.[0-9]+)?")
 SPEC_SECRET = re.compile(r"[0-9a-fA-F]{64}")
@@ -32,9 +36,18 @@ def _sha(data: bytes) -> bytes:
     return hashlib.sha256(data).digest()
 
 
-def spec_frame(enterprises, officers, exclusions) -> bytes:
-    """§2.1: header, then E, O and X lines, each group sorted bytewise as whole lines."""
-    out = [SPEC_FRAME_HEADER.encode("ascii") + b"\n"]
+def spec_entry_allowed(entry: str) -> bool:
+    """§13.1: a /2 entry is a USCC (18 characters of its alphabet) not beginning "92", or "p-" and 32 lower-case
+    hex digits."""
+    if len(entry) == 18 and all(c in SPEC_USCC_CHARACTERS for c in entry):
+        return not entry.startswith("92")
+    return len(entry) == 34 and entry.startswith("p-") and all(c in "0123456789abcdef" for c in entry[2:])
+
+
+def spec_frame(enterprises, officers, exclusions, algorithm: str = SPEC_ALGORITHM) -> bytes:
+    """§2.1 (§13.1 for /2): header, then E, O and X lines, each group sorted bytewise as whole lines."""
+    header, _key = SPEC_VERSIONS[algorithm]
+    out = [header.encode("ascii") + b"\n"]
     for tag, rows, width in (("E", enterprises, 2), ("O", officers, 2), ("X", exclusions, 3)):
         lines = []
         for row in rows:
@@ -46,6 +59,8 @@ def spec_frame(enterprises, officers, exclusions) -> bytes:
                     raise SpecRefusal(f"bad field {value!r}")
             if tag == "X" and row[2] not in SPEC_REASONS:
                 raise SpecRefusal(f"unknown exclusion reason {row[2]!r}")
+            if algorithm != SPEC_ALGORITHM and tag in "EX" and not spec_entry_allowed(row[1]):
+                raise SpecRefusal(f"{row[1]!r} is not an entry of {algorithm}")
             try:
                 lines.append((tag + "\t" + "\t".join(row) + "\n").encode("utf-8"))
             except UnicodeEncodeError:
@@ -310,11 +325,15 @@ def spec_verify(document) -> tuple[bool, str]:
     """§10.1: (True, "") on a match, else (False, the first difference)."""
     if not isinstance(document, dict):
         return False, "not a JSON object"
-    if document.get("algorithm") != SPEC_ALGORITHM:
+    if document.get("algorithm") not in SPEC_VERSIONS:
         return False, "algorithm"
+    algorithm = document["algorithm"]
+    if document.get("redacted"):
+        return False, "redacted: cannot be re-computed"
     try:
         frame_lists = document["frame"]
-        frame = spec_frame(frame_lists["enterprises"], frame_lists["officers"], frame_lists.get("exclusions", []))
+        frame = spec_frame(frame_lists["enterprises"], frame_lists["officers"], frame_lists.get("exclusions", []),
+                           algorithm)
     except (SpecRefusal, KeyError, TypeError, AttributeError) as exc:
         return False, f"frame: {exc}"
     if _sha(frame).hex() != document.get("frame_sha256"):
@@ -332,7 +351,8 @@ def spec_verify(document) -> tuple[bool, str]:
         return False, "selection is not a list of objects"
     if not isinstance(teams, list) or not all(isinstance(t, dict) for t in teams):
         return False, "teams is not a list of objects"
-    published = [(p.get("uscc"), p.get("stratum"), p.get("rank"), p.get("team")) for p in selection]
+    key = SPEC_VERSIONS[algorithm][1]
+    published = [(p.get(key), p.get("stratum"), p.get("rank"), p.get("team")) for p in selection]
     if published != outcome["selection"]:
         return False, "selection"
     if [t.get("officers") for t in teams] != outcome["teams"]:

@@ -65,7 +65,7 @@ def document_mutations(document: dict) -> list:
     """Changes that must each turn a match into a mismatch."""
     other_secret = "0" * 63 + "1"
     changes = [
-        document_set(["algorithm"], "clearcheck-draw/2"),
+        document_set(["algorithm"], lambda v: "clearcheck-draw/1" if v == "clearcheck-draw/2" else "clearcheck-draw/2"),
         document_set(["secret"], other_secret),
         document_set(["commitment"], hashlib.sha256(bytes.fromhex(other_secret)).hexdigest()),
         document_set(["frame_sha256"], "0" * 64),

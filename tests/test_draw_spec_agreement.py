@@ -290,7 +290,7 @@ def _document(inputs) -> dict:
     outcome = reference.draw_compute(frame=frame, parameters=parameters, secret_hex=secret, public_value=value)
     rows = reference.frame_parse(frame)
     return json.loads(json.dumps({
-        "algorithm": reference.ALGORITHM, "parameters": parameters, "frame_sha256": reference.sha256_hex(frame),
+        "algorithm": reference.ALGORITHM_V1, "parameters": parameters, "frame_sha256": reference.sha256_hex(frame),
         "commitment": reference.commitment_of(secret), "public_value": value,
         "frame": {"enterprises": rows[0], "officers": rows[1], "exclusions": rows[2]},
         "secret": secret, "seed": outcome.seed,

@@ -6,14 +6,14 @@ fixed number of queries whatever its size). They are built here, not in inspecti
 disclosure decision: what the law lets the public see. Only structured facts leave this module — the
 agency, the date, the published items and their legal basis, the kinds of result — never officer names,
 the enterprise's staff, or any free text an officer typed (finding descriptions, notes, opinions). An
-individual business (个体工商户) is named after a natural person, so its name is masked and it is not
-found by a name search either (a search would otherwise confirm a guessed name).
+individual business (个体工商户) is a natural person trading under a registered name, so its name is masked and
+it is not found by a name search either (a search would otherwise confirm a guessed name). Who is masked is
+decided once, by ``sampling.pseudonyms.is_masked`` (ADR 0017): the registered type, or a USCC of type 92.
 """
 
 import json
 
 from django.db.models import Count, Q, QuerySet
-from django.utils.translation import gettext_lazy as _
 
 from clearcheck.accounts.choices import Role
 from clearcheck.accounts.selectors import actor_has_role
@@ -31,15 +31,15 @@ from clearcheck.inspections.choices import (
     VisitStatus,
 )
 from clearcheck.inspections.models import Disposition, Finding, RecordEntry, Visit
-from clearcheck.registry.choices import EntityType
 from clearcheck.registry.models import Agency
+from clearcheck.sampling.pseudonyms import MASKED_LABEL, is_masked, masked_q, public_name
 
 from .choices import HandbookStatus, OutcomeKind
 from .models import Handbook, HandbookVersion
 
 EDITOR_ROLES = (Role.BUREAU, Role.AGENCY_ADMIN)
 MAX_ID = 2**63 - 1
-MASKED_NAME = _("个体工商户(名称不予公开)")
+MASKED_NAME = MASKED_LABEL
 PUBLIC_STATUSES = (HandbookStatus.PUBLISHED, HandbookStatus.SUPERSEDED)
 FIRST_YEAR = 2025  # the work plan (东政办发〔2025〕1号) starts the platform
 
@@ -152,7 +152,7 @@ def outcomes_public(*, q: str | None = None, agency_id=None, year=None) -> Query
                               agency__listed=True)
     q = search_text(q)
     if q:
-        named = Q(enterprise__name__icontains=q) & ~Q(enterprise__entity_type=EntityType.INDIVIDUAL_BUSINESS)
+        named = Q(enterprise__name__icontains=q) & ~masked_q("enterprise__")
         qs = qs.filter(Q(agency__name__icontains=q) | named)
     if (pk := _id(agency_id)) is not None:
         qs = qs.filter(agency_id=pk)
@@ -160,7 +160,7 @@ def outcomes_public(*, q: str | None = None, agency_id=None, year=None) -> Query
         qs = qs.filter(year=y)
     return (qs.select_related("agency", "enterprise")
             .only("id", "year", "closed_at", "agency__id", "agency__name", "enterprise__id", "enterprise__name",
-                  "enterprise__entity_type")
+                  "enterprise__entity_type", "enterprise__uscc")
             .order_by("-closed_at", "-id"))
 
 
@@ -176,9 +176,9 @@ def outcome_years() -> list[int]:
     return list(range(clock.local_year(), FIRST_YEAR - 1, -1))
 
 
-def enterprise_public_label(name: str, entity_type: str) -> str:
+def enterprise_public_label(name: str, entity_type: str, uscc: str = "") -> str:
     """An enterprise's name, or the mask of an individual business (its name is a person's name)."""
-    return str(MASKED_NAME) if entity_type == EntityType.INDIVIDUAL_BUSINESS else name
+    return public_name(name, entity_type, uscc)
 
 
 def _kinds(findings: list[dict], dispositions: list[dict]) -> list[str]:
@@ -242,8 +242,9 @@ def outcome_rows(visits, *, detail: bool = False) -> list[dict]:
         row = {
             "id": visit.pk, "year": visit.year, "date": visit.closed_at.astimezone(clock.LOCAL_TZ).date(),
             "agency": visit.agency.name, "agency_id": visit.agency_id,
-            "enterprise": enterprise_public_label(visit.enterprise.name, visit.enterprise.entity_type),
-            "masked": visit.enterprise.entity_type == EntityType.INDIVIDUAL_BUSINESS,
+            "enterprise": enterprise_public_label(visit.enterprise.name, visit.enterprise.entity_type,
+                                                  visit.enterprise.uscc),
+            "masked": is_masked(visit.enterprise.entity_type, visit.enterprise.uscc),
             "items": items[visit.pk], "findings_count": len(findings[visit.pk]),
             "kinds": [(k, str(outcome_labels[k])) for k in kinds],
         }

@@ -1,4 +1,4 @@
-r"""The double-random draw algorithm ``clearcheck-draw/1``: frame, commitment, seed, selection, teams.
+r"""The double-random draw algorithms ``clearcheck-draw/2`` and ``/1``: frame, commitment, seed, selection, teams.
 
 This file needs only Python's standard library. The platform runs it, ``clearcheck draw verify``
 runs it, and the public site offers this very file for download, so anyone can re-compute a
@@ -10,16 +10,19 @@ The specification, precise enough to re-implement, is ``docs/draws.md``; in shor
 
 * **Frame.** The pool frozen as UTF-8 text, one entry per line, each line ending in ``\n``::
 
-      clearcheck-draw-frame/1
-      E<TAB>stratum<TAB>uscc            every enterprise (a USCC once), lines sorted bytewise
+      clearcheck-draw-frame/2
+      E<TAB>stratum<TAB>entry           every enterprise (an entry once), lines sorted bytewise
       O<TAB>agency code<TAB>credential  every officer (a credential once), lines sorted bytewise
-      X<TAB>credential<TAB>uscc<TAB>reason   every officer–enterprise exclusion, lines sorted bytewise
+      X<TAB>credential<TAB>entry<TAB>reason   every officer–enterprise exclusion, lines sorted bytewise
 
-  The frame hash is SHA-256 of these bytes.
+  The frame hash is SHA-256 of these bytes. In ``/2`` an entry is a USCC, or ``p-`` and 32 hex digits: the
+  pseudonym under which an individual business (个体工商户, a natural person) is drawn, so that its identity is
+  never published (ADR 0017); no USCC of type ``92`` (个体工商户) may appear. ``/1`` (draws published before)
+  has ``clearcheck-draw-frame/1`` and USCCs only; this file still verifies it.
 * **Commitment.** SHA-256 of the 32-byte secret.
 * **Seed.** SHA-256(frame hash ‖ len ‖ parameters ‖ secret ‖ len ‖ public value): hashes and the secret
   as raw 32 bytes, the parameters as canonical JSON, ``len`` a 4-byte big-endian length.
-* **Selection.** Rank each enterprise by SHA-256(seed ‖ USCC) as a 256-bit unsigned integer; in each
+* **Selection.** Rank each enterprise by SHA-256(seed ‖ entry) as a 256-bit unsigned integer; in each
   stratum take the k smallest (a count, or ⌈ratio × N⌉ computed with integers only).
 * **Teams.** Rank each agency's officers by SHA-256(seed ‖ "O" ‖ credential); deal them into teams
   of ``team_size`` per agency; give each selected enterprise (in rank order) to the least-loaded team
@@ -37,8 +40,15 @@ import sys
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-ALGORITHM = "clearcheck-draw/1"
-FRAME_HEADER = "clearcheck-draw-frame/1"
+ALGORITHM_V1, ALGORITHM_V2 = "clearcheck-draw/1", "clearcheck-draw/2"
+ALGORITHM = ALGORITHM_V2  # what the platform draws with; the verifier reads both
+VERSIONS = {ALGORITHM_V1: 1, ALGORITHM_V2: 2}
+FRAME_HEADERS = {1: "clearcheck-draw-frame/1", 2: "clearcheck-draw-frame/2"}
+FRAME_HEADER = FRAME_HEADERS[2]
+# /2 entries: a USCC (GB 32100: 18 of 0-9 and A-Y without I O S V Z) other than an individual business's (92…),
+# or a pseudonym.
+_USCC = re.compile(r"[0-9A-HJ-NP-RTUW-Y]{18}")
+_PSEUDONYM = re.compile(r"p-[0-9a-f]{32}")
 EXCLUSION_REASONS = ("recused", "rotation")
 SECRET_BYTES = 32
 _RATIO = re.compile(r"[0-9]+(\.[0-9]+)?")
@@ -71,18 +81,35 @@ def canonical_json(value) -> bytes:
     return text.encode("utf-8")
 
 
-def frame_bytes(enterprises, officers, exclusions=()) -> bytes:
+def frame_bytes(enterprises, officers, exclusions=(), *, version: int = 1) -> bytes:
     """The canonical frame: header, then E, O and X lines, each group sorted bytewise.
 
-    ``enterprises``: (stratum, uscc) pairs; ``officers``: (agency code, credential no) pairs;
-    ``exclusions``: (credential no, uscc, reason) triples.
+    ``enterprises``: (stratum, entry) pairs; ``officers``: (agency code, credential no) pairs;
+    ``exclusions``: (credential no, entry, reason) triples. ``version`` 2 checks every entry (``entry_valid``).
     """
-    return frame_join(frame_block("E", enterprises, 2), frame_block("O", officers, 2), frame_block("X", exclusions, 3))
+    enterprises, exclusions = list(enterprises), list(exclusions)
+    blocks = frame_block("E", enterprises, 2), frame_block("O", officers, 2), frame_block("X", exclusions, 3)
+    if version == 2:
+        entries_check([row[1] for row in enterprises] + [row[1] for row in exclusions])
+    return frame_join(*blocks, version=version)
 
 
-def frame_join(e_block: str, o_block: str, x_block: str) -> bytes:
+def frame_join(e_block: str, o_block: str, x_block: str, *, version: int = 1) -> bytes:
     """The frame's bytes from its three checked blocks (``frame_block``): header, E, O, X."""
-    return (FRAME_HEADER + "\n" + e_block + o_block + x_block).encode("utf-8")
+    return (FRAME_HEADERS[version] + "\n" + e_block + o_block + x_block).encode("utf-8")
+
+
+def entry_valid(entry) -> bool:
+    """A ``/2`` entry: a USCC that is not an individual business's (``92``…), or ``p-`` and 32 hex digits."""
+    return isinstance(entry, str) and bool(
+        (_USCC.fullmatch(entry) and not entry.startswith("92")) or _PSEUDONYM.fullmatch(entry))
+
+
+def entries_check(entries) -> None:
+    """Refuse a ``/2`` frame with an entry that is neither a permitted USCC nor a pseudonym."""
+    for entry in entries:
+        if not entry_valid(entry):
+            raise DrawError(f"框架条目“{entry}”既不是统一社会信用代码,也不是化名(个体工商户的代码不得公布)", "frame")
 
 
 def frame_block(tag: str, rows, width: int) -> str:
@@ -112,14 +139,22 @@ def block_check(tag: str, block: str, count: int, width: int) -> None:
         raise DrawError(f"框架的 {tag} 条目含空值、制表符或换行符", "frame")
 
 
+def frame_version(data: bytes) -> int:
+    """The version of a frame (1 or 2), from its header line."""
+    header = data.split(b"\n", 1)[0].decode("utf-8", "replace")
+    for version, text in FRAME_HEADERS.items():
+        if header == text:
+            return version
+    raise DrawError(f"框架首行须为 {FRAME_HEADERS[2]}(或 {FRAME_HEADERS[1]})", "frame")
+
+
 def frame_parse(data: bytes) -> tuple[list[tuple[str, str]], list[tuple[str, str]], list[tuple[str, str, str]]]:
     """The frame's enterprises, officers and exclusions, in frame order (the inverse of ``frame_bytes``)."""
     text = data.decode("utf-8")
     if not text.endswith("\n"):
         raise DrawError("框架须以换行符结尾", "frame")
     lines = text[:-1].split("\n")
-    if lines[0] != FRAME_HEADER:
-        raise DrawError(f"框架首行须为 {FRAME_HEADER}", "frame")
+    version = frame_version(data)
     enterprises, officers, exclusions = [], [], []
     for number, line in enumerate(lines[1:], start=2):
         parts = line.split("\t")
@@ -131,6 +166,8 @@ def frame_parse(data: bytes) -> tuple[list[tuple[str, str]], list[tuple[str, str
             exclusions.append((parts[1], parts[2], parts[3]))
         else:
             raise DrawError(f"框架第 {number} 行格式不正确", "frame")
+    if version == 2:
+        entries_check([e for _, e in enterprises] + [e for _, e, _ in exclusions])
     return enterprises, officers, exclusions
 
 
@@ -218,12 +255,17 @@ def stratum_quota(sample: dict, stratum: str, size: int) -> int:
 
 @dataclass(frozen=True)
 class Pick:
-    """One selected enterprise: its stratum, USCC, rank hash (hex) and team number."""
+    """One selected enterprise: its stratum, frame entry (USCC or pseudonym), rank hash (hex) and team number."""
 
     stratum: str
-    uscc: str
+    entry: str
     rank: str
     team: int
+
+    @property
+    def uscc(self) -> str:
+        """The entry under its ``/1`` name (always a USCC there)."""
+        return self.entry
 
 
 @dataclass
@@ -404,18 +446,21 @@ def draw_compute(*, frame: bytes, parameters: dict, secret_hex: str, public_valu
 
 
 def document_frame(document: dict) -> bytes:
-    """The frame bytes rebuilt from a published document's lists."""
+    """The frame bytes rebuilt from a published document's lists (the version named by ``algorithm``)."""
     frame = document["frame"]
     return frame_bytes([tuple(r) for r in frame["enterprises"]], [tuple(r) for r in frame["officers"]],
-                       [tuple(r) for r in frame.get("exclusions", [])])
+                       [tuple(r) for r in frame.get("exclusions", [])],
+                       version=VERSIONS.get(document.get("algorithm"), 1))
 
 
 def verify_document(document: dict) -> list[str]:
     """Re-compute a published draw; returns the differences found (empty: the draw matches)."""
     if not isinstance(document, dict):
         return ["文档须为 JSON 对象"]
-    if document.get("algorithm") != ALGORITHM:
-        return [f"算法版本为 {document.get('algorithm')!r},本校验程序实现的是 {ALGORITHM}"]
+    if document.get("algorithm") not in VERSIONS:
+        return [f"算法版本为 {document.get('algorithm')!r},本校验程序实现的是 {ALGORITHM_V2} 和 {ALGORITHM_V1}"]
+    if document.get("redacted"):
+        return [redacted_problem(document)]
     try:
         frame = document_frame(document)
     except (ValueError, KeyError, TypeError, AttributeError) as exc:  # DrawError, UnicodeEncodeError: ValueError
@@ -438,17 +483,25 @@ def verify_document(document: dict) -> list[str]:
         return [f"无法重算抽取:{exc}"]
     if document.get("seed") not in (None, outcome.seed):
         return [f"种子不符:公布 {document.get('seed')},重算 {outcome.seed}"]
-    return _differences(document, outcome)
+    return _differences(document, outcome, "uscc" if document["algorithm"] == ALGORITHM_V1 else "entry")
 
 
-def _differences(document: dict, outcome: Outcome) -> list[str]:
+def redacted_problem(document: dict) -> str:
+    """Why a ``/1`` document published with individual businesses left out cannot be re-computed."""
+    redacted = document.get("redacted")
+    count = redacted.get("enterprises") if isinstance(redacted, dict) else "?"
+    return (f"本文档依法隐去了框架中 {count} 户个体工商户的统一社会信用代码(ADR 0017),无法独立重算;"
+            "可使用平台重算校验,或向抽取机关、司法局申请核查")
+
+
+def _differences(document: dict, outcome: Outcome, key: str) -> list[str]:
     selection, teams = document.get("selection", []), document.get("teams", [])
     if not (isinstance(selection, list) and isinstance(teams, list)
             and all(isinstance(row, dict) for row in [*selection, *teams])):
         return ["抽取结果和检查组须为对象的列表"]
-    published = [(p.get("uscc"), p.get("stratum"), p.get("rank"), p.get("team"))
+    published = [(p.get(key), p.get("stratum"), p.get("rank"), p.get("team"))
                  for p in document.get("selection", [])]
-    computed = [(p.uscc, p.stratum, p.rank, p.team) for p in outcome.picks]
+    computed = [(p.entry, p.stratum, p.rank, p.team) for p in outcome.picks]
     for n, (a, b) in enumerate(zip(published, computed), start=1):  # noqa: B905
         if a != b:
             return [f"抽取结果第 {n} 条不符:公布 {a},重算 {b}"]
@@ -476,6 +529,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"无法读取 cannot read {args[0]}: {exc}", file=sys.stderr)
         return 2
     problems = verify_document(document)
+    if isinstance(document, dict) and document.get("redacted") and document.get("algorithm") in VERSIONS:
+        print("无法独立校验 UNVERIFIABLE: " + problems[0])
+        return 3
     if problems:
         print("不符 MISMATCH: " + problems[0])
         return 1

@@ -155,6 +155,7 @@ class PickOut(Schema):
     position: int
     enterprise_id: int
     uscc: str
+    entry: str  # in the frame: the USCC, or an individual business's pseudonym (ADR 0017)
     stratum: str
     rank: str
     team: int

@@ -82,6 +82,11 @@ class Draw(models.Model):
         "因回避、轮换无法组队未入库企业数", default=0,
         help_text="enterprises some agency cannot staff with team_size officers free of their exclusions",
     )
+    frame_pseudonyms = models.PositiveIntegerField(
+        "以化名列入框架的个体工商户数", default=0, help_text="individual businesses in the frame under a pseudonym")
+    pseudonyms_sha256 = models.CharField(
+        "化名对照表哈希", max_length=64, blank=True,
+        help_text="address of the private pseudonym → USCC map in the blob store (never published; ADR 0017)")
     commitment = models.CharField("承诺值", max_length=64, blank=True)
     committed_at = models.DateTimeField(null=True, blank=True)
     committed_by = models.CharField(max_length=150, blank=True)
@@ -151,7 +156,7 @@ class DrawTeamMember(models.Model):
 
 
 class DrawPick(models.Model):
-    """One selected enterprise: its stratum, rank hash, team, and the tasks made from it."""
+    """One selected enterprise: its frame entry, stratum, rank hash, team, and the tasks made from it."""
 
     # No database constraints on the pick's three references: picks are written only by
     # ``services.picks.outcome_store``, by one INSERT … SELECT inside the select's transaction, which holds
@@ -166,6 +171,8 @@ class DrawPick(models.Model):
     enterprise = models.ForeignKey("registry.Enterprise", on_delete=models.PROTECT, related_name="draw_picks",
                                    db_constraint=False)
     uscc = models.CharField(max_length=18)
+    entry = models.CharField("框架条目", max_length=40,
+                             help_text="the enterprise's entry in the frame: its USCC, or its pseudonym (ADR 0017)")
     stratum = models.CharField("层", max_length=8)
     rank = models.CharField("排序哈希", max_length=64)
     team = models.ForeignKey(DrawTeam, on_delete=models.PROTECT, related_name="picks", db_constraint=False)
@@ -182,4 +189,4 @@ class DrawPick(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.uscc} → 第 {self.team_id} 组"
+        return f"{self.entry} → 第 {self.team_id} 组"

@@ -19,7 +19,7 @@ from clearcheck.registry.models import Enterprise, Industry, Officer, Region
 from clearcheck.registry.rules import officer_is_qualified
 
 from .choices import ALL_STRATUM, DrawStatus, Stratify
-from .models import Draw, Pool
+from .models import Draw, DrawPick, Pool
 
 # Industries of the listed special sectors (R24: 直接涉及公共安全和人民群众生命健康), by GB/T 4754-2017
 # division: excluded from a pool that asks for it, because such sectors keep full-coverage supervision.
@@ -189,7 +189,9 @@ def pool_changes(pool: Pool, *, year: int, limit: int = 50) -> dict | None:
         return None
     enterprises, officers, _ = algorithm.frame_parse(blobs.blob_read(last.frame_sha256))
     code = pool.agency.code
-    then_e = {u for _, u in enterprises} if len(last.parameters.get("agencies", [])) == 1 else None
+    usccs = pseudonym_map(last)  # an individual business's frame entry is its pseudonym in that draw
+    then_e = ({usccs.get(u, u) for _, u in enterprises} if len(last.parameters.get("agencies", [])) == 1
+              else None)
     then_o = {c for a, c in officers if a == code}
     now_e = set(pool_enterprises([pool], year=year, stratify=Stratify.NONE).values_list("uscc", flat=True))
     today = last.window_start
@@ -205,9 +207,31 @@ def pool_changes(pool: Pool, *, year: int, limit: int = 50) -> dict | None:
     return result
 
 
+def pseudonym_map(draw: Draw) -> dict[str, str]:
+    """Pseudonym → USCC of a committed draw's individual businesses (empty for a frame without any)."""
+    from clearcheck.inspections import blobs
+
+    from .pseudonyms import map_parse
+
+    return map_parse(blobs.blob_read(draw.pseudonyms_sha256)) if draw.pseudonyms_sha256 else {}
+
+
+def pick_public(pick, draw: Draw) -> dict:
+    """What the public sees of one pick: the enterprise's name and frame entry, or, for an individual business,
+    the mask and its pseudonym (``/2``) or nothing that identifies it (``/1``, where the entry is its USCC).
+    """
+    from .pseudonyms import MASKED_LABEL, is_masked
+
+    enterprise = pick.enterprise
+    if not is_masked(enterprise.entity_type, enterprise.uscc):
+        return {"name": enterprise.name, "entry": pick.entry, "masked": False}
+    return {"name": str(MASKED_LABEL), "entry": "" if pick.entry == enterprise.uscc else pick.entry, "masked": True}
+
+
 def draw_picks_public(draw: Draw) -> list[dict]:
-    """The published selection of a revealed draw with each enterprise's name, team number and the outcome
-    of its inspection once closed (一公开: results and outcomes; no personal data). Empty before reveal.
+    """The published selection of a revealed draw with each enterprise's public name (ADR 0017), team number
+    and the outcome of its inspection once closed (一公开: results and outcomes; no personal data). Empty
+    before reveal.
     """
     from clearcheck.inspections.selectors.outcomes import task_outcomes_public
 
@@ -219,8 +243,9 @@ def draw_picks_public(draw: Draw) -> list[dict]:
     for pick in picks:
         tasks = sorted(pick.tasks.all(), key=lambda t: t.pk)
         results = [outcomes[t.pk] for t in tasks]
+        shown = pick_public(pick, draw)
         rows.append({
-            "position": pick.position, "uscc": pick.uscc, "name": pick.enterprise.name, "stratum": pick.stratum,
+            "position": pick.position, "entry": shown["entry"], "name": shown["name"], "stratum": pick.stratum,
             "team": pick.team.number, "task_statuses": [t.get_status_display() for t in tasks],
             "closed": bool(results) and all(r["closed"] for r in results),
             "findings": sum(r["findings"] for r in results),
@@ -261,7 +286,71 @@ def draw_verification(draw: Draw) -> dict:
     key = "sampling:verify:" + algorithm.sha256_hex("|".join(map(str, parts)).encode("utf-8"))
     verdict = cache.get(key)
     if verdict is None:
-        problems = algorithm.verify_document(draw_document(draw))
-        verdict = {"match": not problems, "problem": problems[0] if problems else "", "at": clock.local_now()}
+        # The whole document, a /1 draw's individual businesses included; a difference it names is told with
+        # their USCCs masked (ADR 0017).
+        document = draw_document(draw, public=False)
+        problems = algorithm.verify_document(document)
+        problem = problems[0] if problems else ""
+        if problem:
+            from .documents import masked_usccs
+            from .pseudonyms import MASKED_LABEL
+
+            for uscc in masked_usccs(draw, [e for _, e in document["frame"]["enterprises"]]):
+                problem = problem.replace(uscc, str(MASKED_LABEL))
+        verdict = {"match": not problems, "problem": problem, "at": clock.local_now()}
         cache.set(key, verdict, VERIFY_CACHE_SECONDS)
     return verdict
+
+
+# --- the enterprise portal: its own place in the draws (ADR 0017) ------------------------------------
+
+
+def draws_for_enterprise(*, actor) -> QuerySet:
+    """The public draws, newest first, for an enterprise account (nobody else: empty)."""
+    from clearcheck.accounts.selectors import actor_enterprise_id
+
+    if actor_enterprise_id(actor) is None:
+        return Draw.objects.none()
+    return draws_public().order_by("-committed_at", "-id")
+
+
+def enterprise_draw_rows(*, actor, draws) -> list[dict]:
+    """For each of ``draws``: the enterprise's own frame entry (its pseudonym in that draw when it is an
+    individual business, else its USCC); after reveal, whether the published frame holds it (and in which
+    stratum), its rank hash, the largest rank selected in its stratum, and whether it was selected. Before
+    reveal nothing but the entry: the selection stays unannounced (R24).
+    """
+    import hashlib
+    import re
+
+    from clearcheck.accounts.selectors import actor_enterprise_id
+    from clearcheck.inspections import blobs
+    from clearcheck.registry.models import Enterprise
+
+    from . import algorithm
+    from .pseudonyms import draw_key, is_masked, pseudonym_key_load, pseudonym_of
+
+    enterprise = Enterprise.objects.filter(pk=actor_enterprise_id(actor)).first()
+    if enterprise is None:
+        return []
+    masked = is_masked(enterprise.entity_type, enterprise.uscc)
+    key = pseudonym_key_load() if masked and draws else None
+    picks = {p.draw_id: p for p in DrawPick.objects.filter(enterprise=enterprise, draw__in=[d.pk for d in draws])
+             .select_related("team")}
+    rows = []
+    for draw in draws:
+        legacy = (draw.parameters or {}).get("algorithm") == algorithm.ALGORITHM_V1
+        entry = pseudonym_of(draw_key(key, draw.pk), enterprise.uscc) if masked and not legacy else enterprise.uscc
+        row = {"draw": draw, "entry": entry, "pseudonym": masked and not legacy, "legacy_masked": masked and legacy,
+               "revealed": draw.status == DrawStatus.REVEALED}
+        if row["revealed"]:
+            found = re.search(rb"^E\t([^\t\n]+)\t" + re.escape(entry.encode("utf-8")) + rb"$",
+                              blobs.blob_read(draw.frame_sha256), re.M)
+            pick = picks.get(draw.pk)
+            row.update(in_frame=found is not None, stratum=found.group(1).decode("utf-8") if found else "",
+                       pick=pick, rank=hashlib.sha256(bytes.fromhex(draw.seed) + entry.encode("utf-8")).hexdigest())
+            if found:
+                row["cutoff"] = (draw.picks.filter(stratum=row["stratum"]).order_by("-rank")
+                                 .values_list("rank", flat=True).first() or "")
+        rows.append(row)
+    return rows

@@ -27,6 +27,8 @@ EXPECTATIONS = {
     "sampling_public:draw_verify": ok(EVERYONE),
     "sampling_public:draw_document": ok(EVERYONE),
     "sampling_public:verifier": ok(EVERYONE),
+    # --- enterprise portal (internet zone): its own entry in each public draw (ADR 0017) -------------
+    "sampling_enterprise:draw_list": ok("enterprise"),
     # --- API ------------------------------------------------------------------------------------
     "GET /api/pools": ok(INTERNAL, empty="enterprise"),
     "GET /api/draws": ok(SIGNED_IN),  # a plain list (not a page): the enterprise gets []

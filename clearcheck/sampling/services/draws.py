@@ -4,7 +4,8 @@ commit  freezes the pool as the canonical frame (stored content-addressed: its a
         hash), freezes the parameters, draws a 256-bit secret from ``secrets`` and publishes SHA-256 of
         it. The secret is shown once to the agency, which keeps it; the platform stores only the hash.
 select  takes the secret (checked against the commitment) and the public value, once, and runs
-        ``algorithm.draw_compute`` on the stored frame.
+        ``algorithm.draw_compute`` on the stored frame; an individual business is in the frame under its
+        pseudonym, which the private map (stored beside the frame, never published) turns back into its USCC.
 reveal  after the inspection window, takes the secret again and publishes it with the frame and the
         selection; it re-computes the draw first, so a changed frame or selection is caught.
 
@@ -32,10 +33,11 @@ from clearcheck.supervision.services import alert_raise
 from .. import algorithm
 from ..choices import ALL_STRATUM, DrawStatus, PublicKind, SampleMode, Stratify
 from ..models import Draw, Pool
+from ..pseudonyms import map_parse, parameters_entry
 from ..selectors import SPECIAL_SECTOR_DIVISIONS
 from ..workflows import DRAW
 from .frames import Frame, frame_build
-from .picks import outcome_store
+from .picks import outcome_store, picks_match_entries
 from .pools import manager_check, nul_refuse
 
 MAX_TEAM_SIZE = 10
@@ -226,8 +228,11 @@ def draw_create(*, actor, title: str, pool_ids, item_ids, window_start, window_e
 # --- Commit ----------------------------------------------------------------------------------------
 
 
-def draw_parameters(draw: Draw, pools: list[Pool], items: list[InspectionItem]) -> dict:
-    """The algorithm's parameters: everything that decides the outcome besides frame, secret and value."""
+def draw_parameters(draw: Draw, pools: list[Pool], items: list[InspectionItem], *, pseudonym_key: str = "") -> dict:
+    """The algorithm's parameters: everything that decides the outcome besides frame, secret and value.
+
+    ``pseudonym_key``: the fingerprint of the draw's pseudonym key, when its frame holds pseudonyms (ADR 0017).
+    """
     codes = {p.agency_id: p.agency.code for p in pools}
     sample_key = "counts" if draw.sample_mode == SampleMode.COUNT else "ratios"
     parameters = {
@@ -243,6 +248,8 @@ def draw_parameters(draw: Draw, pools: list[Pool], items: list[InspectionItem]) 
     }
     if any((p.filters or {}).get("exclude_special_sectors") for p in pools):
         parameters["special_sector_divisions"] = list(SPECIAL_SECTOR_DIVISIONS)
+    if pseudonym_key:
+        parameters["pseudonyms"] = parameters_entry(pseudonym_key)
     return parameters
 
 
@@ -282,10 +289,15 @@ def draw_commit(*, actor, draw_id: int) -> tuple[Draw, str]:
     items = list(draw.items.all())
     _items_clean(pools, [i.pk for i in items])  # R01 R02 again: lists may have changed since the draft
     _public_source_free_check(draw.public_source, exclude_id=draw.pk)
-    parameters = draw_parameters(draw, pools, items)
-    built = frame_build(draw, pools, items)
+    try:
+        built = frame_build(draw, pools, items)
+    except algorithm.DrawError as exc:
+        raise _from_error(exc) from None
+    parameters = draw_parameters(draw, pools, items, pseudonym_key=built.fingerprint)
     _precheck(parameters, built)
     frame_hash, counts = blobs.blob_put(built.data), built.counts
+    draw.pseudonyms_sha256 = blobs.blob_put(built.pseudonym_map) if built.pseudonyms else ""
+    draw.frame_pseudonyms = counts["pseudonyms"]
     secret = secrets.token_hex(algorithm.SECRET_BYTES)
     draw.parameters, draw.frame_sha256 = parameters, frame_hash
     draw.parameters_sha256 = algorithm.sha256_hex(algorithm.canonical_json(parameters))
@@ -297,7 +309,7 @@ def draw_commit(*, actor, draw_id: int) -> tuple[Draw, str]:
     draw.save()
     audit_record(actor=actor, action="draw.commit", subject=draw, before={"status": DrawStatus.DRAFT}, after={
         "status": target, "frame_sha256": frame_hash, "commitment": draw.commitment, "parameters": parameters,
-        "parameters_sha256": draw.parameters_sha256, **counts,
+        "parameters_sha256": draw.parameters_sha256, "pseudonyms_sha256": draw.pseudonyms_sha256, **counts,
     })
     return draw, secret
 
@@ -339,6 +351,20 @@ def frame_checked(*, actor, draw_id: int) -> bytes:
     raise _refuse(f"抽取框架与公布的框架哈希 {draw.frame_sha256[:12]}… 不符(已被改动或丢失),已告警", "frame")
 
 
+def pseudonyms_checked(*, actor, draw_id: int) -> dict[str, str]:
+    """The draw's private pseudonym map (pseudonym → USCC), checked against its address; empty when its frame
+    holds no pseudonym. A changed or missing map raises the R24 alert, then the refusal (as ``frame_checked``).
+    """
+    draw = Draw.objects.select_related("agency").get(pk=draw_id)
+    if not draw.pseudonyms_sha256:
+        return {}
+    try:
+        return map_parse(blobs.blob_read(draw.pseudonyms_sha256))
+    except (blobs.BlobCorrupted, ValueError):
+        draw_frame_tamper_report(actor=actor, draw=draw, what="pseudonyms")
+    raise _refuse("抽取框架的化名对照表已被改动或丢失,无法确定抽中的个体工商户,已告警", "frame")
+
+
 def _secret_check(draw: Draw, secret: str) -> str:
     try:
         commitment = algorithm.commitment_of(secret)
@@ -353,11 +379,14 @@ def draw_select(*, actor, draw_id: int, secret: str, public_value: str) -> Draw:
     """Enter the public value (once) and the secret, and draw: the enterprises and the teams."""
     nul_refuse(secret=secret, public_value=public_value)
     frame = frame_checked(actor=actor, draw_id=draw_id)
-    return _draw_select(actor=actor, draw_id=draw_id, secret=secret, public_value=public_value, frame=frame)
+    pseudonyms = pseudonyms_checked(actor=actor, draw_id=draw_id)
+    return _draw_select(actor=actor, draw_id=draw_id, secret=secret, public_value=public_value, frame=frame,
+                        pseudonyms=pseudonyms)
 
 
 @transaction.atomic
-def _draw_select(*, actor, draw_id: int, secret: str, public_value: str, frame: bytes) -> Draw:
+def _draw_select(*, actor, draw_id: int, secret: str, public_value: str, frame: bytes,
+                 pseudonyms: dict[str, str]) -> Draw:
     draw = _draw_locked(actor, draw_id)
     if draw.public_value:
         raise _refuse(f"公开随机数已于 {draw.selected_at:%Y-%m-%d %H:%M} 录入,不能再次录入", "public_value")
@@ -372,7 +401,7 @@ def _draw_select(*, actor, draw_id: int, secret: str, public_value: str, frame: 
                                          public_value=value)
     except algorithm.DrawError as exc:
         raise _from_error(exc) from None
-    outcome_store(draw, outcome)
+    outcome_store(draw, outcome, pseudonyms)
     draw.public_value, draw.seed = value, outcome.seed
     draw.status, draw.selected_at, draw.selected_by = target, clock.now(), actor_label(actor)
     draw.save()
@@ -386,7 +415,7 @@ def _draw_select(*, actor, draw_id: int, secret: str, public_value: str, frame: 
 def selection_hash(outcome: algorithm.Outcome) -> str:
     """SHA-256 of the selection and teams (audited at select, compared at reveal)."""
     return algorithm.sha256_hex(algorithm.canonical_json({
-        "picks": [[p.uscc, p.stratum, p.rank, p.team] for p in outcome.picks], "teams": outcome.teams}))
+        "picks": [[p.entry, p.stratum, p.rank, p.team] for p in outcome.picks], "teams": outcome.teams}))
 
 
 # --- Reveal and cancel -----------------------------------------------------------------------------
@@ -396,8 +425,8 @@ def stored_outcome(draw: Draw) -> algorithm.Outcome:
     """The selection and teams as stored (for comparison and publication)."""
     teams = [[m.officer.credential_no for m in team.members.select_related("officer").order_by("position")]
              for team in draw.teams.order_by("number")]
-    picks = [algorithm.Pick(stratum, uscc, rank, number - 1) for stratum, uscc, rank, number in
-             draw.picks.order_by("position").values_list("stratum", "uscc", "rank", "team__number")]
+    picks = [algorithm.Pick(stratum, entry, rank, number - 1) for stratum, entry, rank, number in
+             draw.picks.order_by("position").values_list("stratum", "entry", "rank", "team__number")]
     return algorithm.Outcome(seed=draw.seed, picks=picks, teams=teams)
 
 
@@ -405,11 +434,12 @@ def draw_reveal(*, actor, draw_id: int, secret: str) -> Draw:
     """Publish the secret, the frame and the selection once the inspection window has ended."""
     nul_refuse(secret=secret)
     frame = frame_checked(actor=actor, draw_id=draw_id)
-    return _draw_reveal(actor=actor, draw_id=draw_id, secret=secret, frame=frame)
+    pseudonyms = pseudonyms_checked(actor=actor, draw_id=draw_id)
+    return _draw_reveal(actor=actor, draw_id=draw_id, secret=secret, frame=frame, pseudonyms=pseudonyms)
 
 
 @transaction.atomic
-def _draw_reveal(*, actor, draw_id: int, secret: str, frame: bytes) -> Draw:
+def _draw_reveal(*, actor, draw_id: int, secret: str, frame: bytes, pseudonyms: dict[str, str]) -> Draw:
     draw = _draw_locked(actor, draw_id)
     target = DRAW.target(draw.status, "reveal", draw.title)
     if clock.local_today() <= draw.window_end:
@@ -419,7 +449,7 @@ def _draw_reveal(*, actor, draw_id: int, secret: str, frame: bytes) -> Draw:
                                         public_value=draw.public_value)
     if recomputed.seed != draw.seed:
         raise _refuse("按公布的框架、参数、密钥和公开随机数重算的种子与保存的种子不符,不能公开", "seed")
-    if selection_hash(recomputed) != selection_hash(stored_outcome(draw)):
+    if selection_hash(recomputed) != selection_hash(stored_outcome(draw)) or not picks_match_entries(draw, pseudonyms):
         raise _refuse("按公布的框架、参数、密钥和公开随机数重算的结果与保存的抽取结果不符,不能公开", "selection")
     draw.secret, draw.status = secret, target
     draw.revealed_at, draw.revealed_by = clock.now(), actor_label(actor)

@@ -1,4 +1,5 @@
-"""The draw algorithm ``clearcheck-draw/1`` (R24, clause 五(十五)), pure: no database, no Django.
+"""The draw algorithm ``clearcheck-draw/1`` (R24, clause 五(十五)), pure: no database, no Django (``/2`` only
+changes what a frame entry may be, ``test_pseudonyms``).
 
 Every property here is one a stranger re-implementing ``docs/draws.md`` relies on: the frame bytes are
 canonical, the commitment and seed are exactly the documented hashes, the selection is the k smallest
@@ -29,7 +30,7 @@ def _uscc(n: int) -> str:
 
 def _parameters(**overrides) -> dict:
     parameters = {
-        "algorithm": alg.ALGORITHM, "draw": 7, "title": "2026年第1批双随机抽查", "lead": "SJ", "agencies": ["SJ"],
+        "algorithm": alg.ALGORITHM_V1, "draw": 7, "title": "2026年第1批双随机抽查", "lead": "SJ", "agencies": ["SJ"],
         "sample": {"mode": "count", "counts": {"B": 3, "C": 2}}, "team_size": 2, "max_per_team": 3,
         "public_value": {"kind": "keno", "source": "中国福利彩票快乐8 第2026001期"},
     }
@@ -44,20 +45,24 @@ def _pool(n_b: int = 12, n_c: int = 8, officers: int = 6, agency: str = "SJ"):
 
 def _document(enterprises=None, officers=None, exclusions=(), parameters=None, secret=SECRET,
               public_value=KENO) -> dict:
-    """A published document built the way ``documents.draw_document`` builds one, without a database."""
+    """A published document built the way ``documents.draw_document`` builds one, without a database: of
+    ``clearcheck-draw/1`` unless the parameters name ``/2`` (draws published before ADR 0017 still verify).
+    """
     if enterprises is None:
         enterprises, officers = _pool()
     parameters = parameters or _parameters()
-    frame = alg.frame_bytes(enterprises, officers, exclusions)
+    version = alg.VERSIONS[parameters["algorithm"]]
+    frame = alg.frame_bytes(enterprises, officers, exclusions, version=version)
     outcome = alg.draw_compute(frame=frame, parameters=parameters, secret_hex=secret, public_value=public_value)
     e, o, x = alg.frame_parse(frame)
     return {
-        "algorithm": alg.ALGORITHM, "parameters": parameters, "frame_sha256": alg.sha256_hex(frame),
+        "algorithm": parameters["algorithm"], "parameters": parameters, "frame_sha256": alg.sha256_hex(frame),
         "commitment": alg.commitment_of(secret), "public_value": public_value,
         "frame": {"enterprises": [list(r) for r in e], "officers": [list(r) for r in o],
                   "exclusions": [list(r) for r in x]},
         "secret": secret, "seed": outcome.seed,
-        "selection": [{"position": n, "uscc": p.uscc, "stratum": p.stratum, "rank": p.rank, "team": p.team}
+        "selection": [{"position": n, "uscc" if version == 1 else "entry": p.entry, "stratum": p.stratum,
+                       "rank": p.rank, "team": p.team}
                       for n, p in enumerate(outcome.picks, start=1)],
         "teams": [{"team": j, "officers": team} for j, team in enumerate(outcome.teams)],
     }
@@ -187,7 +192,9 @@ def test_r24_frame_parse_inverts_frame_bytes(enterprises, officers, exclusions):
 
 @pytest.mark.parametrize("data, why", [
     (b"clearcheck-draw-frame/1", "no final newline"),
-    (b"clearcheck-draw-frame/2\n", "wrong header"),
+    (b"clearcheck-draw-frame/3\n", "wrong header"),
+    (b"clearcheck-draw-frame/2\nE\tB\tU\n", "not an entry of /2"),
+    (b"clearcheck-draw-frame/2\nE\tB\t92371524MA3C8K5X1W\n", "an individual business's USCC in /2"),
     (b"clearcheck-draw-frame/1\nE\tB\n", "short E line"),
     (b"clearcheck-draw-frame/1\nQ\tB\tU\n", "unknown tag"),
     (b"clearcheck-draw-frame/1\nX\tO\tU\tfriend\n", "unknown reason"),

@@ -106,9 +106,10 @@ def test_r24_verify_reports_a_changed_public_value():
 
 def test_r24_verify_reports_the_wrong_algorithm():
     document = _document()
-    document["algorithm"] = "clearcheck-draw/2"
+    document["algorithm"] = "clearcheck-draw/3"
     problems = alg.verify_document(document)
-    assert problems and "clearcheck-draw/2" in problems[0] and alg.ALGORITHM in problems[0]
+    assert problems and "clearcheck-draw/3" in problems[0] and alg.ALGORITHM_V2 in problems[0]
+    assert alg.ALGORITHM_V1 in problems[0]
 
 
 def test_r24_verify_reports_parameters_that_cannot_be_drawn():

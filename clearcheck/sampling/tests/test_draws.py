@@ -301,6 +301,7 @@ def test_r24_joint_draw_teams_have_officers_of_each_agency(draw_county, partner,
 
 def test_r24_joint_draw_frame_is_the_intersection_of_the_pools(draw_county, partner, make_draw, officials):
     from clearcheck.registry import services as registry
+    from clearcheck.sampling.selectors import pseudonym_map
     from clearcheck.sampling.services import pool_update
 
     county = draw_county
@@ -315,7 +316,10 @@ def test_r24_joint_draw_frame_is_the_intersection_of_the_pools(draw_county, part
     draw, _ = commit(county, make_draw(pool_ids=[county["pool"].pk, partner["pool"].pk],
                                        item_ids=[county["routine"].pk, partner["routine"].pk],
                                        sample={"C": 1, "D": 1}))
-    assert sorted(u for _, u in frame_of(draw)[0]) == sorted(e.uscc for e in chosen)
+    # Individual businesses: in the frame under their pseudonyms (ADR 0017), which the private map resolves.
+    usccs = pseudonym_map(draw)
+    assert sorted(usccs[u] for _, u in frame_of(draw)[0]) == sorted(e.uscc for e in chosen)
+    assert draw.frame_pseudonyms == 5 and draw.parameters["pseudonyms"]["key_sha256"]
     assert draw.frame_officers == 6 + 2
 
 

@@ -80,21 +80,35 @@ def test_r21_r24_an_enterprise_at_its_cap_with_exclusions_is_counted_at_cap_only
 
 
 @pytest.mark.parametrize("stratify", ["tier", "none"])
-def test_r24_the_servers_lines_are_the_rows_lines_byte_for_byte(barred_county, make_draw, monkeypatch, stratify):
+def test_r24_the_servers_lines_are_the_rows_lines_byte_for_byte(barred_county, make_draw, monkeypatch, stratify,
+                                                                officials):
     """On PostgreSQL the server sorts and joins the E lines; the frame must be the one Python builds from
-    the rows (on SQLite both runs take the rows' path, and must still agree).
+    the rows (on SQLite both runs take the rows' path, and must still agree). Individual businesses, one of
+    them with exclusions and one unstaffed, are pseudonymised either way (ADR 0017).
     """
+    from clearcheck.registry.services import enterprise_update
+    from clearcheck.sampling.pseudonyms import Pseudonymiser
+
     county = barred_county
+    individuals = [county["staffed"], county["unstaffed"], county["tiers"]["B"][3], county["tiers"]["D"][5]]
+    for enterprise in individuals:
+        enterprise_update(actor=officials("bureau"), enterprise_id=enterprise.pk, entity_type="individual_business")
     sample = {"B": 1, "C": 1, "D": 1} if stratify == "tier" else {"ALL": 3}
     draw = make_draw(stratify=stratify, sample=sample)
     pools, items = [county["pool"]], [county["routine"]]
     built = frames.frame_build(draw, pools, items)
     monkeypatch.setattr(frames, "_scan_server", frames._scan_rows)
     assert frames.frame_build(draw, pools, items) == built
-    assert built.counts == {"enterprises": 23, "officers": 6, "exclusions": 6, "at_cap": 2, "unstaffed": 1}
+    assert built.counts == {"enterprises": 23, "officers": 6, "exclusions": 6, "at_cap": 2, "unstaffed": 1,
+                            "pseudonyms": 3}
     assert built.strata == ({"B": 7, "C": 8, "D": 8} if stratify == "tier" else {"ALL": 23})
     enterprises, officers, exclusions = algorithm.frame_parse(built.data)
-    assert built.data == algorithm.frame_bytes(enterprises, officers, exclusions)  # canonical: sorted, checked
+    assert built.data == algorithm.frame_bytes(enterprises, officers, exclusions, version=2)  # canonical, checked
+    pseudonymiser = Pseudonymiser(draw.pk)
+    assert built.pseudonyms == {e.uscc: pseudonymiser.of(e.uscc) for e in individuals if e != county["unstaffed"]}
+    entries = {e for _, e in enterprises} | {e for _, e, _ in exclusions}
+    assert not entries & {e.uscc for e in individuals} and set(built.pseudonyms.values()) <= entries
+    assert {e for _, e, _ in exclusions} == {built.pseudonyms[county["staffed"].uscc], county["rotated"].uscc}
 
 
 def test_r24_joint_frame_is_the_same_either_way(draw_county, make_agency, make_user_plain, make_officer, make_draw,

@@ -20,6 +20,7 @@ from clearcheck.sampling.selectors import (
     pool_get,
     pool_officers,
     pools_for_actor,
+    pseudonym_map,
 )
 from clearcheck.sampling.tests.draw_fixtures import *  # noqa: F403 (the shared draw fixtures)
 from clearcheck.sampling.tests.draw_fixtures import grade
@@ -142,7 +143,9 @@ def test_r24_the_frame_follows_the_pool_filters(draw_county, varied, make_draw):
                     data={"filters": {"industries": ["52"], "tiers": ["B"]}})
     draw, _ = svc.draw_commit(actor=county["admin"], draw_id=make_draw(sample={"B": 1}).pk)
     frame = algorithm.frame_parse(blobs.blob_read(draw.frame_sha256))[0]
-    assert sorted(frame) == sorted([("B", v["guan"].uscc), ("B", v["shop"].uscc)])
+    shop = pseudonym_map(draw)  # the individual business is in the frame under its pseudonym (ADR 0017)
+    assert sorted(frame) == sorted([("B", v["guan"].uscc), ("B", next(iter(shop)))])
+    assert shop == {next(iter(shop)): v["shop"].uscc}
     assert draw.parameters["filters"] == {county["agency"].code: {"industries": ["52"], "tiers": ["B"]}}
 
 

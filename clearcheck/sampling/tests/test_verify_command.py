@@ -95,7 +95,7 @@ def test_r24_verify_reports_match(revealed, exported):
 
 
 @pytest.mark.parametrize("change, difference", [
-    (lambda d: d["selection"].__setitem__(0, {**d["selection"][0], "uscc": "91371524999999999X"}), "抽取结果第 1 条不符"),
+    (lambda d: d["selection"].__setitem__(0, {**d["selection"][0], "entry": "91371524999999999X"}), "抽取结果第 1 条不符"),
     (lambda d: d["selection"].insert(0, d["selection"].pop(2)), "抽取结果第 1 条不符"),
     (lambda d: d["selection"][3].__setitem__("team", (d["selection"][3]["team"] + 1) % 3), "抽取结果第 4 条不符"),
     (lambda d: d["selection"].pop(), "抽取结果条数不符"),

@@ -3,7 +3,8 @@
 From commit on anyone sees the parameters, the frame hash, the commitment and which public value will
 be mixed in; after reveal also the secret, the seed, the selection and the tasks' progress, the
 published JSON and the standalone verifier, and a button that re-computes the draw on the platform.
-Drafts and cancelled draws are 404.
+Drafts and cancelled draws are 404. No individual business is named or identified (ADR 0017): the page shows
+its mask and, in a ``clearcheck-draw/2`` draw, its pseudonym.
 """
 
 import json
@@ -15,12 +16,13 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from clearcheck.core.api import get_or_404
+from clearcheck.inspections import blobs
 from clearcheck.planning.choices import TaskStatus
 from clearcheck.planning.models import InspectionTask
 
 from .. import algorithm, selectors
 from ..choices import DrawStatus
-from ..documents import draw_document
+from ..documents import draw_document, masked_usccs
 from .common import page_of
 
 VERIFIER_NAME = "clearcheck_draw_verify.py"
@@ -56,13 +58,19 @@ def _detail_context(request, draw) -> dict:
     revealed = draw.status == DrawStatus.REVEALED
     context = {"draw": draw, "revealed": revealed, "summary": _summary(draw),
                "parameters": selectors.parameters_text(draw), "verifier_name": VERIFIER_NAME,
-               "picks": None, "task_counts": [],
+               "picks": None, "pick_rows": [], "redacted_count": 0, "task_counts": [],
                "agencies": [p.agency for p in draw.pools.select_related("agency").order_by("agency__code")],
                "items": draw.items.select_related("agency").order_by("agency__code", "code")}
     if revealed:
         tasks = InspectionTask.objects.select_related("agency").order_by("agency__code")
-        context["picks"] = page_of(request, draw.picks.select_related("enterprise", "team")
-                                   .prefetch_related(Prefetch("tasks", queryset=tasks)), 50)
+        picks = page_of(request, draw.picks.select_related("enterprise", "team")
+                        .prefetch_related(Prefetch("tasks", queryset=tasks)), 50)
+        # Plain rows: the template never sees an enterprise, so it cannot print an individual business's name.
+        context["picks"] = picks
+        context["pick_rows"] = [{"position": p.position, "stratum": p.stratum, "team": p.team.number,
+                                 "tasks": list(p.tasks.all()), **selectors.pick_public(p, draw)} for p in picks]
+        enterprises = algorithm.frame_parse(blobs.blob_read(draw.frame_sha256))[0]
+        context["redacted_count"] = len(masked_usccs(draw, [e for _, e in enterprises]))
         labels = dict(TaskStatus.choices)
         context["task_counts"] = [
             (labels.get(row["tasks__status"], row["tasks__status"]), row["n"]) for row in
@@ -94,7 +102,7 @@ def draw_verify(request, draw_id: int):
 def draw_document_download(request, draw_id: int):
     """The published JSON (``draw-<id>.json``): what the verifier reads."""
     draw = get_or_404(selectors.draw_public_get, draw_id=draw_id)
-    body = json.dumps(draw_document(draw), ensure_ascii=False, indent=1, sort_keys=True)
+    body = json.dumps(draw_document(draw), ensure_ascii=False, indent=1, sort_keys=True)  # public: ADR 0017
     response = HttpResponse(body.encode("utf-8"), content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="draw-{draw.pk}.json"'
     return response

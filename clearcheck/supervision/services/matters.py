@@ -210,6 +210,17 @@ def _notice_check(errors: list, *, kind: str, title: str, body: str) -> None:
         errors.append(FieldError("kind", "请选择表扬或批评"))
     if _PERSONAL_DATA.search(f"{title} {body}"):
         errors.append(FieldError("body", "通报不得包含身份证号、手机号等个人信息"))
+    _individual_business_check(errors, f"{title}\n{body}")
+
+
+def _individual_business_check(errors: list, text: str) -> None:
+    """ADR 0017: a notice never names an individual business (its name and USCC identify a natural person)."""
+    from ..selectors.matters import individual_businesses_named
+
+    named = individual_businesses_named(text)
+    if named:
+        errors.append(FieldError("body", f"通报不得公开个体工商户的名称或统一社会信用代码(属于个人信息):“{named[0]}”;"
+                                         "请改称“某个体工商户”"))
 
 
 def notice_snapshot(notice: Notice) -> dict:
@@ -270,6 +281,10 @@ def notice_publish(*, actor, notice_id: int) -> Notice:
     notice = notice_get_for_actor(actor=actor, notice_id=notice_id)
     notice = Notice.objects.select_for_update().get(pk=notice.pk)
     NOTICE.target(NOTICE_PUBLISHED if notice.published else NOTICE_DRAFT, "publish", notice.title, role=actor.role)
+    errors: list[FieldError] = []
+    _individual_business_check(errors, f"{notice.title}\n{notice.body}")  # a draft written before the rule too
+    if errors:
+        raise ValidationFailed(errors)
     notice.published = True
     notice.published_by = actor_label(actor)
     notice.published_at = clock.now()
