@@ -6,6 +6,10 @@ Names follow Dong'e County's real bodies; people and enterprises are fictitious.
 REGION = "371524"  # 东阿县, 聊城市
 CENTRE = (36.3355, 116.2480)  # county seat, WGS-84
 
+# The registers of market entities an agency keeps (USCC first character, ADR 0018): market regulation
+# keeps the register of companies, individual businesses and co-operatives ("9").
+REGISTER_KEEPERS = {"SCJG": "9"}
+
 # code, name, kind, legal basis, parent code
 AGENCIES = [
     ("SFJ", "东阿县司法局", "administrative_organ", "《中华人民共和国律师法》《公证法》《法律援助法》及县政府“三定”规定", None),

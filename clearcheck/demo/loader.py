@@ -19,7 +19,16 @@ from clearcheck.registry import services as registry
 from clearcheck.registry.models import Agency, Enterprise, Region
 
 from .dashboards import dashboards_load
-from .data import AGENCIES, CHECKLISTS, ITEMS, NO_PENALTY, OFFICER_NAMES, REGION, SPECIAL_SECTORS
+from .data import (
+    AGENCIES,
+    CHECKLISTS,
+    ITEMS,
+    NO_PENALTY,
+    OFFICER_NAMES,
+    REGION,
+    REGISTER_KEEPERS,
+    SPECIAL_SECTORS,
+)
 from .disclosure import disclosure_load
 from .draws import draws_load
 from .enterprises import enterprise_csv, enterprise_rows
@@ -87,7 +96,7 @@ def _load(progress: Callable[[str], None]) -> None:
     for code, name, kind, basis, parent in AGENCIES:
         agencies[code] = registry.agency_create(
             actor=bureau, code=f"371524-{code}", name=name, kind=kind, legal_basis=basis, region=region,
-            parent=agencies.get(parent) if parent else None,
+            parent=agencies.get(parent) if parent else None, register_authorities=REGISTER_KEEPERS.get(code, ""),
             reason="县司法局按国办发〔2024〕54号确定的标准全面清理本级行政检查主体",
         )
     listing = registry.agency_list_draft(actor=bureau, note="东阿县行政检查主体清单(2025年版)")
@@ -140,6 +149,11 @@ def _load(progress: Callable[[str], None]) -> None:
     first_gelatin = Enterprise.objects.get(uscc=rows[0]["统一社会信用代码"])
     user_create(actor=bureau, username="enterprise", password=DEMO_PASSWORD, role=Role.ENTERPRISE,
                 enterprise=first_gelatin, display_name=f"{first_gelatin.name} 办公室")
+    # Another agency keeps its own notes; the registered data stay the market-regulation bureau's (ADR 0018).
+    registry.enterprise_note_add(actor=admins["YJJ"], enterprise_id=first_gelatin.pk,
+                                 text="厂区东门为危险化学品仓库通道,入企检查请走南门;安全生产联系人为设备动力科负责人。")
+    registry.enterprise_note_add(actor=admins["YJJ"], enterprise_id=first_gelatin.pk, correction_requested=True,
+                                 text="现场核实:企业住所门牌已由阿胶街调整为阿胶街南段,登记住所与实际不符,请登记机关核实更正。")
 
     progress("发布检查事项清单 …")
     for code, items in ITEMS.items():

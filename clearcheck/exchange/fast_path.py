@@ -22,6 +22,7 @@ from clearcheck.core import clock
 from clearcheck.core.errors import FieldError
 from clearcheck.registry.choices import Datum, EnterpriseStatus, EntityType
 from clearcheck.registry.models import Enterprise, Industry, Region
+from clearcheck.registry.rules import enterprise_register_refusal
 from clearcheck.registry.validators import (
     coordinates_to_wgs84,
     enterprise_clean,
@@ -255,13 +256,16 @@ class _Stage:
 
 def enterprises_import(
     rows: Iterable[tuple[int, dict]], *, all_or_nothing: bool = True, fields: Iterable[str] | None = None,
+    actor=None, register_scope: frozenset[str] | None = None,
 ) -> ImportOutcome:
     """Validate every ``(line, row)`` and write the enterprises set-based, in the caller's transaction.
 
     ``all_or_nothing``: one bad row and nothing is written. Otherwise the good rows are written.
     ``fields``: the import fields present in the file; only their columns are updated on existing rows
     (a file without coordinates does not erase stored coordinates). Duplicated USCCs inside the rows
-    are reported on the later line. Writes no audit event: ``services.import_run`` records the one event.
+    are reported on the later line. ``register_scope`` (``registry.rules.enterprise_register_scope`` of the
+    importing ``actor``; None: every register) refuses, by row, an entity whose register the importer does
+    not keep (ADR 0018). Writes no audit event: ``services.import_run`` records the one event.
     """
     region_codes, industry_codes = reference_code_sets()
     update_columns = (
@@ -283,6 +287,10 @@ def enterprises_import(
                 row = None
             else:
                 seen[row[0]] = line
+        if row is not None and register_scope is not None:
+            refusal = enterprise_register_refusal(actor, row[0], register_scope)
+            if refusal is not None:
+                errors, row = [FieldError("uscc", refusal.detail)], None
         if row is None:
             row_errors_add(outcome, line, errors)
             staging = staging and not all_or_nothing

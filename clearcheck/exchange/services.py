@@ -16,6 +16,7 @@ from clearcheck.core import clock
 from clearcheck.core.canonical import canonical_text
 from clearcheck.core.errors import FieldError, PermissionDenied, ValidationFailed
 from clearcheck.registry.models import Agency, Officer, Region
+from clearcheck.registry.rules import enterprise_register_scope
 from clearcheck.registry.validators import officer_clean
 
 from .choices import ImportKind, ImportMode, ImportStatus
@@ -49,6 +50,8 @@ def _permission_check(actor, kind: str, agency: Agency | None) -> Agency | None:
         return agency
     if actor_has_role(actor, Role.AGENCY_ADMIN) and kind in (ImportKind.ENTERPRISES, ImportKind.OFFICERS):
         own = actor_agency_id(actor)
+        if kind == ImportKind.ENTERPRISES and not enterprise_register_scope(actor):
+            raise PermissionDenied("本机关不维护企业登记,不能导入企业名录;企业登记信息由登记机关维护、司法局更正(ADR 0018)")
         if kind == ImportKind.OFFICERS and agency is not None and agency.pk != own:
             raise PermissionDenied("执法机关管理员只能导入本机关的执法人员")
         # The job belongs to the admin's agency (its other admins see it); officers go into that agency.
@@ -92,7 +95,8 @@ def import_run(
     fields = set(rows.first[1])  # the columns the file has
     # All or nothing: a bad row and no registry row is written, but the job and its event are kept.
     if kind == ImportKind.ENTERPRISES:
-        outcome = enterprises_import(rows, all_or_nothing=all_or_nothing, fields=fields)
+        outcome = enterprises_import(rows, all_or_nothing=all_or_nothing, fields=fields, actor=actor,
+                                     register_scope=enterprise_register_scope(actor))
     elif kind == ImportKind.OFFICERS:
         outcome = _officers_import(rows, all_or_nothing=all_or_nothing, agency=agency, fields=fields)
         agency = agency or outcome.agency  # a bureau import of one agency's officers belongs to that agency

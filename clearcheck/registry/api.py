@@ -34,6 +34,7 @@ class AgencyOut(Schema):
     parent_name: str | None
     status: str
     listed: bool
+    register_authorities: str
     version: int
 
     @staticmethod
@@ -88,6 +89,7 @@ class AgencyIn(Schema):
     legal_basis: str
     region: str
     parent_id: int | None = None
+    register_authorities: str = ""
     reason: str
 
 
@@ -101,6 +103,7 @@ class AgencyPatch(Schema):
     region: str | None = None
     parent_id: int | None = None
     status: str | None = None
+    register_authorities: str | None = None
     reason: str
 
 
@@ -277,6 +280,36 @@ class EnterprisePage(Page):
     """A page of enterprises."""
 
     items: list[EnterpriseOut]
+
+
+class EnterpriseNoteOut(Schema):
+    """An agency's own note on an enterprise (ADR 0018)."""
+
+    id: int
+    enterprise_id: int
+    agency_id: int
+    agency_name: str
+    text: str
+    correction_requested: bool
+    created_by: str
+    created_at: dt.datetime
+
+    @staticmethod
+    def resolve_agency_name(obj) -> str:
+        return obj.agency.name
+
+
+class EnterpriseNotePage(Page):
+    """A page of an enterprise's notes the caller may read."""
+
+    items: list[EnterpriseNoteOut]
+
+
+class EnterpriseNoteIn(Schema):
+    """A new note of the caller's agency."""
+
+    text: str
+    correction_requested: bool = False
 
 
 class EnterpriseFilter(Schema):
@@ -480,6 +513,24 @@ def enterprise_update(request, enterprise_id: int, payload: EnterprisePatch):
     services.enterprise_update(actor=request.user, enterprise_id=enterprise_id,
                                **payload.model_dump(exclude_unset=True))
     return selectors.enterprise_get_for_actor(actor=request.user, enterprise_id=enterprise_id)
+
+
+@router.get("/enterprises/{enterprise_id}/notes", response=EnterpriseNotePage,
+            summary="Agencies' own notes on an enterprise (own agency's; the bureau all)")
+def enterprise_note_list(request, enterprise_id: int, filters: Query[ListCursor]):
+    """Notes are never shown to the enterprise or the public."""
+    enterprise = selectors.enterprise_get_for_actor(actor=request.user, enterprise_id=enterprise_id)
+    return _page(selectors.enterprise_notes_for_actor(actor=request.user, enterprise=enterprise), filters)
+
+
+@router.post("/enterprises/{enterprise_id}/notes", response={201: EnterpriseNoteOut},
+             summary="Record a note of the caller's agency on an enterprise (agency staff)")
+def enterprise_note_add(request, enterprise_id: int, payload: EnterpriseNoteIn):
+    """An agency that does not keep the enterprise's register records what it knows here, or asks for a
+    correction of the registered data (``correction_requested``).
+    """
+    return Status(201, services.enterprise_note_add(actor=request.user, enterprise_id=enterprise_id,
+                                                    **payload.model_dump()))
 
 
 # --- Reference codes ------------------------------------------------------------------------------

@@ -57,6 +57,25 @@ class EntityType(models.TextChoices):
     INDIVIDUAL_BUSINESS = "individual_business", _("个体工商户")
 
 
+class RegisterAuthority(models.TextChoices):
+    """登记管理部门代码: the first character of a USCC (GB 32100-2015, 表1) names the authority whose
+    register holds the entity. The agency that keeps a register owns its entities' registered data.
+    """
+
+    ESTABLISHMENT = "1", _("机构编制")
+    FOREIGN_AFFAIRS = "2", _("外交")
+    JUSTICE = "3", _("司法行政")
+    CULTURE = "4", _("文化")
+    CIVIL_AFFAIRS = "5", _("民政")
+    TOURISM = "6", _("旅游")
+    RELIGION = "7", _("宗教")
+    TRADE_UNION = "8", _("工会")
+    MARKET_REGULATION = "9", _("市场监督管理(原工商)")
+    MILITARY_ESTABLISHMENT = "A", _("中央军委改革和编制办公室")
+    AGRICULTURE = "N", _("农业")
+    OTHER = "Y", _("其他")
+
+
 class EnterpriseStatus(models.TextChoices):
     """Registration status of an enterprise."""
 

@@ -64,6 +64,11 @@ class Agency(models.Model):
     )
     status = models.CharField("状态", max_length=16, choices=AgencyStatus.choices, default=AgencyStatus.ACTIVE)
     listed = models.BooleanField("已公布", default=False)
+    register_authorities = models.CharField(
+        "所管企业登记", max_length=16, blank=True,
+        help_text="RegisterAuthority codes (USCC first character) of the registers this agency keeps; their "
+                  "entities' registered data are this agency's to change (ADR 0018)",
+    )
     version = models.PositiveIntegerField("版本", default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -219,3 +224,27 @@ class EnterpriseCode(models.Model):
     def is_current(self) -> bool:
         """Whether this version still opens the door (not revoked)."""
         return self.revoked_at is None
+
+
+class EnterpriseNote(models.Model):
+    """An agency's own note on an enterprise (本机关备注): what it knows that is not registered data, e.g. a
+    site contact, a gate to use, or a registered fact it believes wrong (for the register's keeper or the
+    bureau to correct). Seen by the agency that wrote it and by the bureau; never by the enterprise or the
+    public. Notes are kept, not edited (ADR 0018).
+    """
+
+    enterprise = models.ForeignKey(Enterprise, verbose_name="企业", on_delete=models.PROTECT, related_name="notes")
+    agency = models.ForeignKey(Agency, verbose_name="记录机关", on_delete=models.PROTECT, related_name="enterprise_notes")
+    text = models.TextField("备注")
+    correction_requested = models.BooleanField("建议更正登记信息", default=False)
+    created_by = models.CharField("记录人", max_length=150)
+    created_at = models.DateTimeField("记录时间")
+
+    class Meta:
+        verbose_name = "企业备注"
+        verbose_name_plural = "企业备注"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["enterprise", "agency", "-created_at"], name="enterprise_note_by_agency")]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id} 对企业 {self.enterprise_id} 的备注"

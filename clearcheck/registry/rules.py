@@ -1,11 +1,15 @@
-"""Registry rules every later capability calls: R01 (agency may inspect), R12/R25 (officer qualified)."""
+"""Registry rules every later capability calls: R01 (agency may inspect), R12/R25 (officer qualified), and
+who owns an enterprise's registered data (ADR 0018).
+"""
 
 import datetime as dt
 
+from clearcheck.accounts.choices import Role
+from clearcheck.accounts.selectors import actor_agency_id, actor_has_role
 from clearcheck.core import clock
-from clearcheck.core.errors import RuleViolation
+from clearcheck.core.errors import PermissionDenied, RuleViolation
 
-from .choices import AgencyStatus, CredentialStatus, PersonnelType
+from .choices import AgencyStatus, CredentialStatus, PersonnelType, RegisterAuthority
 from .models import Agency, Officer
 
 
@@ -46,3 +50,50 @@ def officer_qualification_refusal(officer: Officer, on: dt.date | None = None) -
 def officer_is_qualified(officer: Officer, on: dt.date | None = None) -> bool:
     """Whether ``officer`` may inspect on ``on`` (R12, R25). The one function every later rule uses."""
     return officer_qualification_refusal(officer, on) is None
+
+
+# --- Registered data of enterprises (ADR 0018) ------------------------------------------------------
+
+
+def register_authority_of(uscc: str) -> str:
+    """The registration authority code of a USCC: its first character (GB 32100-2015)."""
+    return (uscc or "")[:1].upper()
+
+
+def register_authority_label(code: str) -> str:
+    """The authority's name for a code, e.g. "市场监督管理(原工商)" for "9"."""
+    try:
+        return str(RegisterAuthority(code).label)
+    except ValueError:
+        return str(RegisterAuthority.OTHER.label)
+
+
+def enterprise_register_scope(actor) -> frozenset[str] | None:
+    """The registration authorities whose entities' registered data ``actor`` may write: None means all (the
+    bureau, which corrects any register); an agency admin those its agency keeps; anyone else none.
+    """
+    if actor_has_role(actor, Role.BUREAU):
+        return None
+    if actor_has_role(actor, Role.AGENCY_ADMIN):
+        kept = Agency.objects.filter(pk=actor_agency_id(actor)).values_list("register_authorities", flat=True).first()
+        return frozenset(kept or "")
+    return frozenset()
+
+
+def enterprise_register_refusal(actor, uscc: str, scope: frozenset[str] | None = None) -> PermissionDenied | None:
+    """Why ``actor`` may not create or change the registered data of the entity with ``uscc``; None when it may.
+
+    ``scope`` is ``enterprise_register_scope(actor)`` when the caller already has it (imports ask per row).
+    """
+    if scope is None and actor is not None:
+        scope = enterprise_register_scope(actor)
+    code = register_authority_of(uscc)
+    if scope is None or code in scope:
+        return None
+    if not actor_has_role(actor, Role.BUREAU, Role.AGENCY_ADMIN):
+        return PermissionDenied("只有登记机关的管理员或司法局可以维护企业登记信息")
+    return PermissionDenied(
+        f"统一社会信用代码 {uscc} 的登记管理部门为“{register_authority_label(code)}”,其登记信息(名称、类型、住所、"
+        "法定代表人、区划、行业、状态、位置)由该登记机关维护、司法局更正;本机关不能修改,可在“本机关备注”中记录"
+        "或提请更正"
+    )

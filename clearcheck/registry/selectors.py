@@ -5,11 +5,17 @@ the enterprise itself. Missing and not-yours are the same ``NotFound``.
 
 from django.db.models import Q, QuerySet
 
-from clearcheck.accounts.selectors import actor_agency_id, actor_enterprise_id, actor_is_county
+from clearcheck.accounts.choices import AGENCY_ROLES, Role
+from clearcheck.accounts.selectors import (
+    actor_agency_id,
+    actor_enterprise_id,
+    actor_has_role,
+    actor_is_county,
+)
 from clearcheck.core.errors import NotFound
 
 from .choices import AgencyListStatus
-from .models import Agency, AgencyList, AgencyVersion, Enterprise, Industry, Officer, Region
+from .models import Agency, AgencyList, AgencyVersion, Enterprise, EnterpriseNote, Industry, Officer, Region
 
 PUBLISHED_LIST_STATES = (AgencyListStatus.PUBLISHED, AgencyListStatus.SUPERSEDED)
 
@@ -165,6 +171,26 @@ def enterprise_get_for_actor(*, actor, enterprise_id: int) -> Enterprise:
     if enterprise is None:
         raise NotFound("企业不存在")
     return enterprise
+
+
+def register_keeper(authority: str) -> Agency | None:
+    """The agency that keeps the register of ``authority`` (a USCC's first character), if one is configured."""
+    if not authority:
+        return None
+    return Agency.objects.filter(register_authorities__contains=authority).order_by("pk").first()
+
+
+def enterprise_notes_for_actor(*, actor, enterprise: Enterprise) -> QuerySet[EnterpriseNote]:
+    """Agencies' own notes on ``enterprise`` the actor may read: the bureau all of them, agency staff their own
+    agency's, nobody else any (ADR 0018).
+    """
+    qs = EnterpriseNote.objects.filter(enterprise=enterprise).select_related("agency").order_by("-created_at", "-id")
+    if actor_has_role(actor, Role.BUREAU):
+        return qs
+    agency_id = actor_agency_id(actor)
+    if agency_id is None or not actor_has_role(actor, *AGENCY_ROLES):
+        return qs.none()
+    return qs.filter(agency_id=agency_id)
 
 
 def region_search(*, q: str | None = None, level: str | None = None, parent: str | None = None) -> QuerySet[Region]:

@@ -8,7 +8,7 @@ import json
 
 from django.db import IntegrityError, transaction
 
-from clearcheck.accounts.choices import Role
+from clearcheck.accounts.choices import AGENCY_ROLES, Role
 from clearcheck.accounts.selectors import actor_agency_id, actor_has_role
 from clearcheck.audit.services import actor_label, audit_record
 from clearcheck.core import clock
@@ -16,17 +16,20 @@ from clearcheck.core.canonical import canonical_text
 from clearcheck.core.errors import Conflict, FieldError, NotFound, PermissionDenied, ValidationFailed
 
 from . import workflows
-from .choices import AgencyKind, AgencyListStatus, AgencyStatus
-from .models import Agency, AgencyList, AgencyVersion, Enterprise, Industry, Officer, Region
+from .choices import AgencyKind, AgencyListStatus, AgencyStatus, RegisterAuthority
+from .models import Agency, AgencyList, AgencyVersion, Enterprise, EnterpriseNote, Industry, Officer, Region
+from .rules import enterprise_register_refusal, enterprise_register_scope
+from .selectors import enterprise_get_for_actor
 from .validators import enterprise_clean, officer_clean
 
-AGENCY_FIELDS = ("code", "name", "kind", "legal_basis", "region", "parent", "status")
+AGENCY_FIELDS = ("code", "name", "kind", "legal_basis", "region", "parent", "status", "register_authorities")
 OFFICER_FIELDS = ("name", "credential_no", "valid_from", "valid_to", "status", "personnel_type")
 ENTERPRISE_FIELDS = (
     "uscc", "name", "entity_type", "legal_representative", "address", "region", "industry",
     "latitude", "longitude", "coordinate_datum", "status",
 )
 _COORDINATE_FIELDS = ("latitude", "longitude", "coordinate_datum")
+AGENCY_NOTE_ROLES = tuple(AGENCY_ROLES)
 
 
 class CodeLookup:
@@ -78,7 +81,28 @@ def agency_state(agency: Agency) -> dict:
         "region": agency.region_id,
         "parent": agency.parent.code if agency.parent_id else None,
         "status": agency.status,
+        "register_authorities": agency.register_authorities,
     }
+
+
+def _register_authorities_clean(value, instance: Agency | None) -> tuple[str, list[FieldError]]:
+    """"9", "9,Y", ["9", "Y"] → "9Y": known codes, once each, each kept by one agency only (ADR 0018)."""
+    if isinstance(value, (list, tuple, set)):
+        parts = [str(v) for v in value]
+    else:
+        parts = list(str(value or "").replace(",", "").replace(",", "").replace(" ", "").upper())
+    codes = "".join(sorted({p.strip().upper() for p in parts if p.strip()}))
+    unknown = [c for c in codes if c not in RegisterAuthority.values]
+    if unknown:
+        return codes, [FieldError("register_authorities", "登记管理部门代码无效:" + "、".join(unknown) + ",可选:"
+                                  + "、".join(f"{v}({lbl})" for v, lbl in RegisterAuthority.choices))]
+    others = Agency.objects.exclude(pk=instance.pk) if instance else Agency.objects.all()
+    for code in codes:
+        keeper = others.filter(register_authorities__contains=code).first()
+        if keeper is not None:
+            return codes, [FieldError("register_authorities",
+                                      f"“{RegisterAuthority(code).label}”登记已由{keeper.name}维护,一个登记只能由一个机关维护")]
+    return codes, []
 
 
 def _agency_clean(data: dict, *, instance: Agency | None) -> tuple[dict, list[FieldError]]:
@@ -121,8 +145,10 @@ def _agency_clean(data: dict, *, instance: Agency | None) -> tuple[dict, list[Fi
             errors.append(FieldError("parent", "上级机关不存在"))
         elif instance is not None and _is_descendant_or_self(parent_obj, instance):
             errors.append(FieldError("parent", "上级机关不能是本机关或其下级机关"))
+    authorities, authority_errors = _register_authorities_clean(data.get("register_authorities"), instance)
+    errors.extend(authority_errors)
     cleaned = {"code": code, "name": name, "kind": kind, "legal_basis": legal_basis, "region_id": region_code,
-               "parent": parent_obj, "status": status}
+               "parent": parent_obj, "status": status, "register_authorities": authorities}
     return cleaned, errors
 
 
@@ -154,10 +180,14 @@ def _reason_required(reason: str | None) -> str:
 @transaction.atomic
 def agency_create(
     *, actor, code: str, name: str, kind: str, legal_basis: str, region, parent=None, reason: str,
+    register_authorities="",
 ) -> Agency:
-    """Confirm a new inspection body (R01: a version with who, when and why). Bureau only."""
+    """Confirm a new inspection body (R01: a version with who, when and why). Bureau only. An agency that keeps
+    a register of market entities names it in ``register_authorities`` (ADR 0018).
+    """
     _bureau_only(actor, "确认行政检查主体")
-    data = {"code": code, "name": name, "kind": kind, "legal_basis": legal_basis, "region": region, "parent": parent}
+    data = {"code": code, "name": name, "kind": kind, "legal_basis": legal_basis, "region": region, "parent": parent,
+            "register_authorities": register_authorities}
     _unknown_fields({**data, "reason": reason}, (*AGENCY_FIELDS, "reason"))
     cleaned, errors = _agency_clean(data, instance=None)
     if not (reason or "").strip():
@@ -405,9 +435,15 @@ def enterprise_state(enterprise: Enterprise) -> dict:
     }
 
 
-def _enterprise_manage_check(actor) -> None:
+def _enterprise_manage_check(actor, *usccs: str) -> None:
+    # ADR 0018: registered data belong to the register's keeper; the bureau corrects any register.
     if not actor_has_role(actor, Role.BUREAU, Role.AGENCY_ADMIN):
-        raise PermissionDenied("只有司法局或执法机关管理员可以维护企业名录")
+        raise PermissionDenied("只有登记机关的管理员或司法局可以维护企业登记信息")
+    scope = enterprise_register_scope(actor)
+    for uscc in usccs:
+        refusal = enterprise_register_refusal(actor, uscc, scope)
+        if refusal is not None:
+            raise refusal
 
 
 def _enterprise_validate(data: dict, exclude_pk: int | None) -> dict:
@@ -425,10 +461,13 @@ def _enterprise_validate(data: dict, exclude_pk: int | None) -> dict:
 
 @transaction.atomic
 def enterprise_create(*, actor, **fields) -> Enterprise:
-    """Register a market entity by its USCC (GB 32100-2015); coordinates are converted to WGS-84."""
+    """Register a market entity by its USCC (GB 32100-2015); coordinates are converted to WGS-84. The bureau,
+    or an admin of the agency that keeps the entity's register (ADR 0018).
+    """
     _enterprise_manage_check(actor)
     _unknown_fields(fields, ENTERPRISE_FIELDS)
     cleaned = _enterprise_validate(fields, None)
+    _enterprise_manage_check(actor, cleaned["uscc"])
     enterprise = Enterprise(**cleaned)
     _saved(enterprise, field="uscc", message=f"统一社会信用代码“{cleaned['uscc']}”已登记")
     audit_record(actor=actor, action="enterprise.create", subject=enterprise, after=enterprise_state(enterprise))
@@ -437,11 +476,11 @@ def enterprise_create(*, actor, **fields) -> Enterprise:
 
 @transaction.atomic
 def enterprise_update(*, actor, enterprise_id: int, **fields) -> Enterprise:
-    """Change an enterprise's registry data. New coordinates need latitude and longitude together."""
-    from .selectors import enterprise_get_for_actor
-
+    """Change an enterprise's registered data. New coordinates need latitude and longitude together. The
+    bureau, or an admin of the agency that keeps the entity's register, old and new USCC alike (ADR 0018).
+    """
     visible = enterprise_get_for_actor(actor=actor, enterprise_id=enterprise_id)
-    _enterprise_manage_check(actor)
+    _enterprise_manage_check(actor, visible.uscc)
     _unknown_fields(fields, ENTERPRISE_FIELDS)
     enterprise = Enterprise.objects.select_for_update().get(pk=visible.pk)
     before = enterprise_state(enterprise)
@@ -450,6 +489,7 @@ def enterprise_update(*, actor, enterprise_id: int, **fields) -> Enterprise:
         raise ValidationFailed(FieldError("latitude", "修改坐标须同时提供纬度和经度(及坐标基准)"))
     data = {**before, "latitude": None, "longitude": None, "coordinate_datum": "", **fields}
     cleaned = _enterprise_validate(data, enterprise.pk)
+    _enterprise_manage_check(actor, cleaned["uscc"])  # a changed USCC may move it to another register
     if not new_coordinates:
         # Stored values are WGS-84 already; keep them and the datum they first arrived in.
         cleaned.update(latitude=enterprise.latitude, longitude=enterprise.longitude,
@@ -465,3 +505,33 @@ def enterprise_update(*, actor, enterprise_id: int, **fields) -> Enterprise:
                  after={k: v for k, v in after.items() if before[k] != v})
     return enterprise
 
+
+
+# --- Agencies' own notes on enterprises (ADR 0018) ---------------------------------------------------
+
+NOTE_MAX = 2000
+
+
+@transaction.atomic
+def enterprise_note_add(*, actor, enterprise_id: int, text: str, correction_requested: bool = False) -> EnterpriseNote:
+    """Record the actor's agency's own note on an enterprise: what it knows beside the registered data, or
+    a registered fact it asks the register's keeper and the bureau to correct. Agency staff only.
+    """
+    agency_id = actor_agency_id(actor)
+    if agency_id is None or not actor_has_role(actor, *AGENCY_NOTE_ROLES):
+        raise PermissionDenied("只有执法机关工作人员可以记录本机关备注")
+    enterprise = enterprise_get_for_actor(actor=actor, enterprise_id=enterprise_id)
+    _unknown_fields({"text": text}, ("text",))
+    text = (text or "").strip()
+    if not text:
+        raise ValidationFailed(FieldError("text", "请填写备注内容"))
+    if len(text) > NOTE_MAX:
+        raise ValidationFailed(FieldError("text", f"备注不超过 {NOTE_MAX} 字(现为 {len(text)} 字)"))
+    note = EnterpriseNote.objects.create(
+        enterprise=enterprise, agency_id=agency_id, text=text, correction_requested=bool(correction_requested),
+        created_by=actor_label(actor), created_at=clock.now(),
+    )
+    audit_record(actor=actor, action="enterprise_note.add", subject=note,
+                 after={"enterprise": enterprise.pk, "agency": agency_id, "text": text,
+                        "correction_requested": note.correction_requested})
+    return note

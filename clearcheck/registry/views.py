@@ -23,8 +23,16 @@ from .choices import (
     EnterpriseStatus,
     EntityType,
     PersonnelType,
+    RegisterAuthority,
 )
-from .rules import agency_inspection_refusal, officer_qualification_refusal
+from .rules import (
+    agency_inspection_refusal,
+    enterprise_register_refusal,
+    enterprise_register_scope,
+    officer_qualification_refusal,
+    register_authority_label,
+    register_authority_of,
+)
 
 COUNTY = tuple(COUNTY_ROLES)
 INTERNAL = (*COUNTY_ROLES, *AGENCY_ROLES)
@@ -48,6 +56,12 @@ def _page(request, qs):
 _AGENCY_FORM = ("code", "name", "kind", "legal_basis", "region", "parent", "status", "reason")
 
 
+def _agency_form(request) -> dict:
+    form = _post_fields(request, _AGENCY_FORM)
+    form["register_authorities"] = "".join(request.POST.getlist("register_authorities"))  # checkboxes
+    return form
+
+
 @role_required(*COUNTY)
 def agency_list(request):
     """Agencies and the versions of the agency list, with the workflow buttons of the actor's role."""
@@ -56,11 +70,11 @@ def agency_list(request):
         action = request.POST.get("action", "")
         try:
             if action == "create":
-                form = _post_fields(request, _AGENCY_FORM)
+                form = _agency_form(request)
                 services.agency_create(
                     actor=request.user, code=form["code"], name=form["name"], kind=form["kind"],
                     legal_basis=form["legal_basis"], region=form["region"], parent=form["parent"] or None,
-                    reason=form["reason"],
+                    reason=form["reason"], register_authorities=form["register_authorities"],
                 )
                 messages.success(request, "已新增行政检查主体")
             elif action == "draft":
@@ -91,7 +105,7 @@ def agency_list(request):
     return render(request, "registry/agency_list.html", {
         "page": _page(request, agencies), "versions": versions, "q": q, "kind": kind, "status": status,
         "kinds": AgencyKind.choices, "statuses": AgencyStatus.choices, "form": form, "errors": errors,
-        "can_edit": role == Role.BUREAU,
+        "can_edit": role == Role.BUREAU, "register_authorities": RegisterAuthority.choices,
         "all_agencies": selectors.agency_list_for_actor(actor=request.user) if role == Role.BUREAU else [],
     })
 
@@ -103,7 +117,7 @@ def agency_detail(request, agency_id: int):
     form, errors = {}, {}
     can_edit = actor_has_role(request.user, Role.BUREAU)
     if request.method == "POST" and can_edit:
-        form = _post_fields(request, _AGENCY_FORM)
+        form = _agency_form(request)
         fields = {k: v for k, v in form.items() if k != "reason"}
         fields["parent"] = fields["parent"] or None
         try:
@@ -118,7 +132,7 @@ def agency_detail(request, agency_id: int):
     return render(request, "registry/agency_detail.html", {
         "agency": agency, "versions": selectors.agency_versions(agency=agency),
         "refusal": agency_inspection_refusal(agency), "can_edit": can_edit, "form": form, "errors": errors,
-        "kinds": AgencyKind.choices, "statuses": AgencyStatus.choices,
+        "kinds": AgencyKind.choices, "statuses": AgencyStatus.choices, "register_authorities": RegisterAuthority.choices,
         "all_agencies": selectors.agency_list_for_actor(actor=request.user).exclude(pk=agency.pk) if can_edit else [],
     })
 
@@ -199,8 +213,10 @@ _ENTERPRISE_FORM = ("uscc", "name", "entity_type", "legal_representative", "addr
                     "latitude", "longitude", "coordinate_datum", "status")
 
 
-def _may_manage_enterprises(user) -> bool:
-    return actor_has_role(user, Role.BUREAU, Role.AGENCY_ADMIN)
+def _may_register_enterprises(user) -> bool:
+    # The bureau, or an admin of an agency that keeps a register (ADR 0018).
+    scope = enterprise_register_scope(user)
+    return scope is None or bool(scope)
 
 
 def _enterprise_choices() -> dict:
@@ -213,7 +229,7 @@ def enterprise_list(request):
     f = {k: request.GET.get(k, "").strip() for k in ("q", "region", "industry", "entity_type", "status")}
     qs = selectors.enterprise_list_for_actor(actor=request.user, **{k: v or None for k, v in f.items()})
     return render(request, "registry/enterprise_list.html", {
-        "page": _page(request, qs), "f": f, "can_create": _may_manage_enterprises(request.user),
+        "page": _page(request, qs), "f": f, "can_create": _may_register_enterprises(request.user),
         **_enterprise_choices(),
     })
 
@@ -236,11 +252,25 @@ def enterprise_create(request):
 
 @role_required(*INTERNAL, Role.ENTERPRISE)
 def enterprise_detail(request, enterprise_id: int):
-    """The enterprise file (一企一档): registry data, coordinates with datum, and its audit trail."""
+    """The enterprise file (一企一档): registered data (changed by the register's keeper or the bureau), the
+    agency's own notes, coordinates with datum, and its audit trail.
+    """
     enterprise = get_or_404(selectors.enterprise_get_for_actor, actor=request.user, enterprise_id=enterprise_id)
-    can_edit = _may_manage_enterprises(request.user)
-    form, errors = {}, {}
-    if request.method == "POST" and can_edit:
+    refusal = enterprise_register_refusal(request.user, enterprise.uscc)
+    can_edit = refusal is None
+    can_note = actor_has_role(request.user, *AGENCY_ROLES)
+    form, errors, note_form = {}, {}, {}
+    if request.method == "POST" and request.POST.get("action") == "note" and can_note:
+        note_form = _post_fields(request, ("text",))
+        note_form["correction_requested"] = bool(request.POST.get("correction_requested"))
+        try:
+            services.enterprise_note_add(actor=request.user, enterprise_id=enterprise.pk, **note_form)
+            messages.success(request, "已记录本机关备注")
+            return redirect(f"{request.path}#notes")
+        except DomainError as exc:
+            error_message(request, exc)
+            errors = _field_errors(exc)
+    elif request.method == "POST" and can_edit:
         form = _post_fields(request, _ENTERPRISE_FORM)
         fields = {k: v for k, v in form.items() if k not in ("latitude", "longitude", "coordinate_datum")}
         if form["latitude"] or form["longitude"]:
@@ -256,8 +286,14 @@ def enterprise_detail(request, enterprise_id: int):
     if not form:
         form = {**services.enterprise_state(enterprise), "latitude": "", "longitude": "",
                 "coordinate_datum": Datum.GCJ02}
+    authority = register_authority_of(enterprise.uscc)
     return render(request, "registry/enterprise_detail.html", {
         "enterprise": enterprise, "can_edit": can_edit, "form": form, "errors": errors,
+        "register_label": register_authority_label(authority),
+        "register_keeper": selectors.register_keeper(authority),
+        "show_register_owner": actor_has_role(request.user, *INTERNAL),
+        "can_note": can_note, "note_form": note_form, "note_max": services.NOTE_MAX,
+        "notes": selectors.enterprise_notes_for_actor(actor=request.user, enterprise=enterprise)[:50],
         "events": audit_events_for_subject("registry.enterprise", enterprise.pk)[:100], **_enterprise_choices(),
     })
 

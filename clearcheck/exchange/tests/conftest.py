@@ -62,5 +62,6 @@ def bureau(make_user, codes):
 
 
 @pytest.fixture
-def agency_admin(make_user, codes):
-    return make_user("agency_admin")
+def agency_admin(make_user, make_agency, codes):
+    # An admin of the agency that keeps the register of "9…" entities (ADR 0018), so it may import them.
+    return make_user("agency_admin", agency=make_agency(register_authorities="9"))

@@ -54,7 +54,7 @@ def test_api_unreadable_file_is_a_problem_document(client, bureau):
     assert response.json()["errors"][0]["field"] == "file"
 
 
-def test_api_forbidden_role_and_scoping(client, make_user, bureau):
+def test_api_forbidden_role_and_scoping(client, make_user, make_agency, bureau):
     job = import_run(actor=bureau, kind="enterprises", filename="e.csv", data=BAD_FILE)
     officer = make_user("officer")
     client.force_login(officer)
@@ -62,7 +62,7 @@ def test_api_forbidden_role_and_scoping(client, make_user, bureau):
     assert client.post("/api/imports", {"kind": "enterprises", "file": upload}).status_code == 403
     assert client.get(f"/api/imports/{job.pk}").status_code == 404
     assert client.get("/api/imports").json()["items"] == []
-    admin = make_user("agency_admin")
+    admin = make_user("agency_admin", agency=make_agency(register_authorities="9"))
     client.force_login(admin)
     assert client.get(f"/api/imports/{job.pk}").status_code == 404  # the bureau's job is not theirs
     own = import_run(actor=admin, kind="enterprises", filename="e.csv", data=BAD_FILE)

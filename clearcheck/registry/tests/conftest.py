@@ -38,3 +38,15 @@ def agency_admin(agency):
 @pytest.fixture
 def agency_head(agency):
     return user_make(Role.AGENCY_HEAD, agency=agency)
+
+
+@pytest.fixture
+def keeper_agency(bureau):
+    """The agency that keeps the register of companies and individual businesses (USCC "9…", ADR 0018)."""
+    return agency_make(actor=bureau, name="东阿县市场监督管理局(测试)", register_authorities="9")
+
+
+@pytest.fixture
+def keeper_admin(keeper_agency):
+    """An admin of the register's keeper."""
+    return user_make(Role.AGENCY_ADMIN, agency=keeper_agency)

@@ -32,8 +32,8 @@ def test_enterprise_create_normalises_uscc_converts_gcj02_and_audits(bureau):
     assert json.loads(event.body)["after"]["uscc"] == code
 
 
-def test_agency_admin_may_register_enterprises(agency_admin):
-    assert enterprise_make(actor=agency_admin).pk
+def test_register_keepers_admin_may_register_enterprises(keeper_admin):
+    assert enterprise_make(actor=keeper_admin).pk
 
 
 @pytest.mark.parametrize("role", [Role.GOVERNMENT, Role.DISCIPLINE, Role.AGENCY_HEAD, Role.OFFICER])

@@ -98,7 +98,8 @@ def test_officer_detail_of_another_agency_is_404(bureau, other_agency, agency_ad
     assert _client(agency_admin).get(reverse("registry:officer_detail", args=[theirs.pk])).status_code == 404
 
 
-def test_enterprise_pages_search_create_and_file(bureau, agency_admin):
+def test_enterprise_pages_search_create_and_file(bureau, keeper_admin):
+    agency_admin = keeper_admin  # ADR 0018: the register's keeper registers enterprises
     enterprise_make(actor=bureau, name="东阿阿胶股份有限公司")
     page = _client(agency_admin).get(reverse("registry:enterprise_list"), {"q": "阿胶"}).content.decode()
     assert "东阿阿胶股份有限公司" in page
