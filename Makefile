@@ -23,7 +23,9 @@ $(STAMP_DEV): pyproject.toml | $(BIN)/python
 migrate: $(STAMP_RUN)
 	$(BIN)/python manage.py migrate --noinput
 
+# The demo's first start creates the key files (`clearcheck init`); nothing else ever makes a key.
 demo: migrate
+	$(BIN)/python manage.py init
 	$(BIN)/python manage.py demo_load
 
 run: demo

@@ -22,10 +22,26 @@ ROLES = (
 PASSWORD = "Qingjian-2025!"
 
 
+@pytest.fixture(scope="session")
+def _session_key_files(tmp_path_factory):
+    # The code-signing and pseudonym keys once per run, as `clearcheck init` makes them.
+    from clearcheck.core import crypto
+
+    folder = tmp_path_factory.mktemp("keys")
+    crypto.signing_key_create(str(folder / "code.pem"))
+    crypto.secret_key_create(str(folder / "pseudonym.key"))
+    return {"CODE_SIGNING_KEY_FILE": str(folder / "code.pem"), "PSEUDONYM_KEY_FILE": str(folder / "pseudonym.key")}
+
+
 @pytest.fixture(autouse=True)
-def _isolated_keys_and_files(settings, tmp_path):
-    # Each test signs with its own key and stores files in its own folder.
-    settings.CLEARCHECK = {**settings.CLEARCHECK, "SIGNING_KEY_FILE": str(tmp_path / "keys" / "audit.pem")}
+def _isolated_keys_and_files(settings, tmp_path, _session_key_files):
+    # Each test signs checkpoints with its own key and stores files in its own folder. Keys are never
+    # made on first use (issue 17), so the fixture makes them as `clearcheck init` would.
+    from clearcheck.core import crypto
+
+    audit_key = tmp_path / "keys" / "audit.pem"
+    crypto.signing_key_create(str(audit_key))
+    settings.CLEARCHECK = {**settings.CLEARCHECK, **_session_key_files, "SIGNING_KEY_FILE": str(audit_key)}
     settings.MEDIA_ROOT = tmp_path / "files"
 
 
@@ -197,7 +213,7 @@ def county(make_agency, make_enterprise, make_officer, make_user):
     ``users`` act for agency ``agency`` / enterprise ``enterprise``; ``other_*`` rows belong to nobody
     of them (scoping tests ask for those and expect 404).
     """
-    agency = make_agency("东阿县市场监督管理局")
+    agency = make_agency("东阿县市场监督管理局", register_authorities="9")  # keeps the "9…" register (ADR 0018)
     other_agency = make_agency("东阿县应急管理局")
     enterprise = make_enterprise("东阿阿胶股份有限公司")
     other_enterprise = make_enterprise("东阿县鑫源阿胶有限公司")

@@ -370,6 +370,7 @@ def main(argv: list[str] | None = None) -> dict:
     from bench import checkin_data
 
     call_command("migrate", verbosity=0, interactive=False)  # a migration added since the seed was built
+    call_command("init", verbosity=0)  # keys are made only on purpose
     checkin_data.tokens_issue()
     rows = checkin_data.plan_read(0, 10**9)
     nonce = "b" + dt.datetime.now(dt.UTC).strftime("%H%M%S")

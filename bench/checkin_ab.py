@@ -73,6 +73,7 @@ def main(argv: list[str] | None = None) -> dict:
     from bench import checkin_data
 
     call_command("migrate", verbosity=0, interactive=False)
+    call_command("init", verbosity=0)  # keys are made only on purpose
     checkin_data.tokens_issue()
     rows = iter(checkin_data.plan_read(0, 10**9))
     needed = args.rounds * len(SETTINGS) * (args.starts + args.warm)

@@ -363,6 +363,7 @@ def main(argv: list[str] | None = None) -> dict:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0, interactive=False)
+    call_command("init", verbosity=0)  # keys are made only on purpose
     figures: list = []
     facts = generate(agencies=args.agencies, enterprises=args.enterprises, officers=args.officers, jobs=args.jobs,
                      figures=figures)

@@ -87,6 +87,7 @@ def django_setup(target: Target, *apps: str) -> None:
     from django.core.management import call_command
 
     django.setup()
+    call_command("init", verbosity=0)  # the bench's own keys, in BENCH_VAR (never made on first use)
     for app in apps:
         call_command("migrate", app, verbosity=0, interactive=False)
 

@@ -173,13 +173,16 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 CLEARCHECK = {
     # API bearer tokens expire after this many hours.
     "API_TOKEN_HOURS": int(os.environ.get("CLEARCHECK_API_TOKEN_HOURS", "12")),
-    # Ed25519 signing key for audit checkpoints (PEM); generated into var/keys when unset.
+    # Ed25519 signing key for audit checkpoints (PEM); made only by `clearcheck init` (docs/deployment.md "Keys").
     "SIGNING_KEY_FILE": os.environ.get("CLEARCHECK_SIGNING_KEY_FILE", str(VAR_DIR / "keys" / "audit-ed25519.pem")),
     # "on_commit" seals the audit chain after each committed write (embedded default);
     # "job" leaves sealing to the periodic job (`clearcheck audit seal`, Celery beat in production).
     "AUDIT_SEAL_MODE": os.environ.get("CLEARCHECK_AUDIT_SEAL_MODE", "on_commit"),
     # Ed25519 key that signs enterprise codes and e-credential tokens (separate from the audit key).
     "CODE_SIGNING_KEY_FILE": os.environ.get("CLEARCHECK_CODE_SIGNING_KEY_FILE", str(VAR_DIR / "keys" / "code-ed25519.pem")),
+    # Key (32 random bytes, hex) of the pseudonyms under which individual businesses appear in published draws
+    # (ADR 0017); escrowed for the judicial bureau's audit. Made only by `clearcheck init`.
+    "PSEUDONYM_KEY_FILE": os.environ.get("CLEARCHECK_PSEUDONYM_KEY_FILE", str(VAR_DIR / "keys" / "pseudonym.key")),
     # Public keys (PEM files, comma-separated) of retired code keys whose tokens still verify after a rotation.
     "CODE_RETIRED_PUBLIC_KEY_FILES": [p for p in os.environ.get("CLEARCHECK_CODE_RETIRED_PUBLIC_KEY_FILES", "").split(",") if p],
     # Origin printed into QR codes (enterprise code landing page, e-credential verify page).

@@ -49,12 +49,31 @@ def _columns_match_body(row: dict, body: dict) -> bool:
     )
 
 
-def audit_verify(*, external_checkpoint: dict | None = None, stop_at_first: bool = True) -> VerifyReport:
-    """Verify the whole chain, the chain head and every stored checkpoint.
+def public_keys_read(pem_text: str) -> dict[str, bytes]:
+    """Key id → raw public key of the Ed25519 PEM blocks in ``pem_text`` (e.g. a saved /public/audit/keys.json
+    entry or a .pem file); raises ``ValueError`` on anything else.
+    """
+    if pem_text.lstrip().startswith("{"):
+        # A saved copy of the public keys document: its entries carry the PEM.
+        pem_text = "".join(entry.get("public_key_pem") or "" for entry in json.loads(pem_text).get("keys", []))
+    keys: dict[str, bytes] = {}
+    for block in pem_text.split("-----END PUBLIC KEY-----")[:-1]:
+        raw = crypto.public_key_raw_from_pem(block + "-----END PUBLIC KEY-----\n")
+        keys[crypto.key_id_for(raw)] = raw
+    if not keys:
+        raise ValueError("没有找到公钥 (no PUBLIC KEY block)")
+    return keys
+
+
+def audit_verify(*, external_checkpoint: dict | None = None, stop_at_first: bool = True,
+                 public_keys: dict[str, bytes] | None = None) -> VerifyReport:
+    """Verify the whole chain, the chain head and every stored checkpoint. Reads only: writes nothing.
 
     ``external_checkpoint`` is a checkpoint someone kept (the public JSON): the chain must still
     reach its length with the same head hash, which detects a deleted tail even when the stored
-    checkpoints were deleted with it.
+    checkpoints were deleted with it. ``public_keys`` (key id → raw key, e.g. the published ones) check
+    the signatures beside the configured signing key; when neither is there, the missing key file is
+    reported as a problem (never created).
     """
     report = VerifyReport()
     checkpoints = list(Checkpoint.objects.order_by("length", "id"))
@@ -104,12 +123,14 @@ def audit_verify(*, external_checkpoint: dict | None = None, stop_at_first: bool
     if head and (head.length != report.length or head.head_hash != prev):
         report.broken(None, None, f"链头记录为 {head.length} 条,实际可校验 {report.length} 条:链尾被截断或链头被改动")
 
-    public_keys = {}
+    public_keys = dict(public_keys or {})
     try:
         key = checkpoint_key()
         public_keys[key.key_id] = key.public_key_raw
-    except (OSError, ValueError):
-        pass
+    except crypto.KeyFileMissing as missing:
+        if checkpoints and not public_keys:
+            report.broken(None, None, f"无法校验检查点签名:{missing}")
+            return report
     for cp in checkpoints:
         report.checkpoints_checked += 1
         raw = public_keys.get(cp.key_id)

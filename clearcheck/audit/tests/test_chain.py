@@ -10,6 +10,7 @@ from clearcheck.audit.chain import link_hash
 from clearcheck.audit.models import GENESIS_HASH, AuditEvent, ChainHead, Checkpoint
 from clearcheck.audit.services import audit_record, audit_seal, checkpoint_sign
 from clearcheck.audit.verify import audit_verify
+from clearcheck.core.crypto import signing_key_create
 from clearcheck.supervision.services import alert_raise
 
 pytestmark = pytest.mark.django_db
@@ -287,6 +288,7 @@ def test_r30_checkpoint_with_edited_head_is_detected():
 def test_r30_checkpoint_signed_by_another_key_is_detected(settings, tmp_path):
     _sealed_chain(3)
     head = _event(3)
+    signing_key_create(str(tmp_path / "intruder.pem"))
     settings.CLEARCHECK = {**settings.CLEARCHECK, "SIGNING_KEY_FILE": str(tmp_path / "intruder.pem")}
     checkpoint_sign(length=3, head_hash=head.hash)  # a perfectly formed checkpoint, wrong key
     settings.CLEARCHECK = {**settings.CLEARCHECK, "SIGNING_KEY_FILE": str(tmp_path / "keys" / "audit.pem")}

@@ -9,7 +9,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from clearcheck.audit.models import AuditEvent
-from clearcheck.core.crypto import b64url, b64url_decode, signature_valid, signing_key_load
+from clearcheck.core.crypto import (
+    b64url,
+    b64url_decode,
+    signature_valid,
+    signing_key_create,
+    signing_key_load,
+)
 from clearcheck.core.errors import PermissionDenied, ValidationFailed
 from clearcheck.registry import codes
 
@@ -91,6 +97,7 @@ def test_r11_forged_signature_is_refused(issued):
 
 
 def test_r11_token_of_another_key_is_an_unknown_kid(issued, tmp_path):
+    signing_key_create(str(tmp_path / "stranger.pem"))
     stranger = signing_key_load(str(tmp_path / "stranger.pem"))
     _, _, _, payload_b64, _ = _parts(codes.enterprise_code_token(issued))
     head = f"v1.ed25519.{stranger.key_id}.{payload_b64}"
@@ -114,6 +121,7 @@ def test_r11_retired_key_still_verifies_after_rotation(county, issued, settings,
     old = codes.code_signing_key()
     retired = tmp_path / "retired.pub.pem"
     retired.write_text(old.public_key_pem)
+    signing_key_create(str(tmp_path / "new.pem"))  # the rotation: `clearcheck init` with a new key path
     settings.CLEARCHECK = {**settings.CLEARCHECK, "CODE_SIGNING_KEY_FILE": str(tmp_path / "new.pem")}
     assert codes.enterprise_code_check(token).error == "unknown_kid"
     settings.CLEARCHECK = {**settings.CLEARCHECK, "CODE_RETIRED_PUBLIC_KEY_FILES": [str(retired)]}
