@@ -24,6 +24,8 @@ migrate: $(STAMP_RUN)
 	$(BIN)/python manage.py migrate --noinput
 
 # The demo's first start creates the key files (`clearcheck init`); nothing else ever makes a key.
+# CLEARCHECK_DEMO=1 installs the demo app (its commands demo_load and demo_accounts); only the demo sets it.
+demo run: export CLEARCHECK_DEMO = 1
 demo: migrate
 	$(BIN)/python manage.py init
 	$(BIN)/python manage.py demo_load

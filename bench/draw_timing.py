@@ -42,7 +42,7 @@ def parts_install(parts: Parts) -> None:
     """Time the functions that commit and select call (frame, blob, ranking, picks, audit) and the COMMIT."""
     from django.db import connections
 
-    from clearcheck.inspections import blobs
+    from clearcheck.core import blobs
     from clearcheck.sampling import algorithm
     from clearcheck.sampling.services import draws, frames
 

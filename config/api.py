@@ -1,9 +1,10 @@
 """The platform API (Django Ninja): OpenAPI at /api/openapi.json, docs at /api/docs."""
 
 from clearcheck.accounts.api import router as auth_router
+from clearcheck.accounts.api_auth import AUTH
 from clearcheck.audit.api import router as audit_router
 from clearcheck.catalog.api import router as catalog_router
-from clearcheck.core.api import AUTH, api_create
+from clearcheck.core.api import api_create
 from clearcheck.disclosure.api import public_router as disclosure_public_router
 from clearcheck.exchange.api import router as exchange_router
 from clearcheck.feedback.api import router as feedback_router

@@ -64,6 +64,11 @@ INSTALLED_APPS = [
     "clearcheck.exchange",
     "clearcheck.disclosure",
 ]
+# The demo county and its commands (demo_load, demo_accounts) exist only where asked for: `make run` and the
+# test suite set CLEARCHECK_DEMO=1; a production install has neither the commands nor the demo passwords.
+CLEARCHECK_DEMO = env_bool("CLEARCHECK_DEMO", False)
+if CLEARCHECK_DEMO:
+    INSTALLED_APPS.append("clearcheck.demo")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -20,6 +20,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("clearcheck.accounts.urls")),
     path("public/", include("clearcheck.registry.public_urls")),
+    path("public/", include("clearcheck.inspections.public_urls")),
     path("public/", include("clearcheck.catalog.public_urls")),
     path("public/", include("clearcheck.planning.public_urls")),
     path("public/", include("clearcheck.sampling.public_urls")),

@@ -33,7 +33,7 @@ STALL = "东阿县刘集镇个体百货店"  # USCC of type 91, but registered a
 OPERATOR = "王秀兰"  # the shop's operator (经营者): a person's name
 # Public routes that show an enterprise's name on purpose, with why (ADR 0017 §"The enterprise code").
 EXEMPT = {
-    "registry_public:code_landing": "the landing page of the enterprise's own code, posted at its premises",
+    "inspections_public:code_landing": "the landing page of the enterprise's own code, posted at its premises",
     "GET /api/public/codes/verify": "the same, as JSON for a scanning app",
 }
 MAX_REQUESTS = 600

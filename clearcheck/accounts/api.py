@@ -4,9 +4,8 @@ import datetime as dt
 
 from ninja import Router, Schema
 
-from clearcheck.core.api import AUTH
-
 from . import services
+from .api_auth import AUTH
 
 router = Router(tags=["auth"])
 

@@ -4,6 +4,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from clearcheck.audit.permissions import READ_TRAIL
+from clearcheck.core.middleware import INTERNET_PORTAL
+
 
 class Role(models.TextChoices):
     """One role per account; whether an officer may inspect is decided by the Officer record (R12)."""
@@ -21,3 +24,10 @@ class Role(models.TextChoices):
 AGENCY_ROLES = frozenset({Role.AGENCY_ADMIN, Role.AGENCY_HEAD, Role.DEPARTMENT_HEAD, Role.OFFICER})
 COUNTY_ROLES = frozenset({Role.BUREAU, Role.GOVERNMENT, Role.DISCIPLINE})
 PUBLIC = "public"
+
+# The permissions that apps below accounts (core, audit) ask through ``user.has_perm``, since they know no
+# role, and the roles that hold them (``User.has_perm``).
+ROLE_PERMISSIONS = {
+    READ_TRAIL: frozenset({Role.BUREAU, Role.DISCIPLINE}),
+    INTERNET_PORTAL: frozenset({Role.ENTERPRISE}),
+}

@@ -3,7 +3,7 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
-from .choices import AGENCY_ROLES, Role
+from .choices import AGENCY_ROLES, ROLE_PERMISSIONS, Role
 
 
 class User(AbstractUser):
@@ -29,6 +29,14 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.display_name or self.username
+
+    def has_perm(self, perm, obj=None) -> bool:
+        """The platform's own permissions (``ROLE_PERMISSIONS``) follow the role alone, never a superuser
+        flag or a group; any other permission is Django's.
+        """
+        if perm in ROLE_PERMISSIONS:
+            return self.is_active and self.role in ROLE_PERMISSIONS[perm]
+        return super().has_perm(perm, obj)
 
     @property
     def is_agency_user(self) -> bool:

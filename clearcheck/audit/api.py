@@ -4,11 +4,10 @@ import datetime as dt
 
 from ninja import Query, Router, Schema
 
-from clearcheck.accounts.choices import Role
-from clearcheck.accounts.selectors import actor_has_role
 from clearcheck.core.api import Page, keyset_page
 from clearcheck.core.errors import NotFound
 
+from .permissions import READ_TRAIL
 from .selectors import audit_events_recent, checkpoint_latest
 
 router = Router(tags=["audit"])
@@ -60,7 +59,7 @@ class CheckpointOut(Schema):
 @router.get("/audit/events", response=AuditEventPage, summary="Audit events (bureau and discipline)")
 def audit_event_list(request, filters: Query[AuditFilter]):
     """The audit trail, oldest first by id, for the bureau and discipline roles."""
-    if not actor_has_role(request.user, Role.BUREAU, Role.DISCIPLINE):
+    if not request.user.has_perm(READ_TRAIL):
         raise NotFound("未找到")
     qs = audit_events_recent()
     for name in ("action", "subject_type", "subject_id"):

@@ -3,13 +3,13 @@
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
-from clearcheck.accounts.choices import Role
-from clearcheck.core.web import role_required
+from clearcheck.core.web import permission_required
 
+from .permissions import READ_TRAIL
 from .selectors import audit_events_recent
 
 
-@role_required(Role.BUREAU, Role.DISCIPLINE)
+@permission_required(READ_TRAIL)
 def event_list(request):
     """Newest audit events, filterable by action and subject."""
     qs = audit_events_recent()

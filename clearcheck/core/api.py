@@ -1,4 +1,7 @@
-"""API building blocks: authentication (session or bearer token), problem handlers, keyset pages."""
+"""API building blocks: the NinjaAPI whose errors are problem documents, keyset pages.
+
+Who the caller is (bearer token or session) is the accounts app's: ``clearcheck.accounts.api_auth.AUTH``.
+"""
 
 from typing import Any
 
@@ -6,35 +9,9 @@ from django.http import Http404
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
-from ninja.security import HttpBearer, SessionAuth
 
 from .errors import DomainError, NotFound
 from .problems import problem_body, problem_for_status, problem_from_domain_error, problem_response
-
-
-class TokenAuth(HttpBearer):
-    """``Authorization: Bearer <token>`` from ``POST /api/auth/token``."""
-
-    openapi_scheme = "bearer"
-
-    def authenticate(self, request, token: str):
-        """Resolve the token to its user (None when unknown, expired or revoked)."""
-        from clearcheck.accounts.services import api_token_authenticate
-
-        user = api_token_authenticate(token=token)
-        if user is not None:
-            request.user = user
-        return user
-
-
-class SessionCsrfAuth(SessionAuth):
-    """The web session; unsafe methods need the CSRF token like any Django form."""
-
-    def __init__(self):
-        super().__init__(csrf=True)
-
-
-AUTH = [TokenAuth(), SessionCsrfAuth()]
 
 
 def _loc_to_path(loc: Any) -> str:

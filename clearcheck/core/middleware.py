@@ -16,6 +16,11 @@ INTERNET_PREFIXES = ("/public/", "/static/", "/accounts/", "/i18n/", "/healthz",
                      "/api/auth/", "/api/enterprise/", "/api/openapi.json", "/api/docs")
 
 
+# The permission of an account that may use the enterprise portal from the internet zone. Core knows no
+# role: the accounts app grants it by role (``accounts.choices.ROLE_PERMISSIONS``) through ``user.has_perm``.
+INTERNET_PORTAL = "core.internet_portal"
+
+
 def path_in_internet_zone(path: str) -> bool:
     """Whether ``path`` is served in the internet zone (everything is served in the government zone)."""
     return path == "/" or path.startswith(INTERNET_PREFIXES)
@@ -66,9 +71,7 @@ class ZoneMiddleware:
 
 
 def _is_enterprise_or_anonymous(user) -> bool:
-    from clearcheck.accounts.choices import Role
-
-    return not user.is_authenticated or user.role == Role.ENTERPRISE
+    return not user.is_authenticated or user.has_perm(INTERNET_PORTAL)
 
 
 def enterprise_portal(view):

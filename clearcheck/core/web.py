@@ -27,6 +27,27 @@ def role_required(*roles: str):
     return decorator
 
 
+def permission_required(permission: str):
+    """Like ``role_required``, for apps below accounts, which know no role: allow only signed-in users that
+    hold ``permission`` (``user.has_perm``; the accounts app grants it by role); others get the login page
+    (anonymous) or 404.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            user = request.user
+            if not user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not user.has_perm(permission):
+                raise Http404
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
 def error_message(request, exc: DomainError) -> None:
     """Show a domain error on the next page, with its rule ID and clause when a rule refused."""
     if isinstance(exc, RuleViolation):

@@ -1,22 +1,28 @@
 """Build the demo county through the services, exactly as its users would (every rule applies,
 every step is in the audit chain).
+
+The demo goes only into a database of its own: its first event in the chain, ``demo.load``, marks the
+database as the demo's, and a database that holds anything else (accounts, agencies, enterprises or audit
+events the demo did not make) is refused, so its published password never lands on real data.
 """
 
 import datetime as dt
 import random
 from collections.abc import Callable
 
+from django.contrib.auth.hashers import check_password
 from django.db import transaction
 
 from clearcheck.accounts.choices import Role
 from clearcheck.accounts.models import User
 from clearcheck.accounts.services import user_create
-from clearcheck.audit.services import audit_seal
+from clearcheck.audit.models import AuditEvent
+from clearcheck.audit.services import audit_record, audit_seal
 from clearcheck.catalog import services as catalog
 from clearcheck.catalog.models import InspectionItem
 from clearcheck.exchange.services import import_run
 from clearcheck.registry import services as registry
-from clearcheck.registry.models import Agency, Enterprise, Region
+from clearcheck.registry.models import Agency, Enterprise, Officer, Region
 
 from .dashboards import dashboards_load
 from .data import (
@@ -70,11 +76,53 @@ def _enforcement_officers(index: int, names: list[str]) -> list[dict]:
     ]
 
 
+# The audit event that marks a database as the demo's (the first the demo records).
+MARKER_ACTION = "demo.load"
+
+
+class DemoRefused(Exception):
+    """The database holds data the demo did not create; the demo is never loaded on top of it."""
+
+
+def demo_is_loaded() -> bool:
+    """Whether this database is the demo's: it holds the demo's marker event, or (loaded before the marker
+    existed) the demo's ``bureau`` account with the demo password.
+    """
+    if AuditEvent.objects.filter(action=MARKER_ACTION, subject_type="demo").exists():
+        return True
+    bureau = User.objects.filter(username="bureau").first()
+    # The hasher's function, not User.check_password, which may re-hash and save outside any service.
+    return bureau is not None and check_password(DEMO_PASSWORD, bureau.password)
+
+
+def foreign_data() -> dict[str, int]:
+    """What a database not loaded by the demo already holds, by kind (empty: nothing; migrations' reference
+    codes do not count).
+    """
+    counts = {
+        "账户 accounts": User.objects.count(), "检查主体 agencies": Agency.objects.count(),
+        "执法人员 officers": Officer.objects.count(), "企业 enterprises": Enterprise.objects.count(),
+        "审计事件 audit events": AuditEvent.objects.count(),
+    }
+    return {kind: n for kind, n in counts.items() if n}
+
+
 def demo_load(progress: Callable[[str], None] = print) -> bool:
-    """Load the demo county unless it is already there. Returns whether anything was loaded."""
-    if User.objects.filter(username="bureau").exists():
+    """Load the demo county into an empty database; do nothing when it is already there (idempotent).
+    Returns whether anything was loaded; ``DemoRefused`` when the database holds data the demo did not make.
+    """
+    if demo_is_loaded():
         return False
+    if found := foreign_data():
+        held = ", ".join(f"{n} {kind}" for kind, n in found.items())
+        raise DemoRefused(
+            f"数据库中已有不是演示加载的数据({held}),演示数据不会写入其中。请为演示另用一个空数据库:"
+            "设置新的 CLEARCHECK_VAR_DIR(或让 DATABASE_URL 指向新建的空库),再依次运行 migrate、init、demo_load。"
+            " (This database holds data the demo did not create; load the demo into a new, empty database.)"
+        )
     with transaction.atomic():
+        audit_record(actor=None, action=MARKER_ACTION, subject=("demo", REGION),
+                     after={"county": "东阿县", "accounts": [username for username, *_ in DEMO_ACCOUNTS]})
         _load(progress)
     audit_seal()
     return True

@@ -1,6 +1,7 @@
 """Pages of the enterprise code (一企一码, R11) and the e-credential (电子执法证, R15): the code page of
-the enterprise file with its QR downloads and poster, the public landing page a scan opens, the
-officer's rotating credential QR and the enterprise-facing verify page.
+the enterprise file with its QR downloads and poster, the keys that verify codes offline, the officer's
+rotating credential QR and the enterprise-facing verify page. The landing page a scan opens is served by
+check-in (``inspections.views.visits.code_landing``), around this app's public card of the enterprise.
 """
 
 from django.conf import settings
@@ -106,34 +107,7 @@ def enterprise_code_poster(request, enterprise_id: int, version: int):
     })
 
 
-# --- Public: the landing page a scan opens, and the keys ----------------------------------------------
-
-
-def _checkin_context(officer, enterprise, token: str) -> dict:
-    """What a scanning officer needs: the approved tasks matching this enterprise (计划匹配), the visits
-    waiting for their own confirmation here, and the start forms' keys (check-in builds on the registry).
-    """
-    from clearcheck.inspections.selectors.visits import checkin_tasks_for_officer, pending_confirmations
-    from clearcheck.inspections.views.visits import new_key, non_inspection_kinds, team_choices
-
-    return {"tasks": checkin_tasks_for_officer(officer, enterprise), "to_confirm": pending_confirmations(officer, enterprise),
-            "key": new_key(), "other_key": new_key(), "kinds": non_inspection_kinds(),
-            "colleagues": team_choices(officer), "token": token}
-
-
-@never_cache
-@require_GET
-def code_landing(request, token: str):
-    """What a scan of an enterprise code opens: check-in for an officer, the public card for anyone else."""
-    check = codes.enterprise_code_check(token)
-    if check.enterprise is None:
-        status = 404 if check.error == "unknown_enterprise" else 400
-        return render(request, "registry/codes/invalid.html", {"check": check, "what": "企业码"}, status=status)
-    officer = request.user.officer if actor_has_role(request.user, Role.OFFICER) else None
-    context = {"check": check, "enterprise": check.enterprise, "officer": officer, "rights_notice": RIGHTS_NOTICE}
-    if officer is not None and check.current:
-        context.update(_checkin_context(officer, check.enterprise, token))
-    return render(request, "registry/codes/landing.html", context)
+# --- Public: the keys (the landing page a scan opens is check-in's: inspections.views.visits) -----------
 
 
 @require_GET

@@ -8,8 +8,8 @@ urlpatterns = [
     path("agencies/", views.public_agency_list, name="agency_list"),
     path("agencies/<int:agency_id>/", views.public_agency_detail, name="agency_detail"),
     path("agency-lists/", views.public_agency_list_history, name="agency_list_history"),
-    # Scan landing pages (short: /public/c/<token>/) and the keys that verify them offline (R11, R15)
-    path("c/<str:token>/", code_views.code_landing, name="code_landing"),
+    # The credential's landing page and the keys that verify codes offline (R11, R15); the code's own landing
+    # page (/public/c/<token>/) is check-in's (inspections.public_urls)
     path("credential/<str:token>/", code_views.credential_verify, name="credential_verify"),
     path("keys/codes.json", code_views.code_keys_json, name="code_keys_json"),
 ]

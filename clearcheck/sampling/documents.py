@@ -15,7 +15,7 @@ only after the draw's commit.
 
 from django.core.cache import cache
 
-from clearcheck.inspections import blobs
+from clearcheck.core import blobs
 from clearcheck.registry.models import Enterprise
 
 from . import algorithm

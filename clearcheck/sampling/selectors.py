@@ -179,7 +179,7 @@ def pool_changes(pool: Pool, *, year: int, limit: int = 50) -> dict | None:
     left (the current pool under the same filters, cap exclusion included, against the frozen frame).
     None when the pool has never been drawn from. Lists are cut at ``limit``; counts are exact.
     """
-    from clearcheck.inspections import blobs
+    from clearcheck.core import blobs
 
     from . import algorithm
 
@@ -209,7 +209,7 @@ def pool_changes(pool: Pool, *, year: int, limit: int = 50) -> dict | None:
 
 def pseudonym_map(draw: Draw) -> dict[str, str]:
     """Pseudonym → USCC of a committed draw's individual businesses (empty for a frame without any)."""
-    from clearcheck.inspections import blobs
+    from clearcheck.core import blobs
 
     from .pseudonyms import map_parse
 
@@ -324,7 +324,7 @@ def enterprise_draw_rows(*, actor, draws) -> list[dict]:
     import re
 
     from clearcheck.accounts.selectors import actor_enterprise_id
-    from clearcheck.inspections import blobs
+    from clearcheck.core import blobs
     from clearcheck.registry.models import Enterprise
 
     from . import algorithm

@@ -27,7 +27,7 @@ def draw_signature(page, canvas) -> None:
 
 
 def test_r16_officer_fills_the_record_enterprise_signs_officer_closes(phone, screenshot, onsite_county, open_visit):
-    from clearcheck.inspections.blobs import blob_read
+    from clearcheck.core.blobs import blob_read
     from clearcheck.inspections.models import Visit
 
     county = onsite_county

@@ -12,7 +12,7 @@ EXPECTATIONS = {
     "registry:my_credential": ok("officer"),
     "registry:my_credential_qr": ok("officer"),
     # --- public: scan landing pages and the verifying keys ----------------------------------------
-    "registry_public:code_landing": ok(EVERYONE),
+    "inspections_public:code_landing": ok(EVERYONE),
     "registry_public:credential_verify": ok(EVERYONE),
     "registry_public:code_keys_json": ok(EVERYONE),
     # --- API -----------------------------------------------------------------------------------------
@@ -31,6 +31,6 @@ def world_extend(world: dict) -> None:
     code = enterprise_code_issue(actor=world["users"]["bureau"], enterprise_id=world["enterprise"].pk, reason="")
     world["params"]["version"] = code.version
     world["enterprise_code"] = code
-    world["per_route"]["registry_public:code_landing"] = {"token": enterprise_code_token(code)}
+    world["per_route"]["inspections_public:code_landing"] = {"token": enterprise_code_token(code)}
     # An e-credential token ages during the crawl; the verify page answers 200 either way (a verdict).
     world["per_route"]["registry_public:credential_verify"] = {"token": credential_token_issue(world["officer"])}

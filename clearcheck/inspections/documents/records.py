@@ -4,9 +4,9 @@ following the common format of the enforcement sectors).
 
 from django.conf import settings
 
+from clearcheck.core import blobs
 from clearcheck.planning.rules import CURRENT_EXEMPT
 
-from .. import blobs
 from ..choices import AV_KINDS, DispositionKind, RecordStatus, SignerKind, VisitStatus
 from ..models import Disposition, OnSiteRecord, RecusalRequest
 from . import scope, texts

@@ -26,6 +26,7 @@ from clearcheck.accounts.choices import Role
 from clearcheck.accounts.selectors import actor_has_role
 from clearcheck.audit.services import actor_describe, audit_record
 from clearcheck.core import clock
+from clearcheck.core.blobs import BlobCorrupted, blob_check, blob_put_file, blob_stream
 from clearcheck.core.errors import (
     Conflict,
     DomainError,
@@ -42,7 +43,6 @@ from clearcheck.supervision.choices import Severity
 from clearcheck.supervision.services import alert_raise
 
 from .. import evidence_types as types
-from ..blobs import BlobCorrupted, blob_check, blob_put_file, blob_stream
 from ..choices import AV_KINDS, EvidenceKind, EvidenceOrigin, VisitStatus
 from ..models import Evidence, Visit, VisitOfficer
 from ..selectors.evidence import evidence_visits_for_actor, visit_officer_confirmed

@@ -26,6 +26,7 @@ from django.db import transaction
 
 from clearcheck.audit.services import audit_record
 from clearcheck.core import clock
+from clearcheck.core.blobs import blob_path, blob_put_file, blob_verify, file_sha256
 from clearcheck.core.errors import (
     Conflict,
     DomainError,
@@ -37,7 +38,6 @@ from clearcheck.core.errors import (
 from clearcheck.registry.choices import Datum
 
 from .. import evidence_types as types
-from ..blobs import blob_path, blob_put_file, blob_verify, file_sha256
 from ..choices import EvidenceOrigin, UploadStatus
 from ..models import EvidenceUpload, Visit
 from ..selectors.evidence import evidence_upload_get_for_actor, visit_officer_confirmed

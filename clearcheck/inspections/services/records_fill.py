@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 
 from clearcheck.audit.services import audit_record
 from clearcheck.core import clock
+from clearcheck.core.blobs import blob_put
 from clearcheck.core.errors import (
     Conflict,
     FieldError,
@@ -21,7 +22,6 @@ from clearcheck.core.errors import (
     ValidationFailed,
 )
 
-from ..blobs import blob_put
 from ..choices import EntryResult, EvidenceOrigin, SignerKind
 from ..models import Evidence, OnSiteRecord, RecordEntry, Signature, VisitOfficer
 from ..workflows import RECORD

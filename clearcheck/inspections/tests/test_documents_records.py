@@ -129,7 +129,7 @@ def test_record_notes_refusals_to_sign_and_to_give_an_opinion(inspected):
 
 def test_record_with_a_corrupted_signature_still_renders(inspected):
     """R18: a signature image that no longer matches its digest is named, not drawn (and no 500)."""
-    from clearcheck.inspections.blobs import blob_path
+    from clearcheck.core.blobs import blob_path
     from clearcheck.inspections.models import Signature
 
     visit = inspected["finish"]()

@@ -9,15 +9,13 @@ import os
 import pytest
 
 from clearcheck.core import clock
-from clearcheck.core.errors import Conflict, NotFound, PermissionDenied, RuleViolation, ValidationFailed
-from clearcheck.inspections.blobs import (
+from clearcheck.core.blobs import (
     BlobCorrupted,
     blob_path,
     blob_put,
     blob_read,
-    blob_stream,
-    blob_verify,
 )
+from clearcheck.core.errors import Conflict, NotFound, PermissionDenied, RuleViolation, ValidationFailed
 from clearcheck.inspections.services import evidence as services
 from clearcheck.inspections.services.evidence import EvidenceCorrupted, EvidenceMetadataMissing
 from clearcheck.inspections.tests.onsite_fixtures import *  # noqa: F403
@@ -256,15 +254,6 @@ def test_the_same_file_is_evidence_once_per_visit(team):
     assert f"#{first.pk}" in str(caught.value)
 
 
-def test_a_stored_blob_is_not_replaced_even_by_the_right_bytes(team):
-    """Never overwritten: a damaged blob stays as found (for investigation) and keeps failing its check."""
-    data = jpeg()
-    digest = blob_put(data)
-    flip_byte(digest)
-    assert blob_put(data) == digest
-    assert not blob_verify(digest)
-
-
 # --- corruption detected on read ---------------------------------------------------------------------
 
 def test_r18_a_flipped_byte_is_detected_on_read_and_raises_an_alert(team):
@@ -306,11 +295,6 @@ def test_r18_streamed_read_withholds_the_end_of_a_corrupted_file(team):
             got.append(block)
     assert len(b"".join(got)) < len(data)
     assert Alert.objects.filter(rule_id="R18", subject_id=str(record.pk)).exists()
-
-
-def test_blob_stream_of_a_small_file(tmp_path, settings):
-    digest = blob_put(b"abc")
-    assert list(blob_stream(digest, block=2)) == [b"ab", b"c"]
 
 
 # --- who may upload ----------------------------------------------------------------------------------

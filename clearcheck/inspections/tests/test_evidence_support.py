@@ -77,7 +77,7 @@ def upload_all(actor, visit, data: bytes, *, chunk: int = 4096, **overrides):
 
 def flip_byte(sha256: str, at: int = 10) -> None:
     """Corrupt a stored blob in place (as a failing disk or a tamperer would)."""
-    from clearcheck.inspections.blobs import blob_path
+    from clearcheck.core.blobs import blob_path
 
     path = blob_path(sha256)
     os.chmod(path, 0o644)

@@ -9,8 +9,8 @@ import io
 import pytest
 
 from clearcheck.core import clock
+from clearcheck.core.blobs import blob_exists, blob_read
 from clearcheck.core.errors import Conflict, NotFound, RuleViolation, ValidationFailed
-from clearcheck.inspections.blobs import blob_exists, blob_read
 from clearcheck.inspections.choices import UploadStatus
 from clearcheck.inspections.models import Evidence, EvidenceUpload
 from clearcheck.inspections.services.evidence import EvidenceMetadataMissing

@@ -9,8 +9,8 @@ import pytest
 from django.test import Client
 
 from clearcheck.core import clock
+from clearcheck.core.blobs import blob_read
 from clearcheck.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from clearcheck.inspections.blobs import blob_read
 from clearcheck.inspections.services import evidence as services
 from clearcheck.inspections.services import records_fill
 from clearcheck.inspections.services.evidence_withdrawal import evidence_withdraw

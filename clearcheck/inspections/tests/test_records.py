@@ -297,7 +297,7 @@ def test_each_officer_signs_on_their_own_account_once(open_visit, onsite_county)
 
 
 def test_enterprise_signature_is_stored_as_a_blob(open_visit, onsite_county):
-    from clearcheck.inspections.blobs import blob_read
+    from clearcheck.core.blobs import blob_read
 
     visit = open_visit()
     first, _ = officer_users(onsite_county)

@@ -57,7 +57,7 @@ def task_for_visit(county, *, items=None, checklist="default", av_required=False
 
 def evidence_add(visit, *, kind="photo", origin="captured", covers=None, by=None):
     """An Evidence row of ``visit`` (blob stored); ``covers``: (from, to) for audio/video (R17)."""
-    from clearcheck.inspections.blobs import blob_put
+    from clearcheck.core.blobs import blob_put
     from clearcheck.inspections.models import Evidence
 
     data = f"evidence {next(_n)} {kind}".encode()

@@ -19,11 +19,11 @@ from django.views.decorators.http import require_POST
 
 from clearcheck.accounts.choices import Role
 from clearcheck.core.api import get_or_404
+from clearcheck.core.blobs import BlobCorrupted, blob_read
 from clearcheck.core.errors import DomainError, NotFound, RuleViolation
 from clearcheck.core.middleware import enterprise_portal
 from clearcheck.core.web import error_message, role_required
 
-from ..blobs import BlobCorrupted, blob_read
 from ..choices import NON_INSPECTION_KINDS, EntryResult, RecordStatus, VisitStatus
 from ..selectors import records as selectors
 from ..services import records as services

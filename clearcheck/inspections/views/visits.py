@@ -1,5 +1,6 @@
-"""Check-in pages (扫码入企): the officer's task list with the scan entry, the geolocated check-in (R11), the
-start forms posted from the code landing page, the visit hub (confirmations, R14) and the enterprise's view
+"""Check-in pages (扫码入企): the officer's task list with the scan entry, the landing page a scan of an
+enterprise code opens (registry's public card, and check-in for an officer), the geolocated check-in (R11),
+the start forms posted from the landing page, the visit hub (confirmations, R14) and the enterprise's view
 of its visits (R28). Views parse and render; the services decide.
 """
 
@@ -11,14 +12,16 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from clearcheck.accounts.choices import Role
+from clearcheck.accounts.selectors import actor_has_role
 from clearcheck.core.api import get_or_404
 from clearcheck.core.errors import DomainError
 from clearcheck.core.middleware import enterprise_portal
 from clearcheck.core.web import error_message, role_required
 from clearcheck.feedback.selectors import evaluations_pending_for_enterprise
+from clearcheck.registry import codes
 from clearcheck.registry.models import Officer
 from clearcheck.registry.selectors import enterprise_get_for_actor
 
@@ -61,6 +64,29 @@ def _started(request, visit):
 
 
 @never_cache
+@require_GET
+def code_landing(request, token: str):
+    """What a scan of an enterprise code opens (/public/c/<token>/): registry's public card of the enterprise
+    for anyone; for an officer, with a current code, check-in there: the approved tasks matching this
+    enterprise (计划匹配), the visits waiting for their own confirmation and the start forms.
+    """
+    check = codes.enterprise_code_check(token)
+    if check.enterprise is None:
+        status = 404 if check.error == "unknown_enterprise" else 400
+        return render(request, "registry/codes/invalid.html", {"check": check, "what": "企业码"}, status=status)
+    officer = request.user.officer if actor_has_role(request.user, Role.OFFICER) else None
+    context = {"check": check, "enterprise": check.enterprise, "officer": officer}
+    if officer is not None and check.current:
+        context.update({
+            "tasks": selectors.checkin_tasks_for_officer(officer, check.enterprise),
+            "to_confirm": selectors.pending_confirmations(officer, check.enterprise),
+            "key": new_key(), "other_key": new_key(), "kinds": non_inspection_kinds(),
+            "colleagues": team_choices(officer), "token": token,
+        })
+    return render(request, "inspections/visits/code_landing.html", context)
+
+
+@never_cache
 @role_required(Role.OFFICER)
 def my_tasks(request):
     """The officer's approved tasks for today (scan the enterprise code to check in), upcoming ones, visits
@@ -84,7 +110,7 @@ def visit_start(request):
     except DomainError as exc:
         error_message(request, exc)
         if token and len(token) <= 1024 and token.isascii() and "/" not in token:
-            return redirect("registry_public:code_landing", token=token)
+            return redirect("inspections_public:code_landing", token=token)
         return redirect("inspections:my_tasks")
     return _started(request, visit)
 
@@ -105,7 +131,7 @@ def visit_start_other(request):
     except DomainError as exc:
         error_message(request, exc)
         if token and len(token) <= 1024 and token.isascii() and "/" not in token:
-            return redirect("registry_public:code_landing", token=token)
+            return redirect("inspections_public:code_landing", token=token)
         enterprise_id = post.get("enterprise_id", "")
         if enterprise_id.isdigit() and len(enterprise_id) < 11:
             return redirect("inspections:visit_checkin_location", enterprise_id=int(enterprise_id))

@@ -22,9 +22,8 @@ from django.db.models import Q
 from clearcheck.audit.services import actor_label, audit_record
 from clearcheck.catalog.models import InspectionItem
 from clearcheck.catalog.rules import item_list_refusal
-from clearcheck.core import clock
+from clearcheck.core import blobs, clock
 from clearcheck.core.errors import Conflict, FieldError, NotFound, RuleViolation, ValidationFailed
-from clearcheck.inspections import blobs
 from clearcheck.planning.selectors.tiers import tier_scheme
 from clearcheck.registry.rules import agency_inspection_refusal
 from clearcheck.supervision.choices import Severity

@@ -7,8 +7,7 @@ import os
 import pytest
 
 from clearcheck.audit.models import AuditEvent
-from clearcheck.core import clock
-from clearcheck.inspections import blobs
+from clearcheck.core import blobs, clock
 from clearcheck.sampling import algorithm
 from clearcheck.sampling import services as svc
 from clearcheck.sampling.tests.draw_fixtures import KENO

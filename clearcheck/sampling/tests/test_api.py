@@ -9,8 +9,7 @@ import os
 import pytest
 from django.test import Client
 
-from clearcheck.core import clock
-from clearcheck.inspections import blobs
+from clearcheck.core import blobs, clock
 from clearcheck.sampling import algorithm
 from clearcheck.sampling.models import Draw
 from clearcheck.sampling.tests.draw_fixtures import *  # noqa: F403 (the shared draw fixtures)

@@ -14,9 +14,8 @@ from django.forms.models import model_to_dict
 from django.test.utils import CaptureQueriesContext
 
 from clearcheck.audit.models import AuditEvent
-from clearcheck.core import clock
+from clearcheck.core import blobs, clock
 from clearcheck.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from clearcheck.inspections import blobs
 from clearcheck.sampling import algorithm
 from clearcheck.sampling import services as svc
 from clearcheck.sampling.documents import draw_document

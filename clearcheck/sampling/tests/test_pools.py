@@ -8,9 +8,8 @@ import datetime as dt
 import pytest
 
 from clearcheck.audit.models import AuditEvent
-from clearcheck.core import clock
+from clearcheck.core import blobs, clock
 from clearcheck.core.errors import NotFound, PermissionDenied, ValidationFailed
-from clearcheck.inspections import blobs
 from clearcheck.sampling import algorithm
 from clearcheck.sampling import services as svc
 from clearcheck.sampling.models import Pool

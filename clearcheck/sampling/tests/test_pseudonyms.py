@@ -14,8 +14,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.test import Client
 
+from clearcheck.core import blobs
 from clearcheck.core.errors import RuleViolation
-from clearcheck.inspections import blobs
 from clearcheck.sampling import algorithm
 from clearcheck.sampling import services as svc
 from clearcheck.sampling.documents import draw_document

@@ -15,8 +15,8 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from clearcheck.core import blobs
 from clearcheck.core.api import get_or_404
-from clearcheck.inspections import blobs
 from clearcheck.planning.choices import TaskStatus
 from clearcheck.planning.models import InspectionTask
 

@@ -1,4 +1,6 @@
-"""Content-addressed store of evidence and signature images: ``MEDIA_ROOT/evidence/<sha256[:2]>/<sha256>``.
+"""Content-addressed file store (SHA-256) that every app may use: evidence and signature images, the
+frames and pseudonym maps of draws. Files live at ``MEDIA_ROOT/evidence/<sha256[:2]>/<sha256>`` (the
+folder keeps the name it had when only evidence was stored, so no file moves).
 
 R18: a stored file is never overwritten (same bytes → same name; the file is read-only once written),
 and reading re-hashes it, so a corrupted or altered file is detected instead of being served. A missing
@@ -141,14 +143,6 @@ def blob_check(sha256: str) -> Path:
     if not blob_verify(sha256):
         raise BlobCorrupted(sha256)
     return blob_path(sha256)
-
-
-def blob_size(sha256: str) -> int | None:
-    """The size of a stored blob in bytes (None when it is missing)."""
-    try:
-        return blob_path(sha256).stat().st_size
-    except FileNotFoundError:
-        return None
 
 
 def blob_stream(sha256: str, *, block: int = 64 * 1024,
