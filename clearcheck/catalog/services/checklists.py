@@ -5,12 +5,13 @@ from django.db.models import Max
 
 from clearcheck.audit.services import actor_label, audit_record
 from clearcheck.core import clock
-from clearcheck.core.errors import FieldError, NotFound, RuleViolation, ValidationFailed
+from clearcheck.core.errors import FieldError, NotFound, ValidationFailed
 from clearcheck.registry.models import Agency
 
 from .. import workflows
-from ..choices import ItemStatus, VersionStatus
+from ..choices import VersionStatus
 from ..models import Checklist, ChecklistEntry, InspectionItem, Standard
+from ..rules import item_published_refusal
 from .common import (
     _agency_for_write,
     _manager_check,
@@ -37,13 +38,6 @@ def _checklist_for_write(actor, checklist_id: int) -> Checklist:
         raise NotFound("检查表单不存在")
     _manager_check(actor, checklist.agency_id)
     return checklist
-
-
-def _item_unpublished_refusal(item: InspectionItem, field: str) -> RuleViolation | None:
-    if item.status != ItemStatus.PUBLISHED:
-        return RuleViolation("R02", f"检查事项“{item.code} {item.name}”不在已公布的检查事项清单中,不能列入检查表单",
-                             field=field)
-    return None
 
 
 @transaction.atomic
@@ -92,7 +86,7 @@ def checklist_entry_add(
         errors.append(FieldError("order", "序号须为正整数且不与已有条目重复"))
     if errors:
         raise ValidationFailed(errors)
-    if refusal := _item_unpublished_refusal(item, "item"):
+    if refusal := item_published_refusal(item, field="item", purpose=",不能列入检查表单"):
         raise refusal
     entry = ChecklistEntry.objects.create(checklist=checklist, order=order, item=item, content=content,
                                           standard=standard, standard_text=_text(standard_text))
@@ -127,7 +121,7 @@ def checklist_publish(*, actor, checklist_id: int) -> Checklist:
     if not entries:
         raise ValidationFailed(FieldError("entries", "检查表单至少须有一个条目才能发布"))
     for index, entry in enumerate(entries):
-        if refusal := _item_unpublished_refusal(entry.item, f"entries[{index}].item"):
+        if refusal := item_published_refusal(entry.item, field=f"entries[{index}].item", purpose=",不能列入检查表单"):
             raise refusal
     checklist.status = target
     checklist.published_at = clock.now()

@@ -25,6 +25,7 @@ from clearcheck.core.errors import NotFound
 from clearcheck.planning.models import InspectionTask
 from clearcheck.planning.rules import LimitLine
 from clearcheck.planning.selectors.limits import limit_lines
+from clearcheck.planning.workflows import TASK_ENTERABLE
 
 from ..choices import NON_INSPECTION_KINDS, VISIT_ACTIVE, VisitKind, VisitStatus
 from ..models import Visit, VisitOfficer, VisitTask
@@ -33,7 +34,6 @@ from .requests import MAX_ID
 AGENCY_READERS = (Role.AGENCY_HEAD, Role.AGENCY_ADMIN, Role.DEPARTMENT_HEAD)
 READER_ROLES = (*AGENCY_READERS, Role.OFFICER, Role.BUREAU, Role.GOVERNMENT, Role.DISCIPLINE, Role.ENTERPRISE)
 INTERNAL_READERS = tuple(r for r in READER_ROLES if r != Role.ENTERPRISE)
-CHECKIN_TASK_STATUSES = ("approved", "urgent_started")
 
 # 五个严禁 / 八个不得 (GLOSSARY.md "conduct prohibitions"): shown to the enterprise at check-in (R28), in
 # the notice and asked about in the evaluation (R27). One place for the wording.
@@ -143,7 +143,7 @@ def visit_tasks(visit) -> list[InspectionTask]:
 def _officer_tasks(officer_id: int) -> QuerySet[InspectionTask]:
     """Approved (or urgent) tasks the officer is on the team of, or that share a joint inspection with one."""
     own = InspectionTask.objects.filter(officers__id=officer_id)
-    return (InspectionTask.objects.filter(status__in=CHECKIN_TASK_STATUSES)
+    return (InspectionTask.objects.filter(status__in=TASK_ENTERABLE)
             .filter(Q(officers__id=officer_id)
                     | Q(joint_inspection__isnull=False,
                         joint_inspection_id__in=own.filter(joint_inspection__isnull=False)

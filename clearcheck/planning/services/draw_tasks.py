@@ -16,6 +16,7 @@ from clearcheck.core import clock
 from clearcheck.core.errors import FieldError, RuleViolation, ValidationFailed
 from clearcheck.registry.choices import EnterpriseStatus
 from clearcheck.registry.models import Enterprise
+from clearcheck.registry.recusals import recusal_pairs_by_id
 
 from .. import rules
 from ..choices import InspectionType, JointStatus, TaskSource, TaskStatus
@@ -119,8 +120,6 @@ def draw_tasks_create(*, actor, agency, items, officers_by_id: dict, rows: list[
 
 def draw_recusal_refusal(pairs: set[tuple[int, int]]) -> RuleViolation | None:
     """R13 at task time: a recusal granted after the draw was committed still bars the officer."""
-    from clearcheck.inspections.selectors.exclusions import recusal_pairs_by_id
-
     hit = pairs & recusal_pairs_by_id({officer for officer, _ in pairs})
     if hit:
         officer_id, enterprise_id = sorted(hit)[0]

@@ -69,10 +69,9 @@ def _head_check(actor, task: InspectionTask) -> None:
         if actor_is_county(actor):
             raise PermissionDenied("检查任务由本机关负责人审批")
         raise NotFound("检查任务不存在")
-    if actor_has_role(actor, Role.DEPARTMENT_HEAD):
-        raise RuleViolation("R07", "内设机构负责人不能批准检查方案,须由行政执法机关负责人批准")
-    if not actor_has_role(actor, Role.AGENCY_HEAD):
-        raise PermissionDenied("只有本机关负责人可以审批检查任务")
+    refusal = rules.approver_refusal(actor)
+    if refusal is not None:
+        raise refusal
 
 
 def _task_locked(actor, task_id: int) -> InspectionTask:
@@ -375,3 +374,23 @@ def task_cancel(*, actor, task_id: int, reason: str) -> InspectionTask:
     audit_record(actor=actor, action="inspection_task.cancel", subject=task, before={"status": before},
                  after={"status": task.status, "reason": reason, "cap_released": released or None})
     return task
+
+
+@transaction.atomic
+def tasks_complete(*, actor, task_ids, facts: dict | None = None) -> list[int]:
+    """Complete each of ``task_ids`` that the workflow lets complete (approved → completed): called when the
+    loop of the visit that carried them has closed for their agency (R19). An urgent task still awaiting
+    its approval (R10) is left as it is. ``facts`` (e.g. the visit and record) go into each audit event.
+    Returns the ids completed.
+    """
+    done: list[int] = []
+    for task in InspectionTask.objects.select_for_update().filter(pk__in=list(task_ids)).order_by("id"):
+        if not TASK.allowed(task.status, "complete"):
+            continue
+        before = task.status
+        task.status = TASK.target(task.status, "complete", str(task))
+        task.save(update_fields=["status", "updated_at"])
+        audit_record(actor=actor, action="inspection_task.complete", subject=task, before={"status": before},
+                     after={"status": task.status, **(facts or {})})
+        done.append(task.pk)
+    return done
