@@ -127,6 +127,18 @@ def task_checkin_refusal(task, enterprise, today: dt.date) -> RuleViolation | No
     return None
 
 
+def task_match_refusal(officer, tasks) -> RuleViolation | None:
+    """R06 (计划匹配): an inspection enters under at least one approved task, and the scanning officer is one
+    of the officers filed for the chosen tasks.
+    """
+    tasks = list(tasks)
+    if not tasks:
+        return RuleViolation("R06", "入企检查须匹配已批准的检查任务:请选择本次检查的任务", field="task_ids")
+    if not any(officer.pk in {o.pk for o in t.officers.all()} for t in tasks):
+        return RuleViolation("R06", f"{officer.name}不在所选检查任务事前备案的执法人员中,不能据此入企", field="task_ids")
+    return None
+
+
 def officer_checkin_refusal(officer, enterprise, today: dt.date, *, inspection: bool = True,
                             recused: bool | None = None) -> RuleViolation | None:
     """R12/R25 (qualified today; for a non-inspection visit only: never a third party) and R13 (not recused;
@@ -140,6 +152,19 @@ def officer_checkin_refusal(officer, enterprise, today: dt.date, *, inspection: 
         return RuleViolation(refusal.rule_id, refusal.plain, field="officers")
     known = None if recused is None else ({officer.pk} if recused else set())
     return recusal_refusal([officer], enterprise, known)
+
+
+def confirm_late_refusal(minutes: int) -> RuleViolation:
+    """R14: each officer confirms on their own account within the window after the scan."""
+    return RuleViolation("R14", f"已超过扫码后 {minutes} 分钟的确认时限,不能再确认;请重新扫码入企")
+
+
+def assigned_team_refusal(tasks, team, items) -> RuleViolation | None:
+    """R14 at the scan: the officers assigned to the chosen tasks could make a team at all."""
+    refusal, _ = team_refusal(tasks, team, items)
+    if refusal is None:
+        return None
+    return RuleViolation("R14", f"所选任务指派的执法人员不足以开展检查:{refusal.plain}", field="task_ids")
 
 
 def team_refusal(tasks, confirmed, items) -> tuple[RuleViolation | None, str]:

@@ -22,7 +22,7 @@ from clearcheck.registry.rules import (
     recusal_refusal,
 )
 
-from .choices import InspectionType, TaskSource
+from .choices import URGENT_SOURCES, InspectionType, TaskSource, TaskStatus
 from .settings import planning_settings_for
 
 MIN_OFFICERS = 2
@@ -140,6 +140,24 @@ def task_officers_refusal(agency, officers: Iterable, items: Iterable, window_st
             if refusal is not None:
                 return RuleViolation(refusal.rule_id, refusal.plain, field="officers")
     return recusal_refusal(officers, enterprise)
+
+
+def urgent_start_refusal(task) -> RuleViolation | None:
+    """R06/R10: only an urgent source (sudden event, complaint, referral, monitoring …) may start before its
+    approval; every other task is filed and approved first (事前备案).
+    """
+    if task.source in URGENT_SOURCES:
+        return None
+    labels = "、".join(str(TaskSource(s).label) for s in sorted(URGENT_SOURCES))
+    return RuleViolation("R06", f"任务来源“{task.get_source_display()}”不属于可先行实施的紧急情形({labels}),"
+                                "须事前提报并经负责人批准")
+
+
+def task_unfiled_refusal(task) -> RuleViolation | None:
+    """R06: a task not yet filed (still a draft) cannot be approved."""
+    if task.status == TaskStatus.DRAFT:
+        return RuleViolation("R06", "该任务尚未提报备案,不能审批;请先提报")
+    return None
 
 
 def approver_refusal(actor) -> DomainError | None:
@@ -365,4 +383,9 @@ def cap_refusal(verdict: CapVerdict) -> RuleViolation | None:
     if verdict.allowed:
         return None
     return RuleViolation("R21", verdict.reason)
+
+
+def visit_cap_refusal(agency_name: str, verdict: CapVerdict) -> RuleViolation:
+    """The R21 refusal of an inspection visit of the agency that would go over a limit (at check-in)."""
+    return RuleViolation("R21", f"{agency_name}:{verdict.reason}(本年度已入企检查 {verdict.used} 次),不能开始本次检查")
 

@@ -11,7 +11,7 @@ from clearcheck.core.errors import PermissionDenied, RuleViolation
 
 from .choices import AgencyStatus, CredentialStatus, PersonnelType, RegisterAuthority
 from .models import Agency, Officer
-from .recusals import recused_officer_ids
+from .recusals import recusal_pairs_by_id, recused_officer_ids
 
 
 def agency_inspection_refusal(agency: Agency) -> RuleViolation | None:
@@ -75,6 +75,17 @@ def recusal_refusal(officers, enterprise, recused: set[int] | None = None) -> Ru
                 "R13", f"{officer.name}({officer.credential_no})已决定回避{name},不得指派或入企检查",
                 field="officers",
             )
+    return None
+
+
+def pairs_recusal_refusal(pairs: set[tuple[int, int]]) -> RuleViolation | None:
+    """R13 for (officer id, enterprise id) pairs fixed earlier (a draw's teams): a recusal granted since still
+    bars the officer, and the draw must be redone.
+    """
+    hit = pairs & recusal_pairs_by_id({officer for officer, _ in pairs})
+    if hit:
+        officer_id, enterprise_id = sorted(hit)[0]
+        return RuleViolation("R13", f"执法人员(#{officer_id})已被决定回避企业(#{enterprise_id}),请作废本次抽取后重新抽取")
     return None
 
 

@@ -20,7 +20,7 @@ from clearcheck.registry.models import Agency, Enterprise, Officer
 
 from .. import rules
 from ..calendar import working_days_add
-from ..choices import URGENT_SOURCES, AvGround, TaskSource, TaskStatus
+from ..choices import AvGround, TaskSource, TaskStatus
 from ..models import AnnualPlanEntry, InspectionTask, SpecialPlan
 from ..selectors.tasks import task_id_valid
 from ..settings import planning_settings_for
@@ -196,10 +196,8 @@ def task_content_apply(task: InspectionTask, fields: dict) -> None:
 
 def task_low_risk_check(task: InspectionTask) -> None:
     """R21: a proactive task at a low-risk enterprise is refused before anything else happens."""
-    if task.counts_against_cap:
-        verdict = task_cap_verdict(task, 0, items=False)
-        if not verdict.allowed:
-            raise RuleViolation("R21", verdict.reason)
+    if task.counts_against_cap and (refusal := rules.cap_refusal(task_cap_verdict(task, 0, items=False))):
+        raise refusal
 
 
 # --- Create and edit -------------------------------------------------------------------------------
@@ -288,10 +286,8 @@ def task_start_urgent(*, actor, task_id: int, reason: str) -> InspectionTask:
     """
     task = _task_locked(actor, task_id)
     _writer_check(actor, task.agency_id)
-    if task.source not in URGENT_SOURCES:
-        labels = "、".join(str(TaskSource(s).label) for s in sorted(URGENT_SOURCES))
-        raise RuleViolation("R06", f"任务来源“{task.get_source_display()}”不属于可先行实施的紧急情形({labels}),"
-                                   "须事前提报并经负责人批准")
+    if refusal := rules.urgent_start_refusal(task):
+        raise refusal
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed(FieldError("reason", "紧急实施须记录事由"))
@@ -320,8 +316,8 @@ def task_approve(*, actor, task_id: int, note: str = "") -> InspectionTask:
     """
     task = _task_locked(actor, task_id)
     _head_check(actor, task)
-    if task.status == TaskStatus.DRAFT:
-        raise RuleViolation("R06", "该任务尚未提报备案,不能审批;请先提报")
+    if refusal := rules.task_unfiled_refusal(task):
+        raise refusal
     target = TASK.target(task.status, "approve", str(task))
     _revalidate(task)
     before = task.status

@@ -10,8 +10,9 @@ from clearcheck.core import clock
 from clearcheck.core.errors import Conflict, DomainError, NotFound
 from clearcheck.planning.choices import TaskStatus
 from clearcheck.planning.rules import approver_refusal
-from clearcheck.planning.services.draw_tasks import DrawTaskRow, draw_recusal_refusal, draw_tasks_create
+from clearcheck.planning.services.draw_tasks import DrawTaskRow, draw_tasks_create
 from clearcheck.planning.services.tasks import task_approve
+from clearcheck.registry.rules import pairs_recusal_refusal
 
 from ..choices import DrawStatus
 from ..models import Draw, DrawPick, DrawTeamMember
@@ -36,7 +37,7 @@ def draw_tasks_make(*, actor, draw_id: int) -> list[int]:
         members.setdefault(team_id, []).append(officer)
     picks = list(draw.picks.order_by("position").values_list("pk", "enterprise_id", "team_id"))
     pairs = {(o.pk, enterprise_id) for _, enterprise_id, team_id in picks for o in members[team_id]}
-    refusal = draw_recusal_refusal(pairs)
+    refusal = pairs_recusal_refusal(pairs)
     if refusal is not None:
         raise refusal
     joint = len(pools) > 1
