@@ -59,6 +59,35 @@ CONDUCT_PROHIBITIONS = {
 }
 
 
+# --- A visit that counts as an inspection: the one definition ------------------------------------------
+#
+# A visit counts when it is of kind ``inspection`` and was opened (it is open or closed): a scan that was
+# never confirmed, expired or was cancelled does not count, nor does a non-inspection visit (R26). The
+# dashboards (ORM, Python and hand-written SQL forms alike) count through these; a test pins them equal.
+COUNTED_STATUSES = (VisitStatus.OPEN, VisitStatus.CLOSED)
+
+
+def counted_visits_q(prefix: str = "") -> Q:
+    """The counted visits as a filter (``prefix``: the path to the visit, e.g. ``"visit__"``)."""
+    return Q(**{f"{prefix}kind": VisitKind.INSPECTION, f"{prefix}opened_at__isnull": False,
+                f"{prefix}status__in": COUNTED_STATUSES})
+
+
+def visit_counts(*, kind: str, status: str, opened_at) -> bool:
+    """Whether a visit with these fields counts (the same test on a row already read)."""
+    return kind == VisitKind.INSPECTION and opened_at is not None and status in COUNTED_STATUSES
+
+
+def counted_visit_sql(alias: str, *, closed_only: bool = False) -> str:
+    """The counted visits as an SQL condition on the visit table aliased ``alias`` (constants only, no input).
+    ``closed_only``: only the closed ones (what a rollup folds; the open ones are the live tail).
+    """
+    statuses = (VisitStatus.CLOSED,) if closed_only else COUNTED_STATUSES
+    listed = ", ".join(f"'{s}'" for s in statuses)
+    return (f"{alias}.kind = '{VisitKind.INSPECTION}' AND {alias}.opened_at IS NOT NULL "
+            f"AND {alias}.status IN ({listed})")
+
+
 def _valid_id(value) -> int | None:
     try:
         pk = int(getattr(value, "pk", value))
