@@ -284,7 +284,7 @@ class RecusalRequest(models.Model):
     notified_at = models.DateTimeField("告知企业时间", null=True, blank=True)
 
     class Meta:
-        # The table keeps the name it was created with in inspections (ADR 0019): no row moved.
+        # The table keeps the name it was created with in inspections (ADR 0021): no row moved.
         db_table = "inspections_recusalrequest"
         verbose_name = "回避申请"
         verbose_name_plural = "回避申请"

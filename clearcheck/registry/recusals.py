@@ -4,7 +4,7 @@ its recusal page. A granted request is the recusal, which bars the officer from 
 enterprise or checking in there (``rules.recusal_refusal``, read by planning, sampling and inspections).
 
 The record lives here, beside the officer and the enterprise it joins, so that every app that assigns
-officers reads one fact from below (ADR 0019). Its audit subject keeps the label it was first recorded
+officers reads one fact from below (ADR 0021). Its audit subject keeps the label it was first recorded
 under, ``inspections.recusalrequest``, because the chain cannot be rewritten.
 
 Writes (``recusal_request_file``, ``recusal_request_decide``) each run in one transaction with their audit

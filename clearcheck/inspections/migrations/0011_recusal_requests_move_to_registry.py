@@ -1,4 +1,4 @@
-"""Recusal requests move to registry (ADR 0019): inspections gives up the model's state; the table stays."""
+"""Recusal requests move to registry (ADR 0021): inspections gives up the model's state; the table stays."""
 
 from django.db import migrations
 

@@ -1,4 +1,4 @@
-"""Recusal requests move from inspections to registry (ADR 0019): state only, the table keeps its name and rows."""
+"""Recusal requests move from inspections to registry (ADR 0021): state only, the table keeps its name and rows."""
 
 import django.db.models.deletion
 from django.db import migrations, models
