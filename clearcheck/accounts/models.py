@@ -3,7 +3,7 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
-from .choices import AGENCY_ROLES, Role
+from .choices import Role
 
 
 class User(AbstractUser):
@@ -29,11 +29,6 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.display_name or self.username
-
-    @property
-    def is_agency_user(self) -> bool:
-        """Whether the user acts for an agency (admin, head, department head, officer)."""
-        return self.role in AGENCY_ROLES
 
 
 class ApiToken(models.Model):
