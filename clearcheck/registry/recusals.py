@@ -29,7 +29,7 @@ from clearcheck.core.errors import (
     RuleViolation,
     ValidationFailed,
 )
-from clearcheck.core.ids import id_or_404
+from clearcheck.core.inputs import id_or_404
 
 from .choices import RECUSAL_OPEN, RecusalStatus
 from .models import Enterprise, Officer, RecusalRequest

@@ -6,6 +6,7 @@ from django.db.models import Max
 from clearcheck.audit.services import actor_label, audit_record
 from clearcheck.core import clock
 from clearcheck.core.errors import FieldError, NotFound, ValidationFailed
+from clearcheck.core.inputs import text_of
 from clearcheck.registry.models import Agency
 
 from .. import workflows
@@ -16,7 +17,6 @@ from .common import (
     _agency_for_write,
     _manager_check,
     _required,
-    _text,
 )
 
 # --- Checklists (R02, R04) -------------------------------------------------------------------------
@@ -45,7 +45,7 @@ def checklist_create(*, actor, code: str, name: str, object_type: str, agency: A
                      ) -> Checklist:
     """Create version 1 of a checklist as an empty draft."""
     owner = _agency_for_write(actor, agency)
-    fields = {"code": _text(code), "name": _text(name), "object_type": _text(object_type)}
+    fields = {"code": text_of(code), "name": text_of(name), "object_type": text_of(object_type)}
     errors: list[FieldError] = []
     _required(errors, fields, "code", "表单编码", 32)
     _required(errors, fields, "name", "表单名称", 200)
@@ -71,7 +71,7 @@ def checklist_entry_add(
     item = InspectionItem.objects.select_for_update().filter(pk=item_id).first() if item_id else None
     if item is None:
         errors.append(FieldError("item", "请选择一个检查事项"))
-    content = _text(content)
+    content = text_of(content)
     if not content:
         errors.append(FieldError("content", "请填写检查内容"))
     standard = None
@@ -89,7 +89,7 @@ def checklist_entry_add(
     if refusal := item_published_refusal(item, field="item", purpose=",不能列入检查表单"):
         raise refusal
     entry = ChecklistEntry.objects.create(checklist=checklist, order=order, item=item, content=content,
-                                          standard=standard, standard_text=_text(standard_text))
+                                          standard=standard, standard_text=text_of(standard_text))
     audit_record(actor=actor, action="checklist_entry.add", subject=entry,
                  after={"checklist": checklist.pk, **_entry_dict(entry)})
     return entry

@@ -3,13 +3,13 @@
 """
 
 import datetime as dt
-from typing import Annotated
 
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from clearcheck.core.api import Page, keyset_page
 from clearcheck.core.errors import FieldError, ValidationFailed
+from clearcheck.core.inputs import DbId
 from clearcheck.registry import recusals
 from clearcheck.registry.models import RecusalRequest
 
@@ -18,7 +18,6 @@ from ..models import EntryRefusal
 
 router = Router(tags=["inspections"])
 
-DbId = Annotated[int, Field(ge=1, le=2_147_483_647)]
 
 
 class RecusalOut(Schema):

@@ -8,10 +8,10 @@ from django.db.models import QuerySet
 from clearcheck.accounts.choices import Role
 from clearcheck.accounts.selectors import actor_agency_id, actor_enterprise_id, actor_has_role
 from clearcheck.core.errors import NotFound
+from clearcheck.core.inputs import MAX_ID
 
 from ..models import EntryRefusal
 
-MAX_ID = 2_147_483_647
 READER_ROLES = (Role.ENTERPRISE, Role.AGENCY_HEAD, Role.AGENCY_ADMIN, Role.BUREAU, Role.DISCIPLINE)
 
 

@@ -25,6 +25,7 @@ from clearcheck.core.errors import (
     PermissionDenied,
     ValidationFailed,
 )
+from clearcheck.core.inputs import id_or_none
 from clearcheck.core.rows import prefetched, rows_insert
 from clearcheck.planning.choices import JointStatus, TaskSource, TaskStatus
 from clearcheck.planning.models import InspectionTask
@@ -44,7 +45,6 @@ from .checkin_entry import (
     _code_entry,
     _entry_by_code,
     _entry_by_location,
-    _id,
     _ids_clean,
     _key_clean,
     _location_entry,
@@ -108,7 +108,7 @@ def _replay(actor, key: str, *, enterprise_id, kind: str, task_ids=()) -> Visit 
     if existing is None:
         return None
     requested = enterprise_id() if callable(enterprise_id) else enterprise_id
-    same = existing.enterprise_id == _id(requested) and existing.kind == kind
+    same = existing.enterprise_id == id_or_none(requested) and existing.kind == kind
     if same and kind == VisitKind.INSPECTION:
         same = sorted(existing.visit_tasks.values_list("task_id", flat=True)) == sorted(task_ids)
     if not same:
@@ -332,7 +332,7 @@ def visit_start_by_location(*, actor, enterprise_id: int, task_ids, latitude, lo
     """Start an inspection visit without a code: a position (WGS-84, or GCJ-02/BD-09 converted) within the
     configured radius of the registered location (R11); otherwise as ``visit_start_by_code``.
     """
-    return _start_inspection(actor=actor, key=idempotency_key, task_ids=task_ids, enterprise_id=_id(enterprise_id),
+    return _start_inspection(actor=actor, key=idempotency_key, task_ids=task_ids, enterprise_id=id_or_none(enterprise_id),
                              version=None, entry_of=lambda scan: _location_entry(scan.enterprise, latitude, longitude,
                                                                                  datum, accuracy_m))
 
@@ -443,7 +443,7 @@ def _open(*, actor, visit: Visit, now, read=None) -> Visit:
 
 
 def _visit_locked(visit_id) -> Visit | None:
-    pk = _id(visit_id)
+    pk = id_or_none(visit_id)
     if pk is None:
         return None
     return Visit.objects.select_for_update(of=("self",)).select_related("enterprise", "agency").filter(pk=pk).first()
@@ -543,7 +543,7 @@ def visits_expire_due(*, actor=None, visit_ids=None, limit: int = 1000) -> int:
     """
     qs = Visit.objects.filter(status=VisitStatus.PENDING, confirm_deadline__lt=clock.now())
     if visit_ids is not None:
-        ids = [pk for pk in (_id(v) for v in visit_ids) if pk is not None]
+        ids = [pk for pk in (id_or_none(v) for v in visit_ids) if pk is not None]
         qs = qs.filter(pk__in=ids)
     due = list(qs.order_by("id").values_list("pk", flat=True)[:limit])
     return _expire_each(actor, due) if due else 0
