@@ -3,7 +3,7 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
-from .choices import AGENCY_ROLES, ROLE_PERMISSIONS, Role
+from .choices import ROLE_PERMISSIONS, Role
 
 
 class User(AbstractUser):
@@ -37,11 +37,6 @@ class User(AbstractUser):
         if perm in ROLE_PERMISSIONS:
             return self.is_active and self.role in ROLE_PERMISSIONS[perm]
         return super().has_perm(perm, obj)
-
-    @property
-    def is_agency_user(self) -> bool:
-        """Whether the user acts for an agency (admin, head, department head, officer)."""
-        return self.role in AGENCY_ROLES
 
 
 class ApiToken(models.Model):

@@ -8,6 +8,15 @@ from .choices import ItemStatus
 from .models import InspectionItem
 
 
+def item_published_refusal(item: InspectionItem, *, field: str = "items", purpose: str = "") -> RuleViolation | None:
+    """R02: ``item`` must be on a published list (of any agency: a checklist entry may be another agency's,
+    一表通查). ``purpose`` ends the message, e.g. ",不能列入检查表单".
+    """
+    if item.status != ItemStatus.PUBLISHED:
+        return RuleViolation("R02", f"检查事项“{item.code} {item.name}”不在已公布的检查事项清单中{purpose}", field=field)
+    return None
+
+
 def item_list_refusal(agency, items: Iterable[InspectionItem]) -> RuleViolation | None:
     """R02: every item must be a published item of ``agency`` (清单之外无检查). None when all are."""
     items = list(items)
@@ -17,7 +26,7 @@ def item_list_refusal(agency, items: Iterable[InspectionItem]) -> RuleViolation 
         if item.agency_id != agency.pk:
             return RuleViolation("R02", f"检查事项“{item.code} {item.name}”不属于{agency.name}的检查事项清单",
                                  field="items")
-        if item.status != ItemStatus.PUBLISHED:
+        if item_published_refusal(item) is not None:
             return RuleViolation("R02", f"检查事项“{item.code} {item.name}”不在{agency.name}已公布的检查事项清单中",
                                  field="items")
     return None

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from clearcheck.accounts.choices import AGENCY_ROLES, COUNTY_ROLES, Role
 from clearcheck.core.api import get_or_404
 from clearcheck.core.errors import DomainError
+from clearcheck.core.inputs import int_or_none
 from clearcheck.core.web import error_message, role_required
 
 from . import selectors, services
@@ -23,13 +24,6 @@ MANAGERS = (Role.AGENCY_ADMIN, Role.AGENCY_HEAD)
 
 def _can_manage(user, agency_id: int | None) -> bool:
     return user.role in MANAGERS and agency_id is not None and user.agency_id == agency_id
-
-
-def _int_or_none(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 def _page(request, qs, per_page: int = 30):
@@ -51,7 +45,7 @@ def item_list(request):
             return redirect("catalog:item_list")
         except DomainError as exc:
             error_message(request, exc)
-    agency_id = _int_or_none(request.GET.get("agency"))
+    agency_id = int_or_none(request.GET.get("agency"))
     status = request.GET.get("status") or None
     q = (request.GET.get("q") or "").strip()
     qs = selectors.items_for_actor(actor=request.user, agency_id=agency_id, status=status, q=q or None)
@@ -109,7 +103,7 @@ def item_withdraw(request, item_id: int):
 def list_versions(request):
     """Published versions of the item lists (``?kind=no_penalty`` for no-penalty lists)."""
     kind = request.GET.get("kind") if request.GET.get("kind") in ListKind.values else ListKind.ITEMS
-    agency_id = _int_or_none(request.GET.get("agency"))
+    agency_id = int_or_none(request.GET.get("agency"))
     qs = selectors.list_versions_for_actor(actor=request.user, kind=kind, agency_id=agency_id)
     return render(request, "catalog/list_versions.html",
                   {"page": _page(request, qs), "kind": kind, "kinds": ListKind.choices})
@@ -214,8 +208,8 @@ def checklist_entry_add(request, checklist_id: int):
     values = form_values(EntryForm, request.POST)
     try:
         services.checklist_entry_add(
-            actor=request.user, checklist_id=checklist_id, item_id=_int_or_none(values.get("item")),
-            content=values.get("content") or "", standard_id=_int_or_none(values.get("standard")),
+            actor=request.user, checklist_id=checklist_id, item_id=int_or_none(values.get("item")),
+            content=values.get("content") or "", standard_id=int_or_none(values.get("standard")),
             standard_text=values.get("standard_text") or "",
         )
         messages.success(request, "已添加条目")

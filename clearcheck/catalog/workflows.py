@@ -41,11 +41,6 @@ CHECKLIST = Machine(noun="检查表单", labels=STANDARD.labels, transitions=STA
                     editable=STANDARD.editable, edit_hint=_LIST_EDIT_HINT)
 
 
-def transition_allowed(machine: Machine, status: str, action: str) -> bool:
-    """Whether ``action`` may start from ``status``."""
-    return machine.allowed(status, action)
-
-
 def transition_target(machine: Machine, status: str, action: str, subject: str) -> str:
     """The status ``action`` leads to from ``status``; Conflict naming ``subject`` when not allowed."""
     return machine.target(status, action, subject)

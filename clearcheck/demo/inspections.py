@@ -7,6 +7,7 @@ import datetime as dt
 from clearcheck.accounts.models import User
 from clearcheck.core import clock
 from clearcheck.inspections import services as inspections
+from clearcheck.registry import recusals
 from clearcheck.registry.codes import enterprise_code_issue
 from clearcheck.registry.models import Enterprise, Officer
 
@@ -23,11 +24,11 @@ def inspections_load(*, progress) -> None:
     head = User.objects.get(username="scjg_head")
     officer = Officer.objects.filter(agency=head.agency, personnel_type="enforcement", status="valid",
                                      valid_to__gte=clock.local_today()).order_by("-credential_no").first()
-    request = inspections.recusal_request_file(
+    request = recusals.recusal_request_file(
         actor=enterprise_user, officer_id=officer.pk,
         reason=f"{officer.name}的近亲属在本企业任采购负责人,可能影响检查公正",
     )
-    inspections.recusal_request_decide(actor=head, request_id=request.pk, grant=True,
+    recusals.recusal_request_decide(actor=head, request_id=request.pk, grant=True,
                                        reason="经核实存在近亲属关系,依法同意回避")
 
     progress("拒绝未扫码入企 …")

@@ -5,15 +5,15 @@
 ``?version=N``), the exact snapshot text its SHA-256 covers, and the published history. Drafts are never served.
 """
 
-from typing import Annotated
 
-from ninja import Field, Router, Schema
+from ninja import Router, Schema
+
+from clearcheck.core.inputs import DbId
 
 from . import selectors
 
 public_router = Router(tags=["public"], auth=None)
 
-DbId = Annotated[int, Field(ge=1, le=2**63 - 1)]
 
 
 class HandbookOut(Schema):

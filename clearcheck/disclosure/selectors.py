@@ -22,6 +22,7 @@ from clearcheck.catalog.choices import ItemStatus
 from clearcheck.catalog.models import InspectionItem, NoPenaltyEntry
 from clearcheck.core import clock
 from clearcheck.core.errors import NotFound
+from clearcheck.core.inputs import id_or_none
 from clearcheck.inspections.choices import (
     DispositionKind,
     DispositionStatus,
@@ -38,18 +39,9 @@ from .choices import HandbookStatus, OutcomeKind
 from .models import Handbook, HandbookVersion
 
 EDITOR_ROLES = (Role.BUREAU, Role.AGENCY_ADMIN)
-MAX_ID = 2**63 - 1
 MASKED_NAME = MASKED_LABEL
 PUBLIC_STATUSES = (HandbookStatus.PUBLISHED, HandbookStatus.SUPERSEDED)
 FIRST_YEAR = 2025  # the work plan (东政办发〔2025〕1号) starts the platform
-
-
-def _id(value) -> int | None:
-    try:
-        pk = int(value)
-    except (TypeError, ValueError):
-        return None
-    return pk if 0 < pk <= MAX_ID else None
 
 
 def search_text(q: str | None) -> str:
@@ -70,7 +62,7 @@ def handbook_public_get(*, slug: str | None = None, handbook_id=None) -> Handboo
     """A handbook (by slug or id) with a published version; NotFound otherwise (a handbook still in its first
     draft is missing).
     """
-    key = {"slug": str(slug)[:64]} if slug is not None else {"pk": _id(handbook_id)}
+    key = {"slug": str(slug)[:64]} if slug is not None else {"pk": id_or_none(handbook_id)}
     handbook = (Handbook.objects.select_related("industry")
                 .filter(versions__status__in=PUBLIC_STATUSES, **key).distinct().first())
     if handbook is None:
@@ -86,7 +78,7 @@ def handbook_versions_public(handbook: Handbook) -> QuerySet[HandbookVersion]:
 def handbook_version_public_get(*, handbook: Handbook, number=None) -> HandbookVersion:
     """The version in force, or a given published/superseded version number."""
     qs = handbook_versions_public(handbook)
-    version = qs.filter(number=_id(number)).first() if number not in (None, "") else qs.first()
+    version = qs.filter(number=id_or_none(number)).first() if number not in (None, "") else qs.first()
     if version is None:
         raise NotFound("一业一册版本不存在")
     return version
@@ -112,7 +104,7 @@ def handbooks_for_actor(*, actor) -> QuerySet[Handbook]:
 
 def handbook_get_for_actor(*, actor, handbook_id) -> Handbook:
     """One handbook an editor may work on; NotFound otherwise."""
-    handbook = handbooks_for_actor(actor=actor).filter(pk=_id(handbook_id)).first()
+    handbook = handbooks_for_actor(actor=actor).filter(pk=id_or_none(handbook_id)).first()
     if handbook is None:
         raise NotFound("一业一册不存在")
     return handbook
@@ -123,7 +115,7 @@ def handbook_version_get_for_actor(*, actor, version_id) -> HandbookVersion:
     if not actor_has_role(actor, *EDITOR_ROLES):
         raise NotFound("一业一册版本不存在")
     version = (HandbookVersion.objects.select_related("handbook", "handbook__industry")
-               .filter(pk=_id(version_id)).first())
+               .filter(pk=id_or_none(version_id)).first())
     if version is None:
         raise NotFound("一业一册版本不存在")
     return version
@@ -154,9 +146,9 @@ def outcomes_public(*, q: str | None = None, agency_id=None, year=None) -> Query
     if q:
         named = Q(enterprise__name__icontains=q) & ~masked_q("enterprise__")
         qs = qs.filter(Q(agency__name__icontains=q) | named)
-    if (pk := _id(agency_id)) is not None:
+    if (pk := id_or_none(agency_id)) is not None:
         qs = qs.filter(agency_id=pk)
-    if (y := _id(year)) is not None:
+    if (y := id_or_none(year)) is not None:
         qs = qs.filter(year=y)
     return (qs.select_related("agency", "enterprise")
             .only("id", "year", "closed_at", "agency__id", "agency__name", "enterprise__id", "enterprise__name",
@@ -262,7 +254,7 @@ def outcome_rows(visits, *, detail: bool = False) -> list[dict]:
 
 def outcome_public_get(*, visit_id) -> dict:
     """The public facts of one closed inspection; NotFound when it is not public."""
-    visit = outcomes_public().filter(pk=_id(visit_id)).first()
+    visit = outcomes_public().filter(pk=id_or_none(visit_id)).first()
     if visit is None:
         raise NotFound("检查结果不存在或未公开")
     return outcome_rows([visit], detail=True)[0]

@@ -22,7 +22,7 @@ from clearcheck.registry.validators import officer_clean
 from .choices import ImportKind, ImportMode, ImportStatus
 from .fast_path import ImportOutcome, enterprises_import, row_errors_add
 from .models import ImportJob
-from .parsing import COLUMNS, REQUIRED, rows_read
+from .parsing import COLUMNS, rows_read
 from .storage import file_relative_path, file_store
 
 OFFICER_COLUMNS = ("name", "credential_no", "valid_from", "valid_to", "status", "personnel_type")
@@ -362,8 +362,3 @@ def import_template(kind: str, fmt: str = "csv") -> bytes:
     writer.writerow(header)
     writer.writerow(example)
     return ("\ufeff" + text.getvalue()).encode("utf-8")
-
-
-def required_columns(kind: str) -> list[str]:
-    """The Chinese names of the columns a file of ``kind`` must have."""
-    return [COLUMNS[kind][f][0] for f in REQUIRED[kind]]

@@ -42,8 +42,3 @@ def file_store(data: bytes) -> tuple[str, Path]:
         Path(tmp).unlink(missing_ok=True)
         raise
     return sha256, path
-
-
-def file_read(relative: str) -> bytes:
-    """The bytes of a stored file."""
-    return file_absolute_path(relative).read_bytes()

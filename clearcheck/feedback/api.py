@@ -5,7 +5,6 @@ gets only ``/api/evaluations/summary`` (aggregates over at least ``MIN_GROUP``, 
 """
 
 import datetime as dt
-from typing import Annotated
 
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
@@ -14,6 +13,7 @@ from clearcheck.accounts.choices import Role
 from clearcheck.accounts.selectors import actor_has_role
 from clearcheck.core.api import Page, keyset_page
 from clearcheck.core.errors import PermissionDenied
+from clearcheck.core.inputs import DbId
 
 from . import selectors, services
 from .choices import MIN_GROUP
@@ -21,7 +21,6 @@ from .models import Complaint, Evaluation
 
 router = Router(tags=["feedback"])
 
-DbId = Annotated[int, Field(ge=1, le=2_147_483_647)]
 
 
 class EvaluationIn(Schema):

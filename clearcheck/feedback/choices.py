@@ -23,11 +23,6 @@ SCORES = ((1, _("1 很不满意")), (2, _("2 不满意")), (3, _("3 一般")), (
 LOW_SCORE = 2  # a score at or below this raises R27
 
 
-def conduct_label(code: str) -> str:
-    """The prohibition a conduct code asks about."""
-    return str(dict(CONDUCT_QUESTIONS).get(code, code))
-
-
 class Channel(models.TextChoices):
     """Where a complaint came in (issue 6 §2)."""
 

@@ -16,12 +16,12 @@ from clearcheck.accounts.choices import Role
 from clearcheck.accounts.selectors import actor_agency_id, actor_enterprise_id, actor_has_role
 from clearcheck.core import clock
 from clearcheck.core.errors import NotFound, PermissionDenied
+from clearcheck.core.inputs import MAX_ID
 from clearcheck.inspections.choices import VisitStatus
 
 from .choices import COMPLAINT_OPEN, MIN_GROUP, ComplaintStatus
 from .models import Complaint, Evaluation
 
-MAX_ID = 2_147_483_647
 FULL_READERS = (Role.BUREAU, Role.DISCIPLINE)
 AGGREGATE_READERS = (*FULL_READERS, Role.AGENCY_ADMIN, Role.AGENCY_HEAD, Role.DEPARTMENT_HEAD)
 COMPLAINT_AGENCY_READERS = (Role.AGENCY_ADMIN, Role.AGENCY_HEAD, Role.DEPARTMENT_HEAD)

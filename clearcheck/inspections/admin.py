@@ -2,15 +2,7 @@ from django.contrib import admin
 
 from clearcheck.core.admin import ReadOnlyAdmin
 
-from .models import EntryRefusal, RecusalRequest
-
-
-@admin.register(RecusalRequest)
-class RecusalRequestAdmin(ReadOnlyAdmin):
-    """Recusal requests are filed by enterprises and decided by agency heads, through the services."""
-
-    list_display = ("id", "enterprise", "officer", "agency", "status", "filed_at", "decided_at")
-    list_filter = ("status",)
+from .models import EntryRefusal
 
 
 @admin.register(EntryRefusal)

@@ -1,7 +1,7 @@
 """Rules of on-site work, each refusal naming its rule ID.
 
-R13: an officer recused from an enterprise (a granted recusal request) is neither assigned to it nor
-checks in there. Task assignment (``planning.rules.task_officers_refusal``) and check-in call these.
+R13 (an officer recused from an enterprise) is registry's rule (``registry.rules.recusal_refusal``); the
+check-in calls it with the recusals its one statement read.
 
 Check-in (扫码入企): R11 (a current enterprise code, or a geolocated check-in within the configured radius
 of the registered location), R01/R02/R06 (the task), R12/R13/R25 (the officers), R14 (the team). The
@@ -10,62 +10,27 @@ check-in services raise what these return at the scan, at each confirmation and 
 
 import datetime as dt
 import math
-from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
 
 from clearcheck.catalog.rules import item_list_refusal
+from clearcheck.core import clock
 from clearcheck.core.errors import DomainError, FieldError, RuleViolation, ValidationFailed
-from clearcheck.registry.choices import PersonnelType
+from clearcheck.planning.rules import MIN_OFFICERS, single_officer_basis
+from clearcheck.planning.workflows import TASK_ENTERABLE
 from clearcheck.registry.models import EnterpriseCode
-from clearcheck.registry.rules import agency_inspection_refusal, officer_qualification_refusal
+from clearcheck.registry.rules import (
+    agency_inspection_refusal,
+    officer_qualification_refusal,
+    recusal_refusal,
+    third_party_refusal,
+)
 from clearcheck.registry.validators import coordinates_to_wgs84
 
-from .choices import RecusalStatus
-from .models import RecusalRequest
-
-
-def _pk(value) -> int:
-    return int(getattr(value, "pk", value))
-
-
-def recused_officer_ids(enterprise_id, officer_ids: Iterable) -> set[int]:
-    """Of ``officer_ids``, those recused from the enterprise (one query, whatever the number)."""
-    ids = {_pk(o) for o in officer_ids}
-    if not ids:
-        return set()
-    return set(
-        RecusalRequest.objects.filter(
-            enterprise_id=_pk(enterprise_id), officer_id__in=ids, status=RecusalStatus.GRANTED
-        ).values_list("officer_id", flat=True)
-    )
-
-
-def officer_recused(officer_id, enterprise_id) -> bool:
-    """Whether the officer is recused from the enterprise (R13)."""
-    return bool(recused_officer_ids(enterprise_id, [officer_id]))
-
-
-def recusal_refusal(officers: Iterable, enterprise, recused: set[int] | None = None) -> RuleViolation | None:
-    """R13: the refusal naming the first recused officer among ``officers`` (Officer rows), or None.
-    ``recused``: the ids among them already known to be recused (read with other facts), else asked here.
-    """
-    officers = list(officers)
-    if enterprise is None or not officers:
-        return None
-    if recused is None:
-        recused = recused_officer_ids(enterprise, officers)
-    for officer in officers:
-        if officer.pk in recused:
-            name = getattr(enterprise, "name", None) or "该企业"
-            return RuleViolation(
-                "R13", f"{officer.name}({officer.credential_no})已决定回避{name},不得指派或入企检查",
-                field="officers",
-            )
-    return None
-
+from .choices import EntryResult, SignerKind, VisitKind
+from .models import Finding, OnSiteRecord
 
 # --- Check-in (扫码入企): R11 entry, R01 R02 R06 task, R12 R13 R25 officers, R14 team --------------------
 #
@@ -75,8 +40,6 @@ def recusal_refusal(officers: Iterable, enterprise, recused: set[int] | None = N
 DEFAULT_CHECKIN_RADIUS_M = 300
 # Mean Earth radius (IUGG); at a few hundred metres the haversine error is far below GPS accuracy.
 EARTH_RADIUS_M = 6_371_008.8
-MIN_OFFICERS = 2
-CHECKIN_TASK_STATUSES = ("approved", "urgent_started")
 
 
 def checkin_radius_m() -> int:
@@ -150,7 +113,7 @@ def task_checkin_refusal(task, enterprise, today: dt.date) -> RuleViolation | No
     label = f"检查任务 #{task.pk}"
     if task.enterprise_id != enterprise.pk:
         return RuleViolation("R06", f"{label}的检查对象不是{enterprise.name},与所扫企业不匹配", field="task_ids")
-    if task.status not in CHECKIN_TASK_STATUSES:
+    if task.status not in TASK_ENTERABLE:
         return RuleViolation("R06", f"{label}当前为“{task.get_status_display()}”,未经批准(或紧急实施登记)不得入企检查",
                              field="task_ids")
     if not task.window_start <= today <= task.window_end:
@@ -164,6 +127,18 @@ def task_checkin_refusal(task, enterprise, today: dt.date) -> RuleViolation | No
     return None
 
 
+def task_match_refusal(officer, tasks) -> RuleViolation | None:
+    """R06 (计划匹配): an inspection enters under at least one approved task, and the scanning officer is one
+    of the officers filed for the chosen tasks.
+    """
+    tasks = list(tasks)
+    if not tasks:
+        return RuleViolation("R06", "入企检查须匹配已批准的检查任务:请选择本次检查的任务", field="task_ids")
+    if not any(officer.pk in {o.pk for o in t.officers.all()} for t in tasks):
+        return RuleViolation("R06", f"{officer.name}不在所选检查任务事前备案的执法人员中,不能据此入企", field="task_ids")
+    return None
+
+
 def officer_checkin_refusal(officer, enterprise, today: dt.date, *, inspection: bool = True,
                             recused: bool | None = None) -> RuleViolation | None:
     """R12/R25 (qualified today; for a non-inspection visit only: never a third party) and R13 (not recused;
@@ -171,23 +146,25 @@ def officer_checkin_refusal(officer, enterprise, today: dt.date, *, inspection: 
     """
     if inspection:
         refusal = officer_qualification_refusal(officer, today)
-    elif officer.personnel_type == PersonnelType.THIRD_PARTY:
-        refusal = RuleViolation("R25", f"{officer.name} 为第三方人员,不得入企")
     else:
-        refusal = None
+        refusal = third_party_refusal(officer, inspection=False)
     if refusal is not None:
         return RuleViolation(refusal.rule_id, refusal.plain, field="officers")
     known = None if recused is None else ({officer.pk} if recused else set())
     return recusal_refusal([officer], enterprise, known)
 
 
-def single_officer_basis(items) -> str:
-    """R14 除法律另有规定外: the items' recorded legal bases when every item allows one officer, else ''."""
-    items = list(items)
-    bases = [(item.single_officer_basis or "").strip() for item in items]
-    if not items or not all(bases):
-        return ""
-    return ";".join(f"{item.code} {item.name}:{basis}" for item, basis in zip(items, bases, strict=True))
+def confirm_late_refusal(minutes: int) -> RuleViolation:
+    """R14: each officer confirms on their own account within the window after the scan."""
+    return RuleViolation("R14", f"已超过扫码后 {minutes} 分钟的确认时限,不能再确认;请重新扫码入企")
+
+
+def assigned_team_refusal(tasks, team, items) -> RuleViolation | None:
+    """R14 at the scan: the officers assigned to the chosen tasks could make a team at all."""
+    refusal, _ = team_refusal(tasks, team, items)
+    if refusal is None:
+        return None
+    return RuleViolation("R14", f"所选任务指派的执法人员不足以开展检查:{refusal.plain}", field="task_ids")
 
 
 def team_refusal(tasks, confirmed, items) -> tuple[RuleViolation | None, str]:
@@ -212,3 +189,114 @@ def team_refusal(tasks, confirmed, items) -> tuple[RuleViolation | None, str]:
     names = "、".join(o.name for o in confirmed) or "无"
     return RuleViolation("R14", f"须至少两名行政执法人员各自扫码确认后方可开始检查(已确认:{names})",
                          field="officers"), ""
+
+
+# --- Evidence (R18) ---------------------------------------------------------------------------------
+
+
+def evidence_hash_refusal(declared: str | None, received: str, *, discarded: bool = False) -> RuleViolation | None:
+    """R18: the content received does not hash to the SHA-256 the phone declared (both uploads ask this).
+    ``discarded``: the chunked upload that carried it has been given up (the message says to start again).
+    """
+    declared = str(declared or "").strip().lower()
+    if not declared or declared == received:
+        return None
+    tail = ";本次上传已作废,请重新上传" if discarded else ",请重新上传"
+    return RuleViolation("R18", f"收到的文件内容的 SHA-256({received[:12]}…)与声明值({declared[:12]}…)不符,"
+                                f"文件可能在传输中损坏{tail}", field="sha256")
+
+
+# --- The on-site record: R16 complete, R17 audio/video, R26 none for other visits ---------------------
+
+DEFAULT_AV_GAP_SECONDS = 120
+
+
+def record_kind_refusal(visit) -> RuleViolation | None:
+    """R26: only an inspection visit has a 现场检查笔录; another visit closes with a note of what was done."""
+    if visit.kind != VisitKind.INSPECTION:
+        return RuleViolation("R26", "非行政检查类入企不制作现场检查笔录,结束时填写入企情况说明即可", field="kind")
+    return None
+
+
+def record_missing(record: OnSiteRecord) -> list[RuleViolation]:
+    """R16: what the record still lacks before the visit may close (empty when complete)."""
+    missing: list[RuleViolation] = []
+    visit = record.visit
+    if visit.opened_at is None:
+        missing.append(RuleViolation("R16", "笔录缺少检查开始时间(入企确认时间)", field="opened_at"))
+    entries = list(record.entries.all())
+    if not entries:
+        missing.append(RuleViolation("R16", "笔录没有任何检查内容", field="entries"))
+    blank = [e.order for e in entries if not e.result]
+    if blank:
+        missing.append(RuleViolation(
+            "R16", f"第 {'、'.join(map(str, blank[:10]))}{' 等' if len(blank) > 10 else ''} 项检查内容尚未填写检查结果",
+            field="entries"))
+    failed = {e.pk: e.order for e in entries if e.result == EntryResult.NON_COMPLIANT}
+    if failed:
+        found = set(Finding.objects.filter(record=record, entries__in=list(failed)).values_list("entries", flat=True))
+        uncovered = sorted(order for pk, order in failed.items() if pk not in found)
+        if uncovered:
+            missing.append(RuleViolation(
+                "R16", f"第 {'、'.join(map(str, uncovered))} 项检查结果为“不符合”,尚未登记检查发现", field="findings"))
+    if not record.findings_summary.strip():
+        missing.append(RuleViolation("R16", "请填写检查情况(检查发现)", field="findings_summary"))
+    if not record.enterprise_representative.strip():
+        missing.append(RuleViolation("R16", "请填写企业在场人员姓名", field="enterprise_representative"))
+    if not record.opinion_refused and not record.enterprise_opinion.strip():
+        missing.append(RuleViolation("R16", "缺少企业意见:请记录企业意见,或记录企业拒绝发表意见",
+                                     field="enterprise_opinion"))
+    signatures = list(record.signatures.all())
+    signed = {s.officer_id for s in signatures if s.signer_kind == SignerKind.OFFICER}
+    for vo in visit.visit_officers.select_related("officer").filter(confirmed_at__isnull=False):
+        if vo.officer_id not in signed:
+            missing.append(RuleViolation("R16", f"执法人员{vo.officer.name}尚未签名", field="signatures"))
+    if not any(s.signer_kind == SignerKind.ENTERPRISE for s in signatures):
+        missing.append(RuleViolation("R16", "企业代表尚未签名,也未记录拒绝签名", field="signatures"))
+    return missing
+
+
+def record_incomplete_refusal(missing: list[RuleViolation] | None) -> RuleViolation | None:
+    """R16: the refusal to close a visit whose record is absent (``None``) or lacks ``missing``; None when
+    complete.
+    """
+    if missing is None:
+        return RuleViolation("R16", "本次检查尚无现场检查笔录,不能结束", field="record")
+    if not missing:
+        return None
+    detail = ";".join(m.plain for m in missing)
+    return RuleViolation("R16", f"笔录不完整,不能结束检查:{detail}", field=missing[0].field)
+
+
+def av_gap_tolerance() -> dt.timedelta:
+    """R17: the largest gap between recordings still taken as continuous (``CLEARCHECK_AV_GAP_SECONDS``)."""
+    return dt.timedelta(seconds=int(getattr(settings, "CLEARCHECK_AV_GAP_SECONDS", DEFAULT_AV_GAP_SECONDS)))
+
+
+def av_gaps(start: dt.datetime, until: dt.datetime, spans, tolerance: dt.timedelta) -> list[tuple]:
+    """R17: the gaps longer than ``tolerance`` that the recorded ``spans`` (in order, merged) leave between
+    ``start`` and ``until``; a visit without any recording is one gap, however short. Empty when covered.
+    """
+    spans = list(spans)
+    if not spans:
+        return [(start, until)]  # no recording at all is never "covered", however short the visit
+    gaps: list[tuple] = []
+    cursor = start
+    for begin, end in spans:
+        if begin > cursor:
+            gaps.append((cursor, begin))
+        cursor = max(cursor, end)
+    if cursor < until:
+        gaps.append((cursor, until))
+    return [(a, b) for a, b in gaps if b - a > tolerance]
+
+
+def av_refusal(gaps: list[tuple]) -> RuleViolation | None:
+    """R17: the refusal naming the uncovered spans (local time), or None when there are none."""
+    if not gaps:
+        return None
+    local = [(a.astimezone(clock.LOCAL_TZ).strftime("%H:%M:%S"), b.astimezone(clock.LOCAL_TZ).strftime("%H:%M:%S"))
+             for a, b in gaps]
+    spans = "、".join(f"{a}–{b}" for a, b in local[:5])
+    return RuleViolation("R17", f"本次检查须全过程音像记录,{spans} 没有录音录像覆盖;"
+                                "不能全程记录的,请说明理由", field="av_missing_reason")

@@ -1,28 +1,15 @@
-"""Allowed transitions of on-site work: recusal requests (R13), visits (R11, R14), on-site records (R16),
-findings and dispositions (R19), referrals.
+"""Allowed transitions of on-site work: visits (R11, R14), on-site records (R16), findings and dispositions
+(R19), referrals. (Recusal requests, R13, are registry's: ``registry.workflows.RECUSAL``.)
 """
 
-from clearcheck.accounts.choices import Role
 from clearcheck.core.workflows import Machine, Transition
 
 from .choices import (
     DispositionStatus,
     FindingStatus,
     RecordStatus,
-    RecusalStatus,
     ReferralStatus,
     VisitStatus,
-)
-
-_HEAD = frozenset({Role.AGENCY_HEAD})
-
-RECUSAL = Machine(
-    noun="回避申请",
-    labels=dict(RecusalStatus.choices),
-    transitions={
-        "grant": Transition(frozenset({RecusalStatus.PENDING}), RecusalStatus.GRANTED, "同意回避", _HEAD),
-        "refuse": Transition(frozenset({RecusalStatus.PENDING}), RecusalStatus.REFUSED, "不予回避", _HEAD),
-    },
 )
 
 _V = VisitStatus

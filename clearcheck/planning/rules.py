@@ -11,12 +11,18 @@ from dataclasses import dataclass, replace
 
 from django.utils.translation import gettext
 
+from clearcheck.accounts.choices import Role
+from clearcheck.accounts.selectors import actor_has_role
 from clearcheck.catalog.choices import VersionStatus
 from clearcheck.catalog.rules import item_list_refusal
-from clearcheck.core.errors import DomainError, FieldError, RuleViolation, ValidationFailed
-from clearcheck.registry.rules import agency_inspection_refusal, officer_qualification_refusal
+from clearcheck.core.errors import DomainError, FieldError, PermissionDenied, RuleViolation, ValidationFailed
+from clearcheck.registry.rules import (
+    agency_inspection_refusal,
+    officer_qualification_refusal,
+    recusal_refusal,
+)
 
-from .choices import InspectionType, TaskSource
+from .choices import URGENT_SOURCES, InspectionType, TaskSource, TaskStatus
 from .settings import planning_settings_for
 
 MIN_OFFICERS = 2
@@ -97,18 +103,32 @@ def task_checklist_refusal(agency, checklist) -> RuleViolation | None:
     return None
 
 
+def single_officer_basis(items) -> str:
+    """R14 除法律另有规定外: the items' recorded legal bases when every item allows one officer, else ''.
+
+    The one reading of the exception: task assignment (``task_officers_refusal``) and the check-in's team
+    rule (``inspections.rules.team_refusal``) both ask it.
+    """
+    items = list(items)
+    bases = [(item.single_officer_basis or "").strip() for item in items]
+    if not items or not all(bases):
+        return ""
+    return ";".join(f"{item.code} {item.name}:{basis}" for item, basis in zip(items, bases, strict=True))
+
+
+def officers_needed(items) -> int:
+    """R14: how many officers a task of ``items`` needs (two, or one when every item records a legal basis)."""
+    return 1 if single_officer_basis(items) else MIN_OFFICERS
+
+
 def task_officers_refusal(agency, officers: Iterable, items: Iterable, window_start: dt.date,
                           window_end: dt.date, today: dt.date, enterprise=None) -> DomainError | None:
     """R14 (at least two, unless every item records a legal basis for one), all of the task's agency,
     each qualified for the whole window (R12, R25), none recused from ``enterprise`` (R13).
     The refusal names the officer.
     """
-    # Imported here so that planning loads before inspections (which builds on planning).
-    from clearcheck.inspections.rules import recusal_refusal
-
     officers, items = list(officers), list(items)
-    single_allowed = bool(items) and all((item.single_officer_basis or "").strip() for item in items)
-    needed = 1 if single_allowed else MIN_OFFICERS
+    needed = officers_needed(items)
     if len(officers) < needed:
         names = "、".join(o.name for o in officers) or "无"
         return RuleViolation("R14", f"须指派至少 {needed} 名行政执法人员(当前:{names})", field="officers")
@@ -120,6 +140,35 @@ def task_officers_refusal(agency, officers: Iterable, items: Iterable, window_st
             if refusal is not None:
                 return RuleViolation(refusal.rule_id, refusal.plain, field="officers")
     return recusal_refusal(officers, enterprise)
+
+
+def urgent_start_refusal(task) -> RuleViolation | None:
+    """R06/R10: only an urgent source (sudden event, complaint, referral, monitoring …) may start before its
+    approval; every other task is filed and approved first (事前备案).
+    """
+    if task.source in URGENT_SOURCES:
+        return None
+    labels = "、".join(str(TaskSource(s).label) for s in sorted(URGENT_SOURCES))
+    return RuleViolation("R06", f"任务来源“{task.get_source_display()}”不属于可先行实施的紧急情形({labels}),"
+                                "须事前提报并经负责人批准")
+
+
+def task_unfiled_refusal(task) -> RuleViolation | None:
+    """R06: a task not yet filed (still a draft) cannot be approved."""
+    if task.status == TaskStatus.DRAFT:
+        return RuleViolation("R06", "该任务尚未提报备案,不能审批;请先提报")
+    return None
+
+
+def approver_refusal(actor) -> DomainError | None:
+    """R07: a task (or a draw's tasks) is approved only by the agency head; a department head alone is refused
+    with the rule, any other role is not permitted. The agency itself is the caller's check.
+    """
+    if actor_has_role(actor, Role.DEPARTMENT_HEAD):
+        return RuleViolation("R07", "内设机构负责人不能批准检查方案,须由行政执法机关负责人批准")
+    if not actor_has_role(actor, Role.AGENCY_HEAD):
+        return PermissionDenied("只有本机关负责人可以审批检查任务")
+    return None
 
 
 def special_plan_refusal(special_plan, window_start: dt.date | None = None,
@@ -334,4 +383,9 @@ def cap_refusal(verdict: CapVerdict) -> RuleViolation | None:
     if verdict.allowed:
         return None
     return RuleViolation("R21", verdict.reason)
+
+
+def visit_cap_refusal(agency_name: str, verdict: CapVerdict) -> RuleViolation:
+    """The R21 refusal of an inspection visit of the agency that would go over a limit (at check-in)."""
+    return RuleViolation("R21", f"{agency_name}:{verdict.reason}(本年度已入企检查 {verdict.used} 次),不能开始本次检查")
 

@@ -35,6 +35,8 @@ TASK = Machine(
     },
     editable=frozenset({_T.DRAFT, _T.REJECTED}),
 )
+# A task officers may enter under (R06, R10): approved, or started as urgent with its approval to follow.
+TASK_ENTERABLE = frozenset({_T.APPROVED, _T.URGENT_STARTED})
 
 ANNUAL_PLAN = Machine(
     noun="年度检查计划",

@@ -2,7 +2,17 @@
 
 from django.contrib import admin
 
-from .models import Agency, AgencyList, AgencyVersion, Enterprise, EnterpriseCode, Industry, Officer, Region
+from .models import (
+    Agency,
+    AgencyList,
+    AgencyVersion,
+    Enterprise,
+    EnterpriseCode,
+    Industry,
+    Officer,
+    RecusalRequest,
+    Region,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -91,3 +101,11 @@ class EnterpriseCodeAdmin(ReadOnlyAdmin):
     list_display = ("enterprise", "version", "issued_at", "issued_by", "revoked_at")
     search_fields = ("enterprise__name", "enterprise__uscc")
     list_select_related = ("enterprise",)
+
+
+@admin.register(RecusalRequest)
+class RecusalRequestAdmin(ReadOnlyAdmin):
+    """Recusal requests are filed by enterprises and decided by agency heads, through the services."""
+
+    list_display = ("id", "enterprise", "officer", "agency", "status", "filed_at", "decided_at")
+    list_filter = ("status",)

@@ -1,5 +1,5 @@
-"""Registry rules every later capability calls: R01 (agency may inspect), R12/R25 (officer qualified), and
-who owns an enterprise's registered data (ADR 0018).
+"""Registry rules every later capability calls: R01 (agency may inspect), R12/R25 (officer qualified), R13
+(officer recused from an enterprise), and who owns an enterprise's registered data (ADR 0018).
 """
 
 import datetime as dt
@@ -11,6 +11,7 @@ from clearcheck.core.errors import PermissionDenied, RuleViolation
 
 from .choices import AgencyStatus, CredentialStatus, PersonnelType, RegisterAuthority
 from .models import Agency, Officer
+from .recusals import recusal_pairs_by_id, recused_officer_ids
 
 
 def agency_inspection_refusal(agency: Agency) -> RuleViolation | None:
@@ -27,6 +28,15 @@ def agency_may_inspect(agency: Agency) -> bool:
     return agency_inspection_refusal(agency) is None
 
 
+def third_party_refusal(officer: Officer, *, inspection: bool = True) -> RuleViolation | None:
+    """R25: a third party never inspects (nor enters for a non-inspection visit, R26: ``inspection=False``)."""
+    if officer.personnel_type != PersonnelType.THIRD_PARTY:
+        return None
+    if inspection:
+        return RuleViolation("R25", f"{officer.name} 为第三方人员,不得实施或变相实施行政检查")
+    return RuleViolation("R25", f"{officer.name} 为第三方人员,不得入企")
+
+
 def officer_qualification_refusal(officer: Officer, on: dt.date | None = None) -> RuleViolation | None:
     """R12/R25: only a valid enforcement officer with an unexpired credential of a listed agency may inspect.
 
@@ -34,8 +44,8 @@ def officer_qualification_refusal(officer: Officer, on: dt.date | None = None) -
     (default: today in Asia/Shanghai).
     """
     day = on or clock.local_today()
-    if officer.personnel_type == PersonnelType.THIRD_PARTY:
-        return RuleViolation("R25", f"{officer.name} 为第三方人员,不得实施或变相实施行政检查")
+    if refusal := third_party_refusal(officer):
+        return refusal
     if officer.personnel_type != PersonnelType.ENFORCEMENT:
         return RuleViolation("R12", f"{officer.name} 为{officer.get_personnel_type_display()},不具有行政执法资格")
     if officer.status != CredentialStatus.VALID:
@@ -44,6 +54,38 @@ def officer_qualification_refusal(officer: Officer, on: dt.date | None = None) -
         return RuleViolation(
             "R12", f"{officer.name} 的执法证有效期为 {officer.valid_from} 至 {officer.valid_to},{day} 不在有效期内"
         )
+    return None
+
+
+def recusal_refusal(officers, enterprise, recused: set[int] | None = None) -> RuleViolation | None:
+    """R13: the refusal naming the first recused officer among ``officers`` (Officer rows), or None.
+
+    Task assignment (planning), draws (sampling) and check-in (inspections) all ask this. ``recused``: the ids
+    among them already known to be recused (read with other facts), else asked here.
+    """
+    officers = list(officers)
+    if enterprise is None or not officers:
+        return None
+    if recused is None:
+        recused = recused_officer_ids(enterprise, officers)
+    for officer in officers:
+        if officer.pk in recused:
+            name = getattr(enterprise, "name", None) or "该企业"
+            return RuleViolation(
+                "R13", f"{officer.name}({officer.credential_no})已决定回避{name},不得指派或入企检查",
+                field="officers",
+            )
+    return None
+
+
+def pairs_recusal_refusal(pairs: set[tuple[int, int]]) -> RuleViolation | None:
+    """R13 for (officer id, enterprise id) pairs fixed earlier (a draw's teams): a recusal granted since still
+    bars the officer, and the draw must be redone.
+    """
+    hit = pairs & recusal_pairs_by_id({officer for officer, _ in pairs})
+    if hit:
+        officer_id, enterprise_id = sorted(hit)[0]
+        return RuleViolation("R13", f"执法人员(#{officer_id})已被决定回避企业(#{enterprise_id}),请作废本次抽取后重新抽取")
     return None
 
 

@@ -87,14 +87,6 @@ def agency_lists_for_actor(*, actor) -> QuerySet[AgencyList]:
     return qs.order_by("-number")
 
 
-def agency_list_get_for_actor(*, actor, list_id: int) -> AgencyList:
-    """One version of the agency list the actor may read."""
-    record = agency_lists_for_actor(actor=actor).filter(pk=list_id).first()
-    if record is None:
-        raise NotFound("主体清单版本不存在")
-    return record
-
-
 def agency_lists_published() -> QuerySet[AgencyList]:
     """Every published version of the agency list (the current one and those it superseded), newest first."""
     return AgencyList.objects.filter(status__in=PUBLISHED_LIST_STATES).order_by("-number")

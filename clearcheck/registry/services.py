@@ -42,7 +42,6 @@ class CodeLookup:
         return bool(code) and self.model.objects.filter(pk=str(code)).exists()
 
 
-
 def _unknown_fields(fields: dict, allowed: tuple[str, ...]) -> None:
     unknown = sorted(set(fields) - set(allowed))
     if unknown:
@@ -168,13 +167,6 @@ def _agency_version_write(*, actor, agency: Agency, reason: str) -> AgencyVersio
         agency=agency, number=agency.version, snapshot=canonical_text(agency_state(agency)), reason=reason,
         changed_by=actor_label(actor), changed_at=clock.now(),
     )
-
-
-def _reason_required(reason: str | None) -> str:
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationFailed(FieldError("reason", "请填写变更理由"))
-    return reason
 
 
 @transaction.atomic

@@ -9,7 +9,6 @@ import functools
 from decimal import Decimal, InvalidOperation
 
 import prcoords
-from stdnum.cn import uscc as stdnum_uscc
 
 from clearcheck.core.errors import FieldError
 
@@ -52,11 +51,6 @@ def uscc_clean(value: str, field: str = "uscc") -> tuple[str, FieldError | None]
     code = uscc_normalise(value)
     problem = uscc_problem(code)
     return code, (FieldError(field, problem) if problem else None)
-
-
-def uscc_is_valid_reference(value: str) -> bool:
-    """python-stdnum's verdict (used by the property test and anywhere speed does not matter)."""
-    return stdnum_uscc.is_valid(value)
 
 
 def coordinates_to_wgs84(

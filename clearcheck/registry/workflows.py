@@ -12,7 +12,7 @@ This table is the only copy of the transition list; services call :func:`agency_
 from clearcheck.accounts.choices import Role
 from clearcheck.core.workflows import Machine, Transition
 
-from .choices import AgencyListStatus
+from .choices import AgencyListStatus, RecusalStatus
 
 _S = AgencyListStatus
 
@@ -42,3 +42,19 @@ def agency_list_transition_check(action: str, *, status: str, role: str) -> Tran
 def agency_list_actions_for(*, status: str, role: str) -> list[tuple[str, str]]:
     """(action, label) pairs the role may take on a list in ``status`` (for buttons)."""
     return AGENCY_LIST.actions_for(status, role)
+
+
+# Recusal requests (R13)::
+#
+#     pending ──grant (agency head, with reasons)──► granted
+#             └─refuse (agency head, with reasons)─► refused
+_HEAD = frozenset({Role.AGENCY_HEAD})
+
+RECUSAL = Machine(
+    noun="回避申请",
+    labels=dict(RecusalStatus.choices),
+    transitions={
+        "grant": Transition(frozenset({RecusalStatus.PENDING}), RecusalStatus.GRANTED, "同意回避", _HEAD),
+        "refuse": Transition(frozenset({RecusalStatus.PENDING}), RecusalStatus.REFUSED, "不予回避", _HEAD),
+    },
+)

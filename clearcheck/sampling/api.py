@@ -9,6 +9,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from clearcheck.core.api import Page, keyset_page
+from clearcheck.core.inputs import DbId
 
 from . import selectors, services
 from .documents import draw_document
@@ -17,7 +18,6 @@ from .models import Draw, Pool
 router = Router(tags=["sampling"])
 public_router = Router(tags=["public"], auth=None)
 
-DbId = Annotated[int, Field(ge=1, le=2_147_483_647)]
 
 
 class PoolFilters(Schema):

@@ -228,32 +228,6 @@ def pick_public(pick, draw: Draw) -> dict:
     return {"name": str(MASKED_LABEL), "entry": "" if pick.entry == enterprise.uscc else pick.entry, "masked": True}
 
 
-def draw_picks_public(draw: Draw) -> list[dict]:
-    """The published selection of a revealed draw with each enterprise's public name (ADR 0017), team number
-    and the outcome of its inspection once closed (一公开: results and outcomes; no personal data). Empty
-    before reveal.
-    """
-    from clearcheck.inspections.selectors.outcomes import task_outcomes_public
-
-    if draw.status != DrawStatus.REVEALED:
-        return []
-    picks = list(draw.picks.select_related("enterprise", "team").prefetch_related("tasks").order_by("position"))
-    outcomes = task_outcomes_public([t.pk for p in picks for t in p.tasks.all()])
-    rows = []
-    for pick in picks:
-        tasks = sorted(pick.tasks.all(), key=lambda t: t.pk)
-        results = [outcomes[t.pk] for t in tasks]
-        shown = pick_public(pick, draw)
-        rows.append({
-            "position": pick.position, "entry": shown["entry"], "name": shown["name"], "stratum": pick.stratum,
-            "team": pick.team.number, "task_statuses": [t.get_status_display() for t in tasks],
-            "closed": bool(results) and all(r["closed"] for r in results),
-            "findings": sum(r["findings"] for r in results),
-            "dispositions": sorted({d for r in results for d in r["dispositions"]}),
-        })
-    return rows
-
-
 def pools_for_joint_draw(*, actor) -> QuerySet:
     """Other agencies' active pools a joint draw (联合抽查) of the actor's agency may include."""
     agency_id = actor_agency_id(actor)

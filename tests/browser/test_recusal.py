@@ -13,7 +13,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_r13_enterprise_files_a_recusal_and_sees_it_granted(phone, screenshot, make_agency, make_enterprise,
                                                             make_officer, make_user):
-    from clearcheck.inspections.models import RecusalRequest
+    from clearcheck.registry.models import RecusalRequest
 
     agency = make_agency("东阿县市场监督管理局")
     make_user("agency_head", agency=agency, username="scjg-head")

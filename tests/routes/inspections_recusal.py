@@ -18,7 +18,7 @@ def world_extend(world: dict) -> None:
     """A pending recusal request of the crawl's enterprise about the crawl's officer (pending, so the
     planning areas can still assign that officer to the enterprise).
     """
-    from clearcheck.inspections.services import recusal_request_file
+    from clearcheck.registry.recusals import recusal_request_file
 
     record = recusal_request_file(actor=world["users"]["enterprise"], officer_id=world["officer"].pk,
                                   reason="该执法人员与本企业存在利害关系")

@@ -5,17 +5,18 @@ from django.db.models import Max
 
 from clearcheck.audit.services import actor_label, audit_record
 from clearcheck.core import clock
-from clearcheck.core.errors import FieldError, NotFound, RuleViolation, ValidationFailed
+from clearcheck.core.errors import FieldError, NotFound, ValidationFailed
+from clearcheck.core.inputs import text_of
 from clearcheck.registry.models import Agency
 
 from .. import workflows
-from ..choices import ItemStatus, VersionStatus
+from ..choices import VersionStatus
 from ..models import Checklist, ChecklistEntry, InspectionItem, Standard
+from ..rules import item_published_refusal
 from .common import (
     _agency_for_write,
     _manager_check,
     _required,
-    _text,
 )
 
 # --- Checklists (R02, R04) -------------------------------------------------------------------------
@@ -39,19 +40,12 @@ def _checklist_for_write(actor, checklist_id: int) -> Checklist:
     return checklist
 
 
-def _item_unpublished_refusal(item: InspectionItem, field: str) -> RuleViolation | None:
-    if item.status != ItemStatus.PUBLISHED:
-        return RuleViolation("R02", f"检查事项“{item.code} {item.name}”不在已公布的检查事项清单中,不能列入检查表单",
-                             field=field)
-    return None
-
-
 @transaction.atomic
 def checklist_create(*, actor, code: str, name: str, object_type: str, agency: Agency | int | None = None
                      ) -> Checklist:
     """Create version 1 of a checklist as an empty draft."""
     owner = _agency_for_write(actor, agency)
-    fields = {"code": _text(code), "name": _text(name), "object_type": _text(object_type)}
+    fields = {"code": text_of(code), "name": text_of(name), "object_type": text_of(object_type)}
     errors: list[FieldError] = []
     _required(errors, fields, "code", "表单编码", 32)
     _required(errors, fields, "name", "表单名称", 200)
@@ -77,7 +71,7 @@ def checklist_entry_add(
     item = InspectionItem.objects.select_for_update().filter(pk=item_id).first() if item_id else None
     if item is None:
         errors.append(FieldError("item", "请选择一个检查事项"))
-    content = _text(content)
+    content = text_of(content)
     if not content:
         errors.append(FieldError("content", "请填写检查内容"))
     standard = None
@@ -92,10 +86,10 @@ def checklist_entry_add(
         errors.append(FieldError("order", "序号须为正整数且不与已有条目重复"))
     if errors:
         raise ValidationFailed(errors)
-    if refusal := _item_unpublished_refusal(item, "item"):
+    if refusal := item_published_refusal(item, field="item", purpose=",不能列入检查表单"):
         raise refusal
     entry = ChecklistEntry.objects.create(checklist=checklist, order=order, item=item, content=content,
-                                          standard=standard, standard_text=_text(standard_text))
+                                          standard=standard, standard_text=text_of(standard_text))
     audit_record(actor=actor, action="checklist_entry.add", subject=entry,
                  after={"checklist": checklist.pk, **_entry_dict(entry)})
     return entry
@@ -127,7 +121,7 @@ def checklist_publish(*, actor, checklist_id: int) -> Checklist:
     if not entries:
         raise ValidationFailed(FieldError("entries", "检查表单至少须有一个条目才能发布"))
     for index, entry in enumerate(entries):
-        if refusal := _item_unpublished_refusal(entry.item, f"entries[{index}].item"):
+        if refusal := item_published_refusal(entry.item, field=f"entries[{index}].item", purpose=",不能列入检查表单"):
             raise refusal
     checklist.status = target
     checklist.published_at = clock.now()

@@ -9,6 +9,7 @@ from clearcheck.audit.services import actor_label, audit_record
 from clearcheck.core import clock
 from clearcheck.core.canonical import canonical_text
 from clearcheck.core.errors import FieldError, NotFound, PermissionDenied, ValidationFailed
+from clearcheck.core.inputs import text_of
 from clearcheck.registry.models import Agency
 
 from .. import workflows
@@ -45,10 +46,6 @@ def _agency_for_write(actor, agency: Agency | int | None) -> Agency:
 
 
 
-def _text(value) -> str:
-    return (value or "").strip() if isinstance(value, str) or value is None else str(value).strip()
-
-
 def _required(errors: list[FieldError], fields: dict, name: str, label: str, max_length: int | None = None) -> None:
     value = fields.get(name, "")
     if not value:
@@ -58,7 +55,7 @@ def _required(errors: list[FieldError], fields: dict, name: str, label: str, max
 
 
 def _reason_clean(reason: str) -> str:
-    reason = _text(reason)
+    reason = text_of(reason)
     if not reason:
         raise ValidationFailed(FieldError("reason", "请填写理由"))
     return reason

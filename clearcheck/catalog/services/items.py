@@ -5,6 +5,7 @@ from django.db import transaction
 from clearcheck.audit.services import audit_record
 from clearcheck.core import clock
 from clearcheck.core.errors import FieldError, NotFound, RuleViolation, ValidationFailed
+from clearcheck.core.inputs import text_of
 from clearcheck.registry.models import Agency
 
 from .. import workflows
@@ -17,7 +18,6 @@ from .common import (
     _manager_check,
     _reason_clean,
     _required,
-    _text,
     _unknown_fields_check,
     _version_summary,
     item_snapshot,
@@ -31,7 +31,7 @@ ITEM_FIELDS = {"code", "name", "legal_basis", "object_scope", "method", "categor
 
 def _item_fields_clean(data: dict) -> dict:
     """Normalise and validate item fields; R03 once the fields themselves are valid."""
-    fields = {name: _text(data.get(name)) for name in ITEM_FIELDS - {"annual_cap", "licensing_onsite_allowed"}}
+    fields = {name: text_of(data.get(name)) for name in ITEM_FIELDS - {"annual_cap", "licensing_onsite_allowed"}}
     fields["licensing_onsite_allowed"] = bool(data.get("licensing_onsite_allowed"))
     errors: list[FieldError] = []
     _required(errors, fields, "code", "事项编码", 32)

@@ -5,6 +5,7 @@ from django.db import transaction
 from clearcheck.audit.services import audit_record
 from clearcheck.core import clock
 from clearcheck.core.errors import FieldError, NotFound, ValidationFailed
+from clearcheck.core.inputs import text_of
 from clearcheck.registry.models import Agency
 
 from .. import workflows
@@ -17,7 +18,6 @@ from .common import (
     _manager_check,
     _reason_clean,
     _required,
-    _text,
     _unknown_fields_check,
     _version_summary,
     no_penalty_snapshot,
@@ -29,7 +29,7 @@ NO_PENALTY_FIELDS = {"kind", "title", "legal_basis", "conditions"}
 
 
 def _no_penalty_fields_clean(data: dict) -> dict:
-    fields = {name: _text(data.get(name)) for name in NO_PENALTY_FIELDS}
+    fields = {name: text_of(data.get(name)) for name in NO_PENALTY_FIELDS}
     errors: list[FieldError] = []
     if fields["kind"] not in NoPenaltyKind.values:
         errors.append(FieldError("kind", "免罚类型须为首违不罚或轻微不罚(无主观过错不罚依法适用,无需列入清单)"))

@@ -6,6 +6,7 @@ from django.db.models import Max
 from clearcheck.audit.services import actor_label, audit_record
 from clearcheck.core import clock
 from clearcheck.core.errors import FieldError, NotFound, ValidationFailed
+from clearcheck.core.inputs import text_of
 from clearcheck.registry.models import Agency
 
 from .. import workflows
@@ -15,7 +16,6 @@ from .common import (
     _agency_for_write,
     _manager_check,
     _required,
-    _text,
     _unknown_fields_check,
 )
 
@@ -25,7 +25,7 @@ STANDARD_FIELDS = {"title", "content"}
 
 
 def _standard_fields_clean(data: dict) -> dict:
-    fields = {"title": _text(data.get("title")), "content": _text(data.get("content"))}
+    fields = {"title": text_of(data.get("title")), "content": text_of(data.get("content"))}
     errors: list[FieldError] = []
     _required(errors, fields, "title", "标准名称", 200)
     _required(errors, fields, "content", "标准内容")
@@ -51,7 +51,7 @@ def _standard_for_write(actor, standard_id: int) -> Standard:
 def standard_create(*, actor, code: str, title: str, content: str, agency: Agency | int | None = None) -> Standard:
     """Create version 1 of a standard as a draft."""
     owner = _agency_for_write(actor, agency)
-    code = _text(code)
+    code = text_of(code)
     errors: list[FieldError] = []
     _required(errors, {"code": code}, "code", "标准编码", 32)
     if errors:

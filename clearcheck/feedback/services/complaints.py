@@ -15,6 +15,7 @@ from clearcheck.audit.services import audit_record
 from clearcheck.core import clock
 from clearcheck.core.canonical import canonical_text
 from clearcheck.core.errors import Conflict, FieldError, PermissionDenied, ValidationFailed
+from clearcheck.core.inputs import text_field
 from clearcheck.planning.calendar import working_days_add
 from clearcheck.registry.models import Agency, Enterprise
 from clearcheck.registry.validators import uscc_clean
@@ -36,15 +37,6 @@ def complaint_days() -> int:
 def complaint_deadline(received_at: dt.datetime) -> dt.date:
     """The last day to reply: ``complaint_days()`` working days after the local day it was received."""
     return working_days_add(received_at.astimezone(clock.LOCAL_TZ).date(), complaint_days())
-
-
-def _text(value, field: str, message: str, limit: int = MAX_TEXT, *, required: bool = True) -> str:
-    text = str(value or "").strip()
-    if required and not text:
-        raise ValidationFailed(FieldError(field, message))
-    if len(text) > limit:
-        raise ValidationFailed(FieldError(field, f"不超过 {limit} 字"))
-    return text
 
 
 def _snapshot(c: Complaint) -> dict:
@@ -108,11 +100,11 @@ def complaint_receive(*, actor, subject: str, content: str, channel: str | None 
     recording one from 工商联, a contact point or a social supervisor.
     """
     fields = {
-        "subject": _text(subject, "subject", "请填写投诉事项", 200),
-        "content": _text(content, "content", "请填写投诉内容"),
-        "complainant_name": _text(complainant_name, "complainant_name", "", 100, required=False),
-        "complainant_contact": _text(complainant_contact, "complainant_contact", "", 100, required=False),
-        "officer_named": _text(officer_named, "officer_named", "", 200, required=False),
+        "subject": text_field(subject, "subject", limit=200, missing="请填写投诉事项"),
+        "content": text_field(content, "content", limit=MAX_TEXT, missing="请填写投诉内容"),
+        "complainant_name": text_field(complainant_name, "complainant_name", limit=100),
+        "complainant_contact": text_field(complainant_contact, "complainant_contact", limit=100),
+        "officer_named": text_field(officer_named, "officer_named", limit=200),
         "agency": _agency(agency_id),
     }
     if own := actor_enterprise_id(actor):
@@ -127,7 +119,7 @@ def complaint_receive(*, actor, subject: str, content: str, channel: str | None 
     if not fields["complainant_name"]:
         raise ValidationFailed(FieldError("complainant_name", "请填写投诉人或转办单位"))
     fields["enterprise"] = _enterprise(enterprise_id)
-    fields["external_ref"] = _text(external_ref, "external_ref", "", MAX_REF, required=False)
+    fields["external_ref"] = text_field(external_ref, "external_ref", limit=MAX_REF)
     return _create(actor=actor, channel=channel, fields=fields, received_at=received_at)
 
 
@@ -155,7 +147,7 @@ def complaint_from_hotline(*, actor, work_order_no: str, called_at: dt.datetime,
     payload = hotline_payload(work_order_no=work_order_no, called_at=called_at, caller_name=caller_name,
                               caller_phone=caller_phone, enterprise_uscc=enterprise_uscc,
                               agency_name=agency_name, subject=subject, content=content)
-    ref = _text(payload["work_order_no"], "work_order_no", "请填写工单编号", MAX_REF)
+    ref = text_field(payload["work_order_no"], "work_order_no", limit=MAX_REF, missing="请填写工单编号")
     fingerprint = hashlib.sha256(canonical_text(payload).encode()).hexdigest()
     existing = Complaint.objects.filter(channel=Channel.HOTLINE, external_ref=ref).first()
     if existing is not None:
@@ -244,7 +236,7 @@ def complaint_report(*, actor, complaint_id, result: str) -> Complaint:
             and complaint.handling_agency_id and actor_agency_id(actor) == complaint.handling_agency_id):
         raise PermissionDenied("只有承办机关的管理员或负责人可以填报办理结果")
     before, complaint.status = _step(actor, complaint, "report")
-    complaint.handling_result = _text(result, "result", "请填写办理结果")
+    complaint.handling_result = text_field(result, "result", limit=MAX_TEXT, missing="请填写办理结果")
     complaint.handled_at = clock.now()
     return _save(actor, complaint, "report", before, ["handling_result", "handled_at"],
                  result=complaint.handling_result)
@@ -255,7 +247,7 @@ def complaint_reply(*, actor, complaint_id, reply: str) -> Complaint:
     """The bureau replies to the complainant (visible to the enterprise on the portal)."""
     complaint = _locked(actor, complaint_id)
     before, complaint.status = _step(actor, complaint, "reply")
-    complaint.reply = _text(reply, "reply", "请填写答复内容")
+    complaint.reply = text_field(reply, "reply", limit=MAX_TEXT, missing="请填写答复内容")
     complaint.replied_at = clock.now()
     return _save(actor, complaint, "reply", before, ["reply", "replied_at"], reply=complaint.reply)
 
@@ -274,7 +266,7 @@ def complaint_reject(*, actor, complaint_id, reason: str) -> Complaint:
     """The bureau rejects a complaint outside its scope, with the reason (which is the reply)."""
     complaint = _locked(actor, complaint_id)
     before, complaint.status = _step(actor, complaint, "reject")
-    complaint.rejection_reason = _text(reason, "reason", "请填写不予受理的理由")
+    complaint.rejection_reason = text_field(reason, "reason", limit=MAX_TEXT, missing="请填写不予受理的理由")
     complaint.reply, complaint.replied_at = complaint.rejection_reason, clock.now()
     complaint.closed_at = complaint.replied_at
     return _save(actor, complaint, "reject", before, ["rejection_reason", "reply", "replied_at", "closed_at"],

@@ -18,6 +18,7 @@ from ninja.files import UploadedFile
 from pydantic import Field
 
 from clearcheck.core.api import Page, keyset_page
+from clearcheck.core.inputs import DbId
 from clearcheck.core.problems import problem_from_domain_error, problem_response
 
 from .. import evidence_types as types
@@ -30,7 +31,6 @@ from ..views.evidence import evidence_file_response
 
 router = Router(tags=["evidence"])
 
-DbId = Annotated[int, Field(ge=1, le=2_147_483_647)]
 Sha256 = Annotated[str, Field(min_length=64, max_length=64, pattern=r"^[0-9a-fA-F]{64}$")]
 
 

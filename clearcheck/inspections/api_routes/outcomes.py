@@ -15,6 +15,7 @@ from pydantic import Field
 from clearcheck.accounts.selectors import actor_enterprise_id
 from clearcheck.core.api import Page, keyset_page
 from clearcheck.core.errors import NotFound
+from clearcheck.core.inputs import DbId
 
 from ..models import Disposition, Finding
 from ..selectors import outcomes as selectors
@@ -22,7 +23,6 @@ from ..services import outcomes as services
 
 router = Router(tags=["outcomes"])
 
-DbId = Annotated[int, Field(ge=1, le=2_147_483_647)]
 Text = Annotated[str, Field(max_length=4000)]
 
 

@@ -4,12 +4,13 @@ for inspections, a summary for non-inspection visits, R26). Refusals are problem
 """
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Literal
 
 from ninja import Router, Schema, Status
 from pydantic import Field
 
 from clearcheck.core.errors import FieldError, ValidationFailed
+from clearcheck.core.inputs import DbId
 
 from ..selectors import records as selectors
 from ..services import records as services
@@ -17,7 +18,6 @@ from .visits import CapLineOut
 
 router = Router(tags=["records"])
 
-DbId = Annotated[int, Field(ge=1, le=2_147_483_647)]
 Result = Literal["compliant", "non_compliant", "not_applicable", "not_checked"]
 
 

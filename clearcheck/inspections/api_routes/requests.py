@@ -3,20 +3,21 @@
 """
 
 import datetime as dt
-from typing import Annotated
 
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from clearcheck.core.api import Page, keyset_page
 from clearcheck.core.errors import FieldError, ValidationFailed
+from clearcheck.core.inputs import DbId
+from clearcheck.registry import recusals
+from clearcheck.registry.models import RecusalRequest
 
 from .. import selectors, services
-from ..models import EntryRefusal, RecusalRequest
+from ..models import EntryRefusal
 
 router = Router(tags=["inspections"])
 
-DbId = Annotated[int, Field(ge=1, le=2_147_483_647)]
 
 
 class RecusalOut(Schema):
@@ -93,7 +94,7 @@ class RecusalDecisionIn(Schema):
 @router.get("/recusal-requests", response=RecusalPage, summary="Recusal requests visible to the caller")
 def recusal_request_list(request, filters: Query[RecusalFilter]):
     """The enterprise's own requests; an agency's head and admin those about its officers; bureau all."""
-    qs = selectors.recusal_requests_for_actor(actor=request.user, status=filters.status)
+    qs = recusals.recusal_requests_for_actor(actor=request.user, status=filters.status)
     items, cursor = keyset_page(qs, cursor=filters.cursor, limit=filters.limit)
     return {"items": items, "next_cursor": cursor}
 
@@ -105,23 +106,23 @@ def recusal_request_file(request, payload: RecusalIn):
     if officer_id is None:
         if not payload.credential_no:
             raise ValidationFailed(FieldError("officer_id", "请指明执法人员(编号或执法证号)"))
-        officer_id = selectors.officer_id_for_credential(payload.credential_no)
-    record = services.recusal_request_file(actor=request.user, officer_id=officer_id, reason=payload.reason)
-    return Status(201, selectors.recusal_request_get_for_actor(actor=request.user, request_id=record.pk))
+        officer_id = recusals.officer_id_for_credential(payload.credential_no)
+    record = recusals.recusal_request_file(actor=request.user, officer_id=officer_id, reason=payload.reason)
+    return Status(201, recusals.recusal_request_get_for_actor(actor=request.user, request_id=record.pk))
 
 
 @router.get("/recusal-requests/{request_id}", response=RecusalOut, summary="One recusal request")
 def recusal_request_detail(request, request_id: DbId):
     """One recusal request of the caller's scope."""
-    return selectors.recusal_request_get_for_actor(actor=request.user, request_id=request_id)
+    return recusals.recusal_request_get_for_actor(actor=request.user, request_id=request_id)
 
 
 @router.post("/recusal-requests/{request_id}/decide", response=RecusalOut, summary="Decide a recusal request (R13)")
 def recusal_request_decide(request, request_id: DbId, payload: RecusalDecisionIn):
     """The officer's agency head grants or refuses, with reasons; the enterprise is notified."""
-    record = services.recusal_request_decide(actor=request.user, request_id=request_id, grant=payload.grant,
+    record = recusals.recusal_request_decide(actor=request.user, request_id=request_id, grant=payload.grant,
                                              reason=payload.reason)
-    return selectors.recusal_request_get_for_actor(actor=request.user, request_id=record.pk)
+    return recusals.recusal_request_get_for_actor(actor=request.user, request_id=record.pk)
 
 
 class EntryRefusalOut(Schema):

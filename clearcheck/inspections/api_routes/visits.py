@@ -14,6 +14,7 @@ from pydantic import Field
 
 from clearcheck.core.api import Page, keyset_page
 from clearcheck.core.errors import FieldError, ValidationFailed
+from clearcheck.core.inputs import DbId
 
 from ..models import Visit, VisitOfficer
 from ..selectors import visits as selectors
@@ -21,7 +22,6 @@ from ..services import visits as services
 
 router = Router(tags=["visits"])
 
-DbId = Annotated[int, Field(ge=1, le=2_147_483_647)]
 Key = Annotated[str, Field(min_length=1, max_length=64)]
 IdempotencyHeader = Header(None, alias="Idempotency-Key", description="client key: a retry returns the same visit")
 

@@ -6,9 +6,10 @@ from django.conf import settings
 
 from clearcheck.core import blobs
 from clearcheck.planning.rules import CURRENT_EXEMPT
+from clearcheck.registry.recusals import recusal_requested_during
 
 from ..choices import AV_KINDS, DispositionKind, RecordStatus, SignerKind, VisitStatus
-from ..models import Disposition, OnSiteRecord, RecusalRequest
+from ..models import Disposition, OnSiteRecord
 from . import scope, texts
 from .common import (
     BLANK,
@@ -64,11 +65,8 @@ def _items(tasks) -> list[dict]:
 def _recusal_asked(record: OnSiteRecord, officer_ids: list[int], end) -> bool:
     """Whether the enterprise asked, during the visit, that one of its officers be recused (R13)."""
     visit = record.visit
-    qs = RecusalRequest.objects.filter(enterprise_id=visit.enterprise_id, officer_id__in=officer_ids,
-                                       filed_at__gte=visit.started_at)
-    if end is not None:
-        qs = qs.filter(filed_at__lte=end)
-    return qs.exists()
+    return recusal_requested_during(enterprise_id=visit.enterprise_id, officer_ids=officer_ids,
+                                    start=visit.started_at, end=end)
 
 
 def record_context(record: OnSiteRecord) -> dict:

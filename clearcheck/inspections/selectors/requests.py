@@ -1,62 +1,18 @@
-"""Reads of recusal requests, scoped by actor: the enterprise sees its own; the agency head and admin
-those about their agency's officers; the bureau and discipline inspection all; others none.
-Entry refusals (R29) likewise: the enterprise its own; the agency head and admin those naming their agency.
+"""Reads of entry refusals (R29), scoped by actor: the enterprise its own; the agency head and admin those
+naming their agency; the bureau and discipline inspection all; others none. ``READER_ROLES`` are the roles
+of the requests pages (entry refusals here, recusal requests in ``registry.recusals``).
 """
-
-import re
 
 from django.db.models import QuerySet
 
 from clearcheck.accounts.choices import Role
 from clearcheck.accounts.selectors import actor_agency_id, actor_enterprise_id, actor_has_role
 from clearcheck.core.errors import NotFound
-from clearcheck.registry.models import Officer
+from clearcheck.core.inputs import MAX_ID
 
-from ..choices import RecusalStatus
-from ..models import EntryRefusal, RecusalRequest
+from ..models import EntryRefusal
 
-MAX_ID = 2_147_483_647
-CREDENTIAL_NO = re.compile(r"^[0-9A-Za-z\-]{1,32}$")
 READER_ROLES = (Role.ENTERPRISE, Role.AGENCY_HEAD, Role.AGENCY_ADMIN, Role.BUREAU, Role.DISCIPLINE)
-
-
-def recusal_requests_for_actor(*, actor, status: str | None = None) -> QuerySet[RecusalRequest]:
-    """The recusal requests the actor may read, newest last (keyset order)."""
-    qs = RecusalRequest.objects.select_related("enterprise", "officer", "agency")
-    if actor_has_role(actor, Role.BUREAU, Role.DISCIPLINE):
-        pass
-    elif enterprise_id := actor_enterprise_id(actor):
-        qs = qs.filter(enterprise_id=enterprise_id)
-    elif actor_has_role(actor, Role.AGENCY_HEAD, Role.AGENCY_ADMIN) and actor_agency_id(actor):
-        qs = qs.filter(agency_id=actor_agency_id(actor))
-    else:
-        return qs.none()
-    if status:
-        if status not in RecusalStatus.values:
-            return qs.none()
-        qs = qs.filter(status=status)
-    return qs.order_by("id")
-
-
-def recusal_request_get_for_actor(*, actor, request_id: int) -> RecusalRequest:
-    """One recusal request the actor may read; missing and not-yours are both NotFound."""
-    if not 0 < int(request_id) <= MAX_ID:
-        raise NotFound("回避申请不存在")
-    record = recusal_requests_for_actor(actor=actor).filter(pk=request_id).first()
-    if record is None:
-        raise NotFound("回避申请不存在")
-    return record
-
-
-def officer_id_for_credential(credential_no: str | None) -> int:
-    """The officer holding credential ``credential_no`` (the enterprise reads it off the credential)."""
-    value = (credential_no or "").strip()
-    officer_id = None
-    if CREDENTIAL_NO.match(value):
-        officer_id = Officer.objects.filter(credential_no=value).values_list("pk", flat=True).first()
-    if officer_id is None:
-        raise NotFound("未找到该执法证号的执法人员")
-    return officer_id
 
 
 def entry_refusals_for_actor(*, actor) -> QuerySet[EntryRefusal]:

@@ -25,6 +25,7 @@ from clearcheck.core.errors import NotFound
 from clearcheck.planning.models import InspectionTask
 from clearcheck.planning.rules import LimitLine
 from clearcheck.planning.selectors.limits import limit_lines
+from clearcheck.planning.workflows import TASK_ENTERABLE
 
 from ..choices import NON_INSPECTION_KINDS, VISIT_ACTIVE, VisitKind, VisitStatus
 from ..models import Visit, VisitOfficer, VisitTask
@@ -33,7 +34,6 @@ from .requests import MAX_ID
 AGENCY_READERS = (Role.AGENCY_HEAD, Role.AGENCY_ADMIN, Role.DEPARTMENT_HEAD)
 READER_ROLES = (*AGENCY_READERS, Role.OFFICER, Role.BUREAU, Role.GOVERNMENT, Role.DISCIPLINE, Role.ENTERPRISE)
 INTERNAL_READERS = tuple(r for r in READER_ROLES if r != Role.ENTERPRISE)
-CHECKIN_TASK_STATUSES = ("approved", "urgent_started")
 
 # 五个严禁 / 八个不得 (GLOSSARY.md "conduct prohibitions"): shown to the enterprise at check-in (R28), in
 # the notice and asked about in the evaluation (R27). One place for the wording.
@@ -57,6 +57,35 @@ CONDUCT_PROHIBITIONS = {
         _("不得以观摩、督导、考察等名义行检查之实"),
     ),
 }
+
+
+# --- A visit that counts as an inspection: the one definition ------------------------------------------
+#
+# A visit counts when it is of kind ``inspection`` and was opened (it is open or closed): a scan that was
+# never confirmed, expired or was cancelled does not count, nor does a non-inspection visit (R26). The
+# dashboards (ORM, Python and hand-written SQL forms alike) count through these; a test pins them equal.
+COUNTED_STATUSES = (VisitStatus.OPEN, VisitStatus.CLOSED)
+
+
+def counted_visits_q(prefix: str = "") -> Q:
+    """The counted visits as a filter (``prefix``: the path to the visit, e.g. ``"visit__"``)."""
+    return Q(**{f"{prefix}kind": VisitKind.INSPECTION, f"{prefix}opened_at__isnull": False,
+                f"{prefix}status__in": COUNTED_STATUSES})
+
+
+def visit_counts(*, kind: str, status: str, opened_at) -> bool:
+    """Whether a visit with these fields counts (the same test on a row already read)."""
+    return kind == VisitKind.INSPECTION and opened_at is not None and status in COUNTED_STATUSES
+
+
+def counted_visit_sql(alias: str, *, closed_only: bool = False) -> str:
+    """The counted visits as an SQL condition on the visit table aliased ``alias`` (constants only, no input).
+    ``closed_only``: only the closed ones (what a rollup folds; the open ones are the live tail).
+    """
+    statuses = (VisitStatus.CLOSED,) if closed_only else COUNTED_STATUSES
+    listed = ", ".join(f"'{s}'" for s in statuses)
+    return (f"{alias}.kind = '{VisitKind.INSPECTION}' AND {alias}.opened_at IS NOT NULL "
+            f"AND {alias}.status IN ({listed})")
 
 
 def _valid_id(value) -> int | None:
@@ -143,7 +172,7 @@ def visit_tasks(visit) -> list[InspectionTask]:
 def _officer_tasks(officer_id: int) -> QuerySet[InspectionTask]:
     """Approved (or urgent) tasks the officer is on the team of, or that share a joint inspection with one."""
     own = InspectionTask.objects.filter(officers__id=officer_id)
-    return (InspectionTask.objects.filter(status__in=CHECKIN_TASK_STATUSES)
+    return (InspectionTask.objects.filter(status__in=TASK_ENTERABLE)
             .filter(Q(officers__id=officer_id)
                     | Q(joint_inspection__isnull=False,
                         joint_inspection_id__in=own.filter(joint_inspection__isnull=False)

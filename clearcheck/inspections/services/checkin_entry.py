@@ -5,13 +5,13 @@ enters with the entry fields of the visit. Used by the start services in ``visit
 import re
 
 from clearcheck.core.errors import FieldError, NotFound, ValidationFailed
+from clearcheck.core.inputs import id_or_none
 from clearcheck.registry.codes import enterprise_code_check
 from clearcheck.registry.models import Enterprise
 from clearcheck.registry.validators import coordinates_to_wgs84
 
 from .. import rules
 from ..choices import EntryMethod
-from ..selectors.requests import MAX_ID
 
 KEY_PATTERN = re.compile(r"^[A-Za-z0-9._:\-]{1,64}$")
 MAX_TEXT = 2000
@@ -28,20 +28,12 @@ def _key_clean(key) -> str:
     return text
 
 
-def _id(value) -> int | None:
-    try:
-        pk = int(getattr(value, "pk", value))
-    except (TypeError, ValueError):
-        return None
-    return pk if 0 < pk <= MAX_ID else None
-
-
 def _ids_clean(values, field: str, label: str, limit: int) -> list[int]:
     if values is None or isinstance(values, (str, bytes, int)):
         values = [] if values in (None, "", b"") else [values]
     ids = []
     for value in values:
-        pk = _id(value)
+        pk = id_or_none(value)
         if pk is None:
             raise ValidationFailed(FieldError(field, f"{label}编号无效:{str(value)[:20]}"))
         ids.append(pk)
@@ -106,7 +98,7 @@ def _code_enterprise_id(token: str) -> int | None:
 
 def _entry_by_location(enterprise_id, latitude, longitude, datum, accuracy_m) -> tuple[Enterprise, dict]:
     """R11 without a code: within the configured radius of the registered location (WGS-84)."""
-    pk = _id(enterprise_id)
+    pk = id_or_none(enterprise_id)
     enterprise = Enterprise.objects.filter(pk=pk).first() if pk else None
     return _location_entry(enterprise, latitude, longitude, datum, accuracy_m)
 

@@ -30,10 +30,11 @@ from clearcheck.core.rows import (
     table,
 )
 from clearcheck.planning.models import InspectionTask, JointInspection
-from clearcheck.registry.models import Agency, Enterprise, EnterpriseCode, Officer
+from clearcheck.registry.choices import RecusalStatus
+from clearcheck.registry.models import Agency, Enterprise, EnterpriseCode, Officer, RecusalRequest
 
-from ..choices import RecusalStatus, VisitStatus
-from ..models import RecusalRequest, Visit, VisitTask
+from ..choices import VisitStatus
+from ..models import Visit, VisitTask
 
 _OFFICER, _AGENCY = Columns(Officer, "o"), Columns(Agency, "a")
 _ENTERPRISE, _CODE = Columns(Enterprise, "e"), Columns(EnterpriseCode, "c")

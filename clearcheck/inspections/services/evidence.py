@@ -45,6 +45,7 @@ from clearcheck.supervision.services import alert_raise
 from .. import evidence_types as types
 from ..choices import AV_KINDS, EvidenceKind, EvidenceOrigin, VisitStatus
 from ..models import Evidence, Visit, VisitOfficer
+from ..rules import evidence_hash_refusal
 from ..selectors.evidence import evidence_visits_for_actor, visit_officer_confirmed
 from ..selectors.requests import MAX_ID
 
@@ -417,9 +418,8 @@ def evidence_add(*, actor, visit_id, kind, content, proves, captured_at, latitud
     try:
         if spooled.size == 0:
             raise ValidationFailed(FieldError("file", "文件为空"))
-        if sha256 and spooled.sha256 != str(sha256).strip().lower():
-            raise RuleViolation("R18", "收到的文件内容的 SHA-256 与声明值不符,文件可能在传输中损坏,请重新上传",
-                                field="sha256")
+        if refusal := evidence_hash_refusal(sha256, spooled.sha256):
+            raise refusal
         mime, refusal = types.content_type_refusal(meta.kind, spooled.head)
         if refusal:
             raise ValidationFailed(FieldError("file", refusal))

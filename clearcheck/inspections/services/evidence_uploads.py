@@ -32,7 +32,6 @@ from clearcheck.core.errors import (
     DomainError,
     FieldError,
     PermissionDenied,
-    RuleViolation,
     ValidationFailed,
 )
 from clearcheck.registry.choices import Datum
@@ -40,6 +39,7 @@ from clearcheck.registry.choices import Datum
 from .. import evidence_types as types
 from ..choices import EvidenceOrigin, UploadStatus
 from ..models import EvidenceUpload, Visit
+from ..rules import evidence_hash_refusal
 from ..selectors.evidence import evidence_upload_get_for_actor, visit_officer_confirmed
 from .evidence import (
     EvidenceMetadata,
@@ -294,11 +294,9 @@ def _finish(actor, upload: EvidenceUpload) -> EvidenceUpload:
             return _finish_record(actor=actor, upload_id=upload.pk, content_type=mime)
         _refuse(actor, upload.pk, "lost", "spool file missing")
         raise Conflict("服务器上的分片文件已丢失,本次上传已作废,请重新上传") from None
-    if digest != upload.declared_sha256:
-        message = (f"收到的文件内容的 SHA-256({digest[:12]}…)与声明值({upload.declared_sha256[:12]}…)不符,"
-                   "文件可能在传输中损坏;本次上传已作废,请重新上传")
-        _refuse(actor, upload.pk, "sha256", message)
-        raise RuleViolation("R18", message, field="sha256")
+    if refusal := evidence_hash_refusal(upload.declared_sha256, digest, discarded=True):
+        _refuse(actor, upload.pk, "sha256", refusal.plain)
+        raise refusal
     if existing := duplicate_of(upload.visit, digest):
         _refuse(actor, upload.pk, "duplicate", f"same content as evidence #{existing.pk}")
         raise duplicate_refusal(existing)

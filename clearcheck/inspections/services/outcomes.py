@@ -28,6 +28,7 @@ from clearcheck.core.errors import (
     RuleViolation,
     ValidationFailed,
 )
+from clearcheck.core.inputs import text_field
 from clearcheck.registry.choices import AgencyStatus
 from clearcheck.registry.models import Agency
 
@@ -74,17 +75,6 @@ def _id(value, label: str) -> int:
     if not id_valid(raw):
         raise NotFound(f"{label}不存在")
     return int(raw)
-
-
-def _text(value, field: str, missing: str | None = None, limit: int = MAX_TEXT) -> str:
-    text = str(value or "").strip()
-    if not text and missing:
-        raise ValidationFailed(FieldError(field, missing))
-    if len(text) > limit:
-        raise ValidationFailed(FieldError(field, f"不超过 {limit} 个字符"))
-    if "\x00" in text:
-        raise ValidationFailed(FieldError(field, "含有无效字符"))
-    return text
 
 
 def _date(value, field: str) -> dt.date | None:
@@ -174,8 +164,8 @@ def finding_create(*, actor, visit_id, entry_ids, description: str, legal_basis:
     """
     visit, record = _recording_visit(actor, visit_id)
     entries, agency = _entries_clean(record, entry_ids)
-    text = _text(description, "description", "请描述发现的问题")
-    basis = _text(legal_basis, "legal_basis")
+    text = text_field(description, "description", limit=MAX_TEXT, missing="请描述发现的问题")
+    basis = text_field(legal_basis, "legal_basis", limit=MAX_TEXT)
     finding = Finding.objects.create(record=record, agency=agency, description=text, legal_basis=basis,
                                      status=FindingStatus.OPEN, created_by=actor_label(actor)[:150],
                                      created_at=clock.now())
@@ -202,9 +192,9 @@ def finding_update(*, actor, finding_id, entry_ids=None, description=None, legal
             finding.agency = agency
             finding.entries.set(entries)
     if description is not None:
-        finding.description = _text(description, "description", "请描述发现的问题")
+        finding.description = text_field(description, "description", limit=MAX_TEXT, missing="请描述发现的问题")
     if legal_basis is not None:
-        finding.legal_basis = _text(legal_basis, "legal_basis")
+        finding.legal_basis = text_field(legal_basis, "legal_basis", limit=MAX_TEXT)
     finding.save()
     after = finding_snapshot(finding)
     if after == before:
@@ -326,12 +316,12 @@ def disposition_add(*, actor, finding_id, kind: str, note: str = "", deadline=No
     finding = _finding_for_disposing(actor, finding_id)
     if kind not in DispositionKind.values:
         raise ValidationFailed(FieldError("kind", "请选择处置方式"))
-    text = _text(note, "note")
+    text = text_field(note, "note", limit=MAX_TEXT)
     row = Disposition(finding=finding, kind=kind, status=DispositionStatus.OPEN, created_by=actor_label(actor)[:150],
                       created_at=clock.now())
     target = None
     if kind == DispositionKind.CORRECT_NOW:
-        text = _text(note, "note", "请记录当场改正的情况")
+        text = text_field(note, "note", limit=MAX_TEXT, missing="请记录当场改正的情况")
     elif kind == DispositionKind.CORRECT_BY_DEADLINE:
         row.deadline = _date(deadline, "deadline")
         today = clock.local_today()
@@ -343,10 +333,10 @@ def disposition_add(*, actor, finding_id, kind: str, note: str = "", deadline=No
             raise ValidationFailed(FieldError("deadline", "整改期限不超过一年"))
     elif kind == DispositionKind.REFER:
         target = row.referred_to = _referral_agency(finding, referred_to)
-        text = _text(note, "note", "请写明移送事由")
+        text = text_field(note, "note", limit=MAX_TEXT, missing="请写明移送事由")
         row.referral_status = ReferralStatus.PENDING
     elif kind == DispositionKind.CASE:
-        row.case_number = _text(case_number, "case_number", "请填写立案号", MAX_CASE_NUMBER)
+        row.case_number = text_field(case_number, "case_number", limit=MAX_CASE_NUMBER, missing="请填写立案号")
     elif kind == DispositionKind.NO_PENALTY:
         row.no_penalty_entry = _no_penalty_ground(finding, no_penalty_entry, bool(no_fault), text)
     _duplicate_check(finding, kind, target)
@@ -389,7 +379,7 @@ def disposition_remove(*, actor, disposition_id, reason: str = "") -> None:
         raise NotFound("处置不存在")
     _finding_for_disposing(actor, disposition.finding_id, drafting=True)
     disposition = Disposition.objects.select_for_update(of=("self",)).select_related("referred_to").get(pk=disposition.pk)
-    _disposition_delete(actor, disposition, reason=_text(reason, "reason") or "处置有误")
+    _disposition_delete(actor, disposition, reason=text_field(reason, "reason", limit=MAX_TEXT) or "处置有误")
 
 
 __all__ = [

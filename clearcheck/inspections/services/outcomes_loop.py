@@ -14,8 +14,7 @@ from clearcheck.accounts.selectors import actor_agency_id
 from clearcheck.audit.services import actor_label, audit_record
 from clearcheck.core import clock
 from clearcheck.core.errors import FieldError, NotFound, PermissionDenied, RuleViolation, ValidationFailed
-from clearcheck.planning.models import InspectionTask
-from clearcheck.planning.workflows import TASK
+from clearcheck.planning.services.tasks import tasks_complete
 
 from ..choices import DispositionKind, DispositionStatus, EntryResult, FindingStatus, RecordStatus
 from ..models import Disposition, Finding, OnSiteRecord, RecordEntry, Visit
@@ -90,19 +89,9 @@ def _tasks_complete(actor, visit: Visit) -> list[int]:
     record = OnSiteRecord.objects.filter(visit=visit, status=RecordStatus.CLOSED).first()
     if record is None:
         return []
-    task_ids = list(visit.visit_tasks.values_list("task_id", flat=True))
     waiting = set(Finding.objects.filter(record=record, status=FindingStatus.OPEN).values_list("agency_id", flat=True))
-    done: list[int] = []
-    for task in InspectionTask.objects.select_for_update().filter(pk__in=task_ids).order_by("id"):
-        if task.agency_id in waiting or not TASK.allowed(task.status, "complete"):
-            continue  # an urgent task still awaiting approval completes nothing here
-        before = task.status
-        task.status = TASK.target(task.status, "complete", str(task))
-        task.save(update_fields=["status", "updated_at"])
-        audit_record(actor=actor, action="inspection_task.complete", subject=task, before={"status": before},
-                     after={"status": task.status, "visit": visit.pk, "record": record.pk})
-        done.append(task.pk)
-    return done
+    task_ids = list(visit.visit_tasks.exclude(task__agency_id__in=waiting).values_list("task_id", flat=True))
+    return tasks_complete(actor=actor, task_ids=task_ids, facts={"visit": visit.pk, "record": record.pk})
 
 
 def loop_settle(*, actor, finding: Finding) -> None:

@@ -12,7 +12,6 @@ and close.
 
 import datetime as dt
 
-from django.conf import settings
 from django.db import transaction
 
 from clearcheck.audit.services import actor_describe, audit_record
@@ -22,14 +21,13 @@ from clearcheck.core.errors import FieldError, RuleViolation, ValidationFailed
 from clearcheck.planning.selectors.limits import limit_lines
 from clearcheck.supervision.services import alert_raise
 
+from .. import rules
 from ..choices import (
     NON_INSPECTION_KINDS,
     EntryResult,
     RecordStatus,
-    SignerKind,
-    VisitKind,
 )
-from ..models import Finding, OnSiteRecord, RecordEntry, Visit, VisitTask
+from ..models import OnSiteRecord, RecordEntry, Visit, VisitTask
 from ..workflows import RECORD, VISIT
 from .records_common import (
     MAX_TEXT,
@@ -45,14 +43,6 @@ from .records_fill import (  # noqa: F401  (the fill-in services are part of thi
     record_sign_enterprise,
     record_sign_officer,
 )
-
-DEFAULT_AV_GAP_SECONDS = 120
-
-
-def av_gap_tolerance() -> dt.timedelta:
-    """R17: the largest gap between recordings still taken as continuous (``CLEARCHECK_AV_GAP_SECONDS``)."""
-    return dt.timedelta(seconds=int(getattr(settings, "CLEARCHECK_AV_GAP_SECONDS", DEFAULT_AV_GAP_SECONDS)))
-
 
 # ---------------------------------------------------------------------------------------------- start
 
@@ -113,8 +103,8 @@ def record_start(*, actor, visit, tasks=None) -> OnSiteRecord:
     existing = OnSiteRecord.objects.filter(visit=visit).first()
     if existing is not None:
         return existing
-    if visit.kind != VisitKind.INSPECTION:
-        raise RuleViolation("R26", "非行政检查类入企不制作现场检查笔录,结束时填写入企情况说明即可", field="kind")
+    if refusal := rules.record_kind_refusal(visit):
+        raise refusal
     limits = record_limits(visit, tasks if tasks is not None else
                            list(visit.tasks.select_related("agency").prefetch_related("items").order_by("id")))
     tasks = list(visit.tasks.select_related("checklist").order_by("id"))
@@ -148,79 +138,26 @@ def record_start(*, actor, visit, tasks=None) -> OnSiteRecord:
 
 
 def av_uncovered(visit: Visit, until: dt.datetime, tolerance: dt.timedelta | None = None) -> list[tuple]:
-    """R17: the spans between check-in (``visit.opened_at``) and ``until`` that the officers' own audio/video
-    evidence does not cover (``selectors.evidence.av_coverage``, which decides what counts), ignoring gaps up
-    to ``tolerance`` (but a visit without any recording is uncovered, however short). Empty when covered.
+    """R17: the spans between check-in and ``until`` that the officers' own audio/video evidence does not
+    cover (``selectors.evidence.av_coverage`` decides what counts; ``rules.av_gaps`` what is a gap).
     """
     from ..selectors.evidence import av_coverage
 
-    tolerance = av_gap_tolerance() if tolerance is None else tolerance
+    tolerance = rules.av_gap_tolerance() if tolerance is None else tolerance
     start = visit.opened_at or visit.started_at
-    spans = av_coverage(visit, until, gap=dt.timedelta(0))
-    if not spans:
-        return [(start, until)]  # no recording at all is never "covered", however short the visit
-    gaps: list[tuple] = []
-    cursor = start
-    for begin, end in spans:
-        if begin > cursor:
-            gaps.append((cursor, begin))
-        cursor = max(cursor, end)
-    if cursor < until:
-        gaps.append((cursor, until))
-    return [(a, b) for a, b in gaps if b - a > tolerance]
-
-
-def record_missing(record: OnSiteRecord) -> list[RuleViolation]:
-    """R16: what the record still lacks before the visit may close (empty when complete)."""
-    missing: list[RuleViolation] = []
-    visit = record.visit
-    if visit.opened_at is None:
-        missing.append(RuleViolation("R16", "笔录缺少检查开始时间(入企确认时间)", field="opened_at"))
-    entries = list(record.entries.all())
-    if not entries:
-        missing.append(RuleViolation("R16", "笔录没有任何检查内容", field="entries"))
-    blank = [e.order for e in entries if not e.result]
-    if blank:
-        missing.append(RuleViolation(
-            "R16", f"第 {'、'.join(map(str, blank[:10]))}{' 等' if len(blank) > 10 else ''} 项检查内容尚未填写检查结果",
-            field="entries"))
-    failed = {e.pk: e.order for e in entries if e.result == EntryResult.NON_COMPLIANT}
-    if failed:
-        found = set(Finding.objects.filter(record=record, entries__in=list(failed)).values_list("entries", flat=True))
-        uncovered = sorted(order for pk, order in failed.items() if pk not in found)
-        if uncovered:
-            missing.append(RuleViolation(
-                "R16", f"第 {'、'.join(map(str, uncovered))} 项检查结果为“不符合”,尚未登记检查发现", field="findings"))
-    if not record.findings_summary.strip():
-        missing.append(RuleViolation("R16", "请填写检查情况(检查发现)", field="findings_summary"))
-    if not record.enterprise_representative.strip():
-        missing.append(RuleViolation("R16", "请填写企业在场人员姓名", field="enterprise_representative"))
-    if not record.opinion_refused and not record.enterprise_opinion.strip():
-        missing.append(RuleViolation("R16", "缺少企业意见:请记录企业意见,或记录企业拒绝发表意见",
-                                     field="enterprise_opinion"))
-    signatures = list(record.signatures.all())
-    signed = {s.officer_id for s in signatures if s.signer_kind == SignerKind.OFFICER}
-    for vo in visit.visit_officers.select_related("officer").filter(confirmed_at__isnull=False):
-        if vo.officer_id not in signed:
-            missing.append(RuleViolation("R16", f"执法人员{vo.officer.name}尚未签名", field="signatures"))
-    if not any(s.signer_kind == SignerKind.ENTERPRISE for s in signatures):
-        missing.append(RuleViolation("R16", "企业代表尚未签名,也未记录拒绝签名", field="signatures"))
-    return missing
+    return rules.av_gaps(start, until, av_coverage(visit, until, gap=dt.timedelta(0)), tolerance)
 
 
 def record_av_missing(record: OnSiteRecord, until: dt.datetime | None = None) -> RuleViolation | None:
     """R17: the refusal when the record needs a full audio/video record that evidence does not cover."""
     if not record.av_required:
         return None
-    until = until or clock.now()
-    gaps = av_uncovered(record.visit, until)
-    if not gaps:
-        return None
-    local = [(a.astimezone(clock.LOCAL_TZ).strftime("%H:%M:%S"), b.astimezone(clock.LOCAL_TZ).strftime("%H:%M:%S"))
-             for a, b in gaps]
-    spans = "、".join(f"{a}–{b}" for a, b in local[:5])
-    return RuleViolation("R17", f"本次检查须全过程音像记录,{spans} 没有录音录像覆盖;"
-                                "不能全程记录的,请说明理由", field="av_missing_reason")
+    return rules.av_refusal(av_uncovered(record.visit, until or clock.now()))
+
+
+def record_missing(record: OnSiteRecord) -> list[RuleViolation]:
+    """R16: what the record still lacks before the visit may close (``rules.record_missing``)."""
+    return rules.record_missing(record)
 
 
 def _close_non_inspection(*, actor, visit: Visit, summary, now) -> Visit:
@@ -258,14 +195,11 @@ def visit_close(*, actor, visit_id, av_missing_reason=None, summary=None, **fiel
     record = OnSiteRecord.objects.select_for_update().filter(visit=visit).first()
     if record is None:
         visit_open_check(visit)
-        raise RuleViolation("R16", "本次检查尚无现场检查笔录,不能结束", field="record")
+        raise rules.record_incomplete_refusal(None)
     RECORD.editable_check(record.status, str(record.pk))  # closed once; a closed record never changes
     visit_open_check(visit)
-    missing = record_missing(record)
-    if missing:
-        first = missing[0]
-        detail = ";".join(m.plain for m in missing)
-        raise RuleViolation("R16", f"笔录不完整,不能结束检查:{detail}", field=first.field)
+    if refusal := rules.record_incomplete_refusal(rules.record_missing(record)):
+        raise refusal
     reason = str(av_missing_reason or "").strip()
     av_refusal = record_av_missing(record, now)
     if av_refusal is not None and not reason:

@@ -73,13 +73,6 @@ def visit_open_check(visit: Visit) -> None:
         raise Conflict(f"入企记录当前为“{visit.get_status_display()}”,只有检查中的入企可以填写笔录或结束")
 
 
-def officer_of_open_visit(actor, visit: Visit) -> VisitOfficer:
-    """The actor's confirmed VisitOfficer when the visit is OPEN; otherwise the error to answer."""
-    vo = officer_of_visit(actor, visit)
-    visit_open_check(visit)
-    return vo
-
-
 def record_of(visit: Visit, *, lock: bool = True) -> OnSiteRecord:
     """The visit's on-site record (locked), or NotFound."""
     qs = OnSiteRecord.objects.select_for_update() if lock else OnSiteRecord.objects

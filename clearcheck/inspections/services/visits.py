@@ -23,9 +23,9 @@ from clearcheck.core.errors import (
     FieldError,
     NotFound,
     PermissionDenied,
-    RuleViolation,
     ValidationFailed,
 )
+from clearcheck.core.inputs import id_or_none
 from clearcheck.core.rows import prefetched, rows_insert
 from clearcheck.planning.choices import JointStatus, TaskSource, TaskStatus
 from clearcheck.planning.models import InspectionTask
@@ -45,7 +45,6 @@ from .checkin_entry import (
     _code_entry,
     _entry_by_code,
     _entry_by_location,
-    _id,
     _ids_clean,
     _key_clean,
     _location_entry,
@@ -109,7 +108,7 @@ def _replay(actor, key: str, *, enterprise_id, kind: str, task_ids=()) -> Visit 
     if existing is None:
         return None
     requested = enterprise_id() if callable(enterprise_id) else enterprise_id
-    same = existing.enterprise_id == _id(requested) and existing.kind == kind
+    same = existing.enterprise_id == id_or_none(requested) and existing.kind == kind
     if same and kind == VisitKind.INSPECTION:
         same = sorted(existing.visit_tasks.values_list("task_id", flat=True)) == sorted(task_ids)
     if not same:
@@ -136,8 +135,8 @@ def _tasks_match(officer: Officer, enterprise: Enterprise, ids: list[int], tasks
     for task in tasks:
         if refusal := rules.task_checkin_refusal(task, enterprise, today):
             raise refusal
-    if not any(officer.pk in {o.pk for o in t.officers.all()} for t in tasks):
-        raise RuleViolation("R06", f"{officer.name}不在所选检查任务事前备案的执法人员中,不能据此入企", field="task_ids")
+    if refusal := rules.task_match_refusal(officer, tasks):
+        raise refusal
     if len({t.agency_id for t in tasks}) > 1:
         joints = {t.joint_inspection_id for t in tasks}
         if len(joints) != 1 or None in joints:
@@ -283,8 +282,8 @@ def _start_inspection(*, actor, key, task_ids, enterprise_id, version, entry_of)
     now, today = clock.now(), clock.local_today()
     if refusal := rules.officer_checkin_refusal(officer, enterprise, today, recused=scan.recused):
         raise refusal
-    if not ids:
-        raise RuleViolation("R06", "入企检查须匹配已批准的检查任务:请选择本次检查的任务", field="task_ids")
+    if not ids and (refusal := rules.task_match_refusal(officer, [])):
+        raise refusal
     busy = checkin_reads.busy_read(ids) if scan.busy else []
     if stale := [b.visit_id for b in busy if b.stale(now)]:
         _expire_stale(stale, now)
@@ -292,9 +291,8 @@ def _start_inspection(*, actor, key, task_ids, enterprise_id, version, entry_of)
     tasks = _tasks_match(officer, enterprise, ids, checkin_reads.tasks_read(ids, enterprise), today)
     team = list({o.pk: o for t in tasks for o in sorted(t.officers.all(), key=lambda o: o.pk)}.values())
     items = _items(tasks)
-    refusal, _ = rules.team_refusal(tasks, team, items)
-    if refusal is not None:
-        raise RuleViolation("R14", f"所选任务指派的执法人员不足以开展检查:{refusal.plain}", field="task_ids")
+    if refusal := rules.assigned_team_refusal(tasks, team, items):
+        raise refusal
     tiers: dict = {}
     if refusal := cap_visit_refusal(tasks=tasks, enterprise_id=enterprise.pk, year=clock.local_year(), tiers=tiers):
         raise refusal
@@ -334,7 +332,7 @@ def visit_start_by_location(*, actor, enterprise_id: int, task_ids, latitude, lo
     """Start an inspection visit without a code: a position (WGS-84, or GCJ-02/BD-09 converted) within the
     configured radius of the registered location (R11); otherwise as ``visit_start_by_code``.
     """
-    return _start_inspection(actor=actor, key=idempotency_key, task_ids=task_ids, enterprise_id=_id(enterprise_id),
+    return _start_inspection(actor=actor, key=idempotency_key, task_ids=task_ids, enterprise_id=id_or_none(enterprise_id),
                              version=None, entry_of=lambda scan: _location_entry(scan.enterprise, latitude, longitude,
                                                                                  datum, accuracy_m))
 
@@ -445,7 +443,7 @@ def _open(*, actor, visit: Visit, now, read=None) -> Visit:
 
 
 def _visit_locked(visit_id) -> Visit | None:
-    pk = _id(visit_id)
+    pk = id_or_none(visit_id)
     if pk is None:
         return None
     return Visit.objects.select_for_update(of=("self",)).select_related("enterprise", "agency").filter(pk=pk).first()
@@ -465,8 +463,7 @@ def _visit_confirm(*, actor, visit_id) -> Visit:
     now = clock.now()
     if visit.status == VisitStatus.EXPIRED or (visit.status in (VisitStatus.PENDING, VisitStatus.OPEN)
                                                and now > visit.confirm_deadline):
-        minutes = int(confirm_window().total_seconds() // 60)
-        raise RuleViolation("R14", f"已超过扫码后 {minutes} 分钟的确认时限,不能再确认;请重新扫码入企")
+        raise rules.confirm_late_refusal(int(confirm_window().total_seconds() // 60))
     if visit.status not in (VisitStatus.PENDING, VisitStatus.OPEN):
         raise Conflict(f"入企记录 #{visit.pk} 当前为“{visit.get_status_display()}”,不能确认")
     inspection = visit.kind == VisitKind.INSPECTION
@@ -546,7 +543,7 @@ def visits_expire_due(*, actor=None, visit_ids=None, limit: int = 1000) -> int:
     """
     qs = Visit.objects.filter(status=VisitStatus.PENDING, confirm_deadline__lt=clock.now())
     if visit_ids is not None:
-        ids = [pk for pk in (_id(v) for v in visit_ids) if pk is not None]
+        ids = [pk for pk in (id_or_none(v) for v in visit_ids) if pk is not None]
         qs = qs.filter(pk__in=ids)
     due = list(qs.order_by("id").values_list("pk", flat=True)[:limit])
     return _expire_each(actor, due) if due else 0

@@ -68,6 +68,13 @@ def test_r13_scan_read_sees_a_granted_recusal(onsite_county, make_user_plain):
     found = checkin_reads.scan_read(officer_id=officer.pk, user_id=county["officer_users"][0].pk, key="k",
                                     enterprise_id=county["enterprise"].pk, version=county["code"].version)
     assert found.recused is True
+    # The hand-written count is the one reader's answer (registry.recusals.recused_officer_ids, ADR 0021).
+    from clearcheck.registry.recusals import recused_officer_ids
+
+    for candidate in county["officers"]:
+        read = checkin_reads.scan_read(officer_id=candidate.pk, user_id=county["officer_users"][0].pk, key="k",
+                                       enterprise_id=county["enterprise"].pk, version=county["code"].version)
+        assert read.recused == bool(recused_officer_ids(county["enterprise"].pk, [candidate.pk])), candidate
 
 
 def test_tasks_read_gives_the_tasks_items_and_officers_the_orm_gives(onsite_county, approved_task):

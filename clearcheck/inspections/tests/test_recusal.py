@@ -7,8 +7,9 @@ from django.test import Client
 
 from clearcheck.audit.models import AuditEvent
 from clearcheck.core.errors import Conflict, NotFound, PermissionDenied, RuleViolation, ValidationFailed
-from clearcheck.inspections import rules, selectors, services
 from clearcheck.planning.tests.test_tasks_fixtures import *  # noqa: F403 (planning's task fixtures)
+from clearcheck.registry import recusals
+from clearcheck.registry.rules import recusal_refusal
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +26,7 @@ def recusal(plan_county, make_user_plain):
 
 
 def _file(c, reason="张明系本企业法定代表人的近亲属"):
-    return services.recusal_request_file(actor=c["ent_user"], officer_id=c["zhang"].pk, reason=reason)
+    return recusals.recusal_request_file(actor=c["ent_user"], officer_id=c["zhang"].pk, reason=reason)
 
 
 def _events(record) -> list[str]:
@@ -38,46 +39,46 @@ def test_r13_enterprise_files_and_the_head_grants_with_reasons(recusal):
     assert (record.status, record.enterprise_id, record.agency_id) == ("pending", recusal["enterprise"].pk,
                                                                          recusal["agency"].pk)
     assert record.filed_by == recusal["ent_user"].username and record.notified_at is None
-    record = services.recusal_request_decide(actor=recusal["head"], request_id=record.pk, grant=True,
+    record = recusals.recusal_request_decide(actor=recusal["head"], request_id=record.pk, grant=True,
                                              reason="经核实存在近亲属关系,同意回避")
     assert record.status == "granted" and record.decision_reason == "经核实存在近亲属关系,同意回避"
     assert record.decided_by == recusal["head"].username and record.decided_at and record.notified_at
     assert _events(record) == ["recusal_request.file", "recusal_request.decide"]
-    assert rules.officer_recused(recusal["zhang"].pk, recusal["enterprise"].pk)
-    assert not rules.officer_recused(recusal["zhang"].pk, recusal["other_enterprise"].pk)
+    assert recusals.recused_officer_ids(recusal["enterprise"].pk, [recusal["zhang"].pk]) == {recusal["zhang"].pk}
+    assert not recusals.recused_officer_ids(recusal["other_enterprise"].pk, [recusal["zhang"].pk])
 
 
 def test_r13_head_refuses_with_reasons_and_the_officer_is_not_recused(recusal):
-    record = services.recusal_request_decide(actor=recusal["head"], request_id=_file(recusal).pk, grant=False,
+    record = recusals.recusal_request_decide(actor=recusal["head"], request_id=_file(recusal).pk, grant=False,
                                              reason="申请理由不成立")
     assert record.status == "refused" and record.notified_at is not None
-    assert rules.recused_officer_ids(recusal["enterprise"], recusal["officers"]) == set()
+    assert recusals.recused_officer_ids(recusal["enterprise"], recusal["officers"]) == set()
     assert _events(record) == ["recusal_request.file", "recusal_request.decide"]
 
 
 def test_r13_decision_needs_a_reason_and_is_taken_once(recusal):
     record = _file(recusal)
     with pytest.raises(ValidationFailed):
-        services.recusal_request_decide(actor=recusal["head"], request_id=record.pk, grant=True, reason="  ")
-    services.recusal_request_decide(actor=recusal["head"], request_id=record.pk, grant=True, reason="同意")
+        recusals.recusal_request_decide(actor=recusal["head"], request_id=record.pk, grant=True, reason="  ")
+    recusals.recusal_request_decide(actor=recusal["head"], request_id=record.pk, grant=True, reason="同意")
     with pytest.raises(Conflict):
-        services.recusal_request_decide(actor=recusal["head"], request_id=record.pk, grant=False, reason="改为不同意")
+        recusals.recusal_request_decide(actor=recusal["head"], request_id=record.pk, grant=False, reason="改为不同意")
 
 
 def test_r13_filing_needs_a_reason_and_an_enterprise_account(recusal):
     with pytest.raises(ValidationFailed):
         _file(recusal, reason="")
     with pytest.raises(PermissionDenied):
-        services.recusal_request_file(actor=recusal["admin"], officer_id=recusal["zhang"].pk, reason="理由")
+        recusals.recusal_request_file(actor=recusal["admin"], officer_id=recusal["zhang"].pk, reason="理由")
     with pytest.raises(NotFound):
-        services.recusal_request_file(actor=recusal["ent_user"], officer_id=999_999, reason="理由")
+        recusals.recusal_request_file(actor=recusal["ent_user"], officer_id=999_999, reason="理由")
     assert not AuditEvent.objects.filter(action="recusal_request.file").exists()
 
 
 def test_r13_department_head_alone_cannot_decide(recusal):
     record = _file(recusal)
     with pytest.raises(RuleViolation) as caught:
-        services.recusal_request_decide(actor=recusal["department_head"], request_id=record.pk, grant=True,
+        recusals.recusal_request_decide(actor=recusal["department_head"], request_id=record.pk, grant=True,
                                         reason="同意")
     assert caught.value.rule_id == "R13"
     record.refresh_from_db()
@@ -86,16 +87,16 @@ def test_r13_department_head_alone_cannot_decide(recusal):
 
 def test_r13_admin_of_the_agency_may_read_but_not_decide(recusal):
     record = _file(recusal)
-    assert selectors.recusal_request_get_for_actor(actor=recusal["admin"], request_id=record.pk) == record
+    assert recusals.recusal_request_get_for_actor(actor=recusal["admin"], request_id=record.pk) == record
     with pytest.raises(PermissionDenied):
-        services.recusal_request_decide(actor=recusal["admin"], request_id=record.pk, grant=True, reason="同意")
+        recusals.recusal_request_decide(actor=recusal["admin"], request_id=record.pk, grant=True, reason="同意")
 
 
 def test_r13_another_agencys_head_gets_404(recusal, make_agency, make_user_plain):
     record = _file(recusal)
     stranger = make_user_plain("agency_head", agency=make_agency())
     with pytest.raises(NotFound):
-        services.recusal_request_decide(actor=stranger, request_id=record.pk, grant=True, reason="同意")
+        recusals.recusal_request_decide(actor=stranger, request_id=record.pk, grant=True, reason="同意")
     client = Client()
     client.force_login(stranger)
     response = client.post(f"/api/recusal-requests/{record.pk}/decide", {"grant": True, "reason": "同意"},
@@ -108,16 +109,16 @@ def test_r13_duplicate_open_request_is_refused_but_a_refused_one_may_be_filed_ag
     record = _file(recusal)
     with pytest.raises(Conflict):
         _file(recusal, reason="再次申请")
-    services.recusal_request_decide(actor=recusal["head"], request_id=record.pk, grant=False, reason="不成立")
+    recusals.recusal_request_decide(actor=recusal["head"], request_id=record.pk, grant=False, reason="不成立")
     again = _file(recusal, reason="补充新的理由")
-    services.recusal_request_decide(actor=recusal["head"], request_id=again.pk, grant=True, reason="同意")
+    recusals.recusal_request_decide(actor=recusal["head"], request_id=again.pk, grant=True, reason="同意")
     with pytest.raises(Conflict):
         _file(recusal, reason="已回避仍申请")
 
 
 def test_r13_enterprise_sees_the_result_on_its_page_and_another_enterprise_gets_404(recusal):
     record = _file(recusal)
-    services.recusal_request_decide(actor=recusal["head"], request_id=record.pk, grant=True, reason="存在利害关系")
+    recusals.recusal_request_decide(actor=recusal["head"], request_id=record.pk, grant=True, reason="存在利害关系")
     client = Client()
     client.force_login(recusal["ent_user"])
     page = client.get(f"/work/inspections/recusals/{record.pk}/").content.decode()
@@ -130,12 +131,12 @@ def test_r13_enterprise_sees_the_result_on_its_page_and_another_enterprise_gets_
     assert other.get(f"/api/recusal-requests/{record.pk}").status_code == 404
     assert other.get("/api/recusal-requests").json()["items"] == []
     with pytest.raises(NotFound):
-        selectors.recusal_request_get_for_actor(actor=recusal["other_ent_user"], request_id=record.pk)
+        recusals.recusal_request_get_for_actor(actor=recusal["other_ent_user"], request_id=record.pk)
 
 
 def test_r13_granted_recusal_refuses_task_assignment_naming_the_officer(recusal, make_task):
     record = _file(recusal)
-    services.recusal_request_decide(actor=recusal["head"], request_id=record.pk, grant=True, reason="同意")
+    recusals.recusal_request_decide(actor=recusal["head"], request_id=record.pk, grant=True, reason="同意")
     with pytest.raises(RuleViolation) as caught:
         make_task()
     assert caught.value.rule_id == "R13" and recusal["zhang"].name in caught.value.plain
@@ -147,7 +148,7 @@ def test_r13_granted_recusal_refuses_task_assignment_naming_the_officer(recusal,
 def test_r13_refused_or_pending_request_does_not_block_assignment(recusal, make_task):
     record = _file(recusal)
     assert make_task().pk  # pending: not (yet) a recusal
-    services.recusal_request_decide(actor=recusal["head"], request_id=record.pk, grant=False, reason="不成立")
+    recusals.recusal_request_decide(actor=recusal["head"], request_id=record.pk, grant=False, reason="不成立")
     assert make_task().pk
 
 
@@ -156,7 +157,7 @@ def test_r13_recusal_granted_after_drafting_stops_the_submission(recusal, make_t
 
     task = make_task()
     record = _file(recusal)
-    services.recusal_request_decide(actor=recusal["head"], request_id=record.pk, grant=True, reason="同意")
+    recusals.recusal_request_decide(actor=recusal["head"], request_id=record.pk, grant=True, reason="同意")
     with pytest.raises(RuleViolation) as caught:
         task_submit(actor=recusal["admin"], task_id=task.pk)
     assert caught.value.rule_id == "R13"
@@ -164,9 +165,9 @@ def test_r13_recusal_granted_after_drafting_stops_the_submission(recusal, make_t
 
 def test_r13_recusal_refusal_names_the_first_recused_officer(recusal):
     record = _file(recusal)
-    assert rules.recusal_refusal(recusal["officers"], recusal["enterprise"]) is None
-    services.recusal_request_decide(actor=recusal["head"], request_id=record.pk, grant=True, reason="同意")
-    refusal = rules.recusal_refusal(recusal["officers"], recusal["enterprise"])
+    assert recusal_refusal(recusal["officers"], recusal["enterprise"]) is None
+    recusals.recusal_request_decide(actor=recusal["head"], request_id=record.pk, grant=True, reason="同意")
+    refusal = recusal_refusal(recusal["officers"], recusal["enterprise"])
     assert refusal.rule_id == "R13" and "张明" in refusal.plain and recusal["zhang"].credential_no in refusal.plain
 
 
@@ -177,14 +178,14 @@ def test_r13_scoping_of_the_list(recusal, make_user_plain, make_agency):
         "bureau": recusal["bureau"], "discipline": make_user_plain("discipline"),
     }
     for label, actor in sees.items():
-        assert list(selectors.recusal_requests_for_actor(actor=actor)) == [record], label
+        assert list(recusals.recusal_requests_for_actor(actor=actor)) == [record], label
     blind = {
         "other enterprise": recusal["other_ent_user"], "department head": recusal["department_head"],
         "officer": recusal["users"]["officer"], "government": make_user_plain("government"),
         "other agency head": make_user_plain("agency_head", agency=make_agency()),
     }
     for label, actor in blind.items():
-        assert list(selectors.recusal_requests_for_actor(actor=actor)) == [], label
+        assert list(recusals.recusal_requests_for_actor(actor=actor)) == [], label
 
 
 def test_r13_api_files_by_credential_number_and_decides(recusal):
@@ -216,7 +217,7 @@ def test_r13_web_file_and_decide(recusal):
     response = ent.post("/work/inspections/recusals/", {"credential_no": recusal["zhang"].credential_no,
                                                         "reason": "曾与本企业发生纠纷"})
     assert response.status_code == 302
-    record = selectors.recusal_requests_for_actor(actor=recusal["ent_user"]).get()
+    record = recusals.recusal_requests_for_actor(actor=recusal["ent_user"]).get()
     head = Client()
     head.force_login(recusal["head"])
     assert "曾与本企业发生纠纷" in head.get("/work/inspections/recusals/").content.decode()
@@ -230,7 +231,7 @@ def test_r13_web_file_and_decide(recusal):
 def test_r13_list_queries_do_not_grow_with_the_requests(recusal, make_officer, django_assert_max_num_queries):
     for n in range(5):
         officer = make_officer(recusal["agency"], f"执法员乙{n}")
-        services.recusal_request_file(actor=recusal["ent_user"], officer_id=officer.pk, reason="利害关系")
+        recusals.recusal_request_file(actor=recusal["ent_user"], officer_id=officer.pk, reason="利害关系")
     head = Client()
     head.force_login(recusal["head"])
     with django_assert_max_num_queries(6):

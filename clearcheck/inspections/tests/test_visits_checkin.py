@@ -254,7 +254,7 @@ def test_r12_a_suspended_credential_is_refused(onsite_county, officials):
 
 
 def test_r13_a_recused_officer_cannot_check_in(onsite_county):
-    from clearcheck.inspections.services import recusal_request_decide, recusal_request_file
+    from clearcheck.registry.recusals import recusal_request_decide, recusal_request_file
 
     county = onsite_county
     first = county["officers"][0]

@@ -95,7 +95,7 @@ def test_r12_initiator_suspended_before_the_team_confirms_stops_the_opening(onsi
 
 
 def test_r13_officer_recused_after_the_scan_cannot_confirm(onsite_county):
-    from clearcheck.inspections.services import recusal_request_decide, recusal_request_file
+    from clearcheck.registry.recusals import recusal_request_decide, recusal_request_file
 
     county = onsite_county
     visit = scan(county)

@@ -99,7 +99,7 @@ def test_r26_grid_worker_may_come_along_on_a_patrol(onsite_county, make_officer)
 
 
 def test_r13_recused_officer_cannot_enter_for_a_non_inspection_visit(onsite_county):
-    from clearcheck.inspections.services import recusal_request_decide, recusal_request_file
+    from clearcheck.registry.recusals import recusal_request_decide, recusal_request_file
 
     county = onsite_county
     request = recusal_request_file(actor=county["enterprise_user"], officer_id=county["officers"][1].pk,

@@ -11,12 +11,13 @@ from clearcheck.core.api import get_or_404
 from clearcheck.core.errors import DomainError, FieldError, ValidationFailed
 from clearcheck.core.middleware import enterprise_portal
 from clearcheck.core.web import error_message, role_required
+from clearcheck.registry import recusals
+from clearcheck.registry.choices import RecusalStatus
 from clearcheck.registry.selectors import agency_list_public
+from clearcheck.registry.workflows import RECUSAL
 
 from .. import selectors, services
-from ..choices import RecusalStatus
 from ..forms import EntryRefusalForm, RecusalDecisionForm, RecusalFileForm
-from ..workflows import RECUSAL
 
 
 def _form_errors(form) -> ValidationFailed:
@@ -28,7 +29,7 @@ def _decide(request, request_id: int) -> None:
     try:
         if not form.is_valid():
             raise _form_errors(form)
-        record = services.recusal_request_decide(
+        record = recusals.recusal_request_decide(
             actor=request.user, request_id=request_id, grant=form.cleaned_data["action"] == "grant",
             reason=form.cleaned_data["reason"],
         )
@@ -47,8 +48,8 @@ def recusal_list(request):
         try:
             if not form.is_valid():
                 raise _form_errors(form)
-            officer_id = selectors.officer_id_for_credential(form.cleaned_data["credential_no"])
-            record = services.recusal_request_file(actor=request.user, officer_id=officer_id,
+            officer_id = recusals.officer_id_for_credential(form.cleaned_data["credential_no"])
+            record = recusals.recusal_request_file(actor=request.user, officer_id=officer_id,
                                                    reason=form.cleaned_data["reason"])
         except DomainError as exc:
             error_message(request, exc)
@@ -56,7 +57,7 @@ def recusal_list(request):
         messages.success(request, "回避申请已提交,待执法机关负责人决定")
         return redirect("inspections:recusal_detail", request_id=record.pk)
     status = request.GET.get("status") or ""
-    qs = selectors.recusal_requests_for_actor(actor=request.user, status=status or None).order_by("-id")
+    qs = recusals.recusal_requests_for_actor(actor=request.user, status=status or None).order_by("-id")
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
     role = request.user.role
     rows = [(r, RECUSAL.actions_for(r.status, role)) for r in page]
@@ -70,7 +71,7 @@ def recusal_list(request):
 @role_required(*selectors.READER_ROLES)
 def recusal_detail(request, request_id: int):
     """One recusal request: its grounds, and the decision with reasons once made."""
-    record = get_or_404(selectors.recusal_request_get_for_actor, actor=request.user, request_id=request_id)
+    record = get_or_404(recusals.recusal_request_get_for_actor, actor=request.user, request_id=request_id)
     if request.method == "POST":
         _decide(request, record.pk)
         return redirect("inspections:recusal_detail", request_id=record.pk)

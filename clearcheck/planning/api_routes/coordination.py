@@ -3,12 +3,12 @@ with the merge suggestion, and the joint inspections made of them.
 """
 
 import datetime as dt
-from typing import Annotated
 
 from ninja import Field, Query, Router, Schema, Status
 
 from clearcheck.core import clock
 from clearcheck.core.api import Page, keyset_page
+from clearcheck.core.inputs import DbId
 
 from ..choices import JointStatus
 from ..selectors import coordination as selectors
@@ -17,7 +17,6 @@ from ..services import coordination as services
 router = Router(tags=["planning"])
 
 # Ids are positive 64-bit integers; anything else is a 422, never a database overflow.
-Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 
 
 # --- Schemas (shapes only: the selectors and services decide) --------------------------------------
@@ -87,17 +86,17 @@ class GroupsFilter(Schema):
 
     start: dt.date | None = None
     end: dt.date | None = None
-    agency: Id | None = None
+    agency: DbId | None = None
     region: str | None = Field(None, max_length=6)
-    cursor: Id | None = None
+    cursor: DbId | None = None
     limit: int = Field(50, ge=1, le=200)
 
 
 class JointIn(Schema):
     """Tasks to merge, the lead agency, optionally a joint window inside every task's window."""
 
-    task_ids: list[Id] = Field(..., max_length=100)
-    lead_agency_id: Id
+    task_ids: list[DbId] = Field(..., max_length=100)
+    lead_agency_id: DbId
     window_start: dt.date | None = None
     window_end: dt.date | None = None
     note: str = Field("", max_length=2000)
@@ -151,7 +150,7 @@ class JointFilter(Schema):
     """Filter by state; keyset cursor."""
 
     status: JointStatus | None = None
-    cursor: Id | None = None
+    cursor: DbId | None = None
     limit: int = Field(50, ge=1, le=200)
 
 

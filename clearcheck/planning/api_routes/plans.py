@@ -10,6 +10,7 @@ from ninja import Field, Query, Router, Schema, Status
 from clearcheck.core import clock
 from clearcheck.core.api import Page, keyset_page
 from clearcheck.core.errors import NotFound
+from clearcheck.core.inputs import DbId
 
 from ..choices import ApproverKind, PlanStatus, SpecialPlanStatus
 from ..models import AnnualPlan, PlanFiling, SpecialPlan
@@ -20,7 +21,6 @@ from ..services import special_plans as special
 router = Router(tags=["planning"])
 
 # Bounded numbers: a value no column can hold is a 422, never a database error.
-DbId = Annotated[int, Field(ge=1, le=2**63 - 1)]
 Year = Annotated[int, Field(ge=2000, le=2100)]
 
 

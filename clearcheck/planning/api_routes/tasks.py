@@ -11,6 +11,7 @@ from clearcheck.accounts.selectors import actor_agency_id, actor_is_county
 from clearcheck.catalog.models import InspectionItem
 from clearcheck.core.api import Page, keyset_page
 from clearcheck.core.errors import NotFound
+from clearcheck.core.inputs import DbId
 from clearcheck.registry.models import Agency, Officer
 
 from ..models import InspectionTask
@@ -22,7 +23,6 @@ from ..services.caps import cap_check_batch
 router = Router(tags=["planning"])
 
 # Ids and counts the database can hold (a larger number answers 422, not a server error).
-DbId = Annotated[int, Field(ge=1, le=2_147_483_647)]
 Year = Annotated[int, Field(ge=2000, le=2100)]
 
 

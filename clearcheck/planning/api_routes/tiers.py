@@ -9,6 +9,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from clearcheck.core.api import Page, keyset_page
+from clearcheck.core.inputs import DbId
 
 from ..models import EnterpriseCredit, EnterpriseTier
 from ..selectors import tiers as selectors
@@ -16,7 +17,6 @@ from ..services import tiers as services
 
 router = Router(tags=["planning"])
 
-DbId = Annotated[int, Field(ge=1, le=2_147_483_647)]
 
 
 class TierOut(Schema):

@@ -15,6 +15,7 @@ from clearcheck.catalog.models import InspectionItem
 from clearcheck.catalog.selectors import items_published_for
 from clearcheck.core import clock
 from clearcheck.core.errors import FieldError, NotFound, PermissionDenied, ValidationFailed
+from clearcheck.core.inputs import MAX_ID
 from clearcheck.registry.choices import AgencyStatus
 from clearcheck.registry.models import Agency
 
@@ -29,8 +30,6 @@ from ..models import (
 )
 from ..services.plans import filing_deadline
 from ..settings import DEFAULT_SPECIAL_PLAN_QUOTA
-
-MAX_ID = 2**63 - 1
 
 
 def _id(value) -> int:

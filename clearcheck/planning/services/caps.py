@@ -22,7 +22,7 @@ from clearcheck.supervision.services import alert_raise
 
 from ..models import CapUsage, InspectionTask
 from ..models.tasks import CapPlace
-from ..rules import CapVerdict, cap_refusal, cap_verdict
+from ..rules import CapVerdict, cap_refusal, cap_verdict, visit_cap_refusal
 from ..selectors.limits import item_places
 from ..selectors.tiers import _chunks, tier_and_usage, tier_current, tiers_current_for
 
@@ -177,11 +177,6 @@ def _visit_cap_verdict(tasks: list[InspectionTask], enterprise_id: int, used: in
                        items_used=[(item, item_visits.get(code, 0)) for code, item in capped.items()])
 
 
-def _visit_cap_refusal(tasks: list[InspectionTask], verdict: CapVerdict) -> RuleViolation:
-    return RuleViolation("R21", f"{tasks[0].agency.name}:{verdict.reason}(本年度已入企检查 {verdict.used} 次),"
-                                "不能开始本次检查")
-
-
 def cap_visit_refusal(*, tasks, enterprise_id: int, year: int, tiers: dict | None = None) -> RuleViolation | None:
     """Whether an inspection visit of ``tasks`` would be refused under the tier cap now (read-only, for the
     scan; ``cap_visit_take`` decides under the lock when the visit opens, items' own frequencies included).
@@ -196,7 +191,7 @@ def cap_visit_refusal(*, tasks, enterprise_id: int, year: int, tiers: dict | Non
             tiers[agency_id] = tier
         verdict = _visit_cap_verdict(group, enterprise_id, used, tier)
         if not verdict.allowed:
-            return _visit_cap_refusal(group, verdict)
+            return visit_cap_refusal(group[0].agency.name, verdict)
     return None
 
 
@@ -225,7 +220,7 @@ def cap_visit_take(*, actor, visit_tasks, item_visits: ItemVisits | None = None)
         verdict = _visit_cap_verdict(group, visit.enterprise_id, usage.visited_count, item_visits=seen)
         urgent = any(t.urgent for t in group)
         if not verdict.allowed and not urgent:
-            raise _visit_cap_refusal(group, verdict)
+            raise visit_cap_refusal(group[0].agency.name, verdict)
         CapUsage.objects.filter(pk=usage.pk).update(visited_count=F("visited_count") + 1)
         if not verdict.allowed:
             alert_raise(rule_id="R21", subject=visit, agency=group[0].agency, actor=actor,

@@ -13,7 +13,7 @@ from django.db import transaction
 
 from clearcheck.audit.services import actor_label, audit_record
 from clearcheck.core import clock
-from clearcheck.core.errors import FieldError, RuleViolation, ValidationFailed
+from clearcheck.core.errors import FieldError, ValidationFailed
 from clearcheck.registry.choices import EnterpriseStatus
 from clearcheck.registry.models import Enterprise
 
@@ -115,14 +115,3 @@ def draw_tasks_create(*, actor, agency, items, officers_by_id: dict, rows: list[
             })
         task_ids += [t.pk for t in tasks]
     return task_ids
-
-
-def draw_recusal_refusal(pairs: set[tuple[int, int]]) -> RuleViolation | None:
-    """R13 at task time: a recusal granted after the draw was committed still bars the officer."""
-    from clearcheck.inspections.selectors.exclusions import recusal_pairs_by_id
-
-    hit = pairs & recusal_pairs_by_id({officer for officer, _ in pairs})
-    if hit:
-        officer_id, enterprise_id = sorted(hit)[0]
-        return RuleViolation("R13", f"执法人员(#{officer_id})已被决定回避企业(#{enterprise_id}),请作废本次抽取后重新抽取")
-    return None

@@ -19,6 +19,7 @@ from clearcheck.catalog.rules import item_list_refusal
 from clearcheck.core import clock
 from clearcheck.core.canonical import canonical_text
 from clearcheck.core.errors import FieldError, NotFound, PermissionDenied, ValidationFailed
+from clearcheck.core.inputs import int_or_none, text_of
 from clearcheck.registry.models import Agency
 from clearcheck.supervision.choices import Severity
 from clearcheck.supervision.services import alert_raise
@@ -49,11 +50,6 @@ def filing_is_on_time(year: int, filed_at: dt.datetime) -> bool:
 # --- Helpers ---------------------------------------------------------------------------------------
 
 
-def _text(value) -> str:
-    return "" if value is None else str(value).strip()
-
-
-
 def _manager_check(actor, agency_id: int) -> None:
     """NotFound for another agency's plan; PermissionDenied for readers who may not write."""
     if actor_agency_id(actor) != agency_id:
@@ -66,7 +62,7 @@ def _manager_check(actor, agency_id: int) -> None:
 
 def _plan_for_write(actor, plan_id: int) -> AnnualPlan:
     plan = (AnnualPlan.objects.select_for_update(of=("self",)).select_related("agency")
-            .filter(pk=_int_or_none(plan_id) or 0).first())
+            .filter(pk=int_or_none(plan_id) or 0).first())
     if plan is None:
         raise NotFound("年度检查计划不存在")
     _manager_check(actor, plan.agency_id)
@@ -85,22 +81,11 @@ def _entry_dict(entry: AnnualPlanEntry) -> dict:
 
 
 def _fields_clean(values: dict) -> dict:
-    cleaned = {name: _text(values.get(name)) for name in PLAN_FIELDS}
+    cleaned = {name: text_of(values.get(name)) for name in PLAN_FIELDS}
     errors = [FieldError(name, f"请填写{PLAN_FIELD_LABELS[name]}") for name in PLAN_FIELDS if not cleaned[name]]
     if errors:
         raise ValidationFailed(errors)
     return cleaned
-
-
-def _int_or_none(value) -> int | None:
-    # Out-of-range numbers are as unusable as text: no database column holds them.
-    if isinstance(value, bool):
-        return None
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return None
-    return number if -(2**63) <= number < 2**63 else None
 
 
 # --- The working copy ------------------------------------------------------------------------------
@@ -110,7 +95,7 @@ def _int_or_none(value) -> int | None:
 def annual_plan_create(*, actor, agency: Agency | int | None, year: int, basis: str, goals: str, forms: str,
                        scope: str, content: str) -> AnnualPlan:
     """Start an agency's annual plan for ``year`` (one per agency and year; R05)."""
-    agency_id = agency.pk if isinstance(agency, Agency) else _int_or_none(agency)
+    agency_id = agency.pk if isinstance(agency, Agency) else int_or_none(agency)
     if agency_id is None:
         agency_id = actor_agency_id(actor)
         if agency_id is None:
@@ -120,7 +105,7 @@ def annual_plan_create(*, actor, agency: Agency | int | None, year: int, basis: 
         raise NotFound("检查主体不存在")
     _manager_check(actor, locked.pk)
     fields = _fields_clean({"basis": basis, "goals": goals, "forms": forms, "scope": scope, "content": content})
-    year_value = _int_or_none(year)
+    year_value = int_or_none(year)
     if year_value is None or not YEAR_MIN <= year_value <= YEAR_MAX:
         raise ValidationFailed(FieldError("year", "请填写正确的年度"))
     if AnnualPlan.objects.filter(agency=locked, year=year_value).exists():
@@ -155,15 +140,15 @@ def annual_plan_entry_set(*, actor, plan_id: int, item_id: int, month: int, targ
     """Set the target count of an item in a month (R02: a published item of the plan's agency); 0 removes it."""
     plan = _plan_for_write(actor, plan_id)
     errors: list[FieldError] = []
-    month_value, target = _int_or_none(month), _int_or_none(target_count)
+    month_value, target = int_or_none(month), int_or_none(target_count)
     if month_value is None or not 1 <= month_value <= 12:
         errors.append(FieldError("month", "月份须为 1 至 12"))
     if target is None or not 0 <= target <= MAX_TARGET:
         errors.append(FieldError("target_count", f"计划户次须为 1 至 {MAX_TARGET} 的整数(填 0 删除该安排)"))
-    note = _text(note)
+    note = text_of(note)
     if len(note) > 255:
         errors.append(FieldError("note", "说明不能超过 255 个字符"))
-    item = InspectionItem.objects.filter(pk=_int_or_none(item_id)).first() if _int_or_none(item_id) else None
+    item = InspectionItem.objects.filter(pk=int_or_none(item_id)).first() if int_or_none(item_id) else None
     if item is None:
         errors.append(FieldError("item", "请选择一个检查事项"))
     if errors:
@@ -204,7 +189,7 @@ def _entry_delete(actor, plan: AnnualPlan, entry: AnnualPlanEntry) -> None:
 def annual_plan_entry_remove(*, actor, plan_id: int, entry_id: int) -> AnnualPlan:
     """Remove one month × item line of the schedule."""
     plan = _plan_for_write(actor, plan_id)
-    entry = AnnualPlanEntry.objects.filter(plan=plan, pk=_int_or_none(entry_id) or 0).first()
+    entry = AnnualPlanEntry.objects.filter(plan=plan, pk=int_or_none(entry_id) or 0).first()
     if entry is None:
         raise NotFound("计划安排不存在")
     _entry_delete(actor, plan, entry)
@@ -259,7 +244,7 @@ def annual_plan_file(*, actor, plan_id: int, reason: str = "") -> PlanFiling:
         refusal.field = "entries"
         raise refusal
     last = PlanFiling.objects.filter(plan=plan).aggregate(n=Max("version"))["n"] or 0
-    reason = _text(reason)
+    reason = text_of(reason)
     if last:
         previous = PlanFiling.objects.get(plan=plan, version=last)
         if _plan_content(json.loads(previous.snapshot)) == _plan_content(snapshot):

@@ -22,6 +22,7 @@ from clearcheck.core.errors import (
     RuleViolation,
     ValidationFailed,
 )
+from clearcheck.core.inputs import int_or_none, text_of
 from clearcheck.registry.models import Agency
 
 from ..choices import ApproverKind, SpecialPlanStatus
@@ -42,31 +43,15 @@ LABELS = {"title": "名称", "scope": "检查范围", "content": "检查内容",
 # --- Helpers ---------------------------------------------------------------------------------------
 
 
-def _text(value) -> str:
-    return "" if value is None else str(value).strip()
-
-
-
 def _date(value) -> dt.date | None:
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
         return value
     try:
-        return dt.date.fromisoformat(_text(value))
+        return dt.date.fromisoformat(text_of(value))
     except ValueError:
         return None
-
-
-def _int_or_none(value) -> int | None:
-    # Out-of-range numbers are as unusable as text: no database column holds them.
-    if isinstance(value, bool):
-        return None
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return None
-    return number if -(2**63) <= number < 2**63 else None
 
 
 def _lead_check(actor, plan: SpecialPlan) -> None:
@@ -82,7 +67,7 @@ def _lead_check(actor, plan: SpecialPlan) -> None:
 
 def _plan_locked(plan_id) -> SpecialPlan:
     plan = SpecialPlan.objects.select_for_update(of=("self",)).select_related("lead_agency").filter(
-        pk=_int_or_none(plan_id) or 0).first()
+        pk=int_or_none(plan_id) or 0).first()
     if plan is None:
         raise NotFound("专项检查计划不存在")
     return plan
@@ -117,7 +102,7 @@ def special_plan_dict(plan: SpecialPlan) -> dict:
 def _co_agencies_clean(values: Iterable, lead_id: int, errors: list[FieldError]) -> list[Agency]:
     ids = []
     for value in values or ():
-        agency_id = value.pk if isinstance(value, Agency) else _int_or_none(value)
+        agency_id = value.pk if isinstance(value, Agency) else int_or_none(value)
         if agency_id is None:
             errors.append(FieldError("co_agencies", "配合机关无效"))
             return []
@@ -133,13 +118,13 @@ def _co_agencies_clean(values: Iterable, lead_id: int, errors: list[FieldError])
 
 def _fields_clean(values: dict, lead_id: int) -> tuple[dict, list[Agency]]:
     errors: list[FieldError] = []
-    cleaned = {name: _text(values.get(name)) for name in ("title", "scope", "content", "assessment")}
+    cleaned = {name: text_of(values.get(name)) for name in ("title", "scope", "content", "assessment")}
     for name in ("title", "scope", "content", "assessment"):
         if not cleaned[name]:
             errors.append(FieldError(name, f"请填写{LABELS[name]}"))
     if len(cleaned["title"]) > 200:
         errors.append(FieldError("title", "名称不能超过 200 个字符"))
-    year = _int_or_none(values.get("year"))
+    year = int_or_none(values.get("year"))
     if year is None or not 2000 <= year <= 2100:
         errors.append(FieldError("year", "请填写正确的年度"))
     start, end = _date(values.get("period_start")), _date(values.get("period_end"))
@@ -151,7 +136,7 @@ def _fields_clean(values: dict, lead_id: int) -> tuple[dict, list[Agency]]:
         errors.append(FieldError("period_end", "结束日期不能早于开始日期"))
     if start and year and start.year != year:
         errors.append(FieldError("period_start", "专项检查应在计划年度内开始(计入该年度数量控制)"))
-    approver_kind = _text(values.get("approver_kind")) or ApproverKind.GOVERNMENT
+    approver_kind = text_of(values.get("approver_kind")) or ApproverKind.GOVERNMENT
     if approver_kind not in ApproverKind.values:
         errors.append(FieldError("approver_kind", "批准机关须为县人民政府或垂直管理的上一级行政机关"))
     co_agencies = _co_agencies_clean(values.get("co_agencies") or (), lead_id, errors)
@@ -169,7 +154,7 @@ def special_plan_create(*, actor, lead_agency: Agency | int | None, year: int, t
                         period_start, period_end, assessment: str, co_agencies: Iterable = (),
                         approver_kind: str = ApproverKind.GOVERNMENT) -> SpecialPlan:
     """Draft a special plan of the lead agency; the assessment (经过评估确需开展) is required (R08)."""
-    lead_id = lead_agency.pk if isinstance(lead_agency, Agency) else _int_or_none(lead_agency)
+    lead_id = lead_agency.pk if isinstance(lead_agency, Agency) else int_or_none(lead_agency)
     if lead_id is None:
         lead_id = actor_agency_id(actor)
         if lead_id is None:
@@ -232,7 +217,7 @@ def special_plan_legal_review_record(*, actor, plan_id: int, opinion: str) -> Sp
     """Record the legal review (法制审核) opinion of a draft or rejected plan (R08)."""
     plan = _plan_for_lead(actor, plan_id)
     SPECIAL_PLAN.editable_check(plan.status, plan.title)
-    opinion = _text(opinion)
+    opinion = text_of(opinion)
     if not opinion:
         raise ValidationFailed(FieldError("opinion", "请填写法制审核意见"))
     before = {"legal_review": plan.legal_review, "legal_reviewed_at": plan.legal_reviewed_at}
@@ -249,7 +234,7 @@ def special_plan_discussion_record(*, actor, plan_id: int, record: str, discusse
     plan = _plan_for_lead(actor, plan_id)
     SPECIAL_PLAN.editable_check(plan.status, plan.title)
     errors: list[FieldError] = []
-    record = _text(record)
+    record = text_of(record)
     if not record:
         errors.append(FieldError("record", "请填写集体讨论记录"))
     day = _date(discussed_on)
@@ -284,7 +269,7 @@ def special_plan_submit(*, actor, plan_id: int) -> SpecialPlan:
     """Submit for approval (R08): legal review and collective discussion recorded, and room under the lead
     agency's annual quota, checked under a lock on the agency row so two submissions cannot both pass.
     """
-    plan_ref = SpecialPlan.objects.filter(pk=_int_or_none(plan_id) or 0).values("lead_agency_id").first()
+    plan_ref = SpecialPlan.objects.filter(pk=int_or_none(plan_id) or 0).values("lead_agency_id").first()
     if plan_ref is None:
         raise NotFound("专项检查计划不存在")
     # The lock that carries the quota: every submission of this agency queues here first.
@@ -327,7 +312,7 @@ def special_plan_approve(*, actor, plan_id: int, note: str = "") -> SpecialPlan:
     SPECIAL_PLAN.target(plan.status, "approve", plan.title, getattr(actor, "role", None))
     if plan.approver_kind != ApproverKind.GOVERNMENT:
         raise Conflict("该专项检查计划由垂直管理的上一级行政机关批准,由牵头机关登记批准文件")
-    return _approve(actor, plan, note=_text(note), by=actor_label(actor))
+    return _approve(actor, plan, note=text_of(note), by=actor_label(actor))
 
 
 @transaction.atomic
@@ -337,7 +322,7 @@ def special_plan_record_superior_approval(*, actor, plan_id: int, document: str)
     if plan.approver_kind != ApproverKind.VERTICAL_SUPERIOR:
         raise Conflict("该专项检查计划须报县人民政府批准,不能登记上级机关批准文件")
     SPECIAL_PLAN.target(plan.status, "record_superior_approval", plan.title, getattr(actor, "role", None))
-    document = _text(document)
+    document = text_of(document)
     if not document:
         raise ValidationFailed(FieldError("document", "请填写上级机关批准文件(文号及批准意见)"))
     return _approve(actor, plan, note=document, by=f"{ApproverKind.VERTICAL_SUPERIOR.label}(由{actor_label(actor)}登记)")
@@ -350,7 +335,7 @@ def special_plan_reject(*, actor, plan_id: int, note: str) -> SpecialPlan:
     target = SPECIAL_PLAN.target(plan.status, "reject", plan.title, getattr(actor, "role", None))
     if plan.approver_kind != ApproverKind.GOVERNMENT:
         raise Conflict("该专项检查计划由垂直管理的上一级行政机关批准")
-    note = _text(note)
+    note = text_of(note)
     if not note:
         raise ValidationFailed(FieldError("note", "请填写不予批准的理由"))
     before = plan.status
@@ -370,7 +355,7 @@ def special_plan_amend_urgent(*, actor, plan_id: int, reason: str, **changes) ->
     if unknown:
         raise ValidationFailed([FieldError(name, "紧急修改只能调整检查范围、检查内容和实施期间") for name in unknown])
     errors: list[FieldError] = []
-    reason = _text(reason)
+    reason = text_of(reason)
     if not reason:
         errors.append(FieldError("reason", "请填写紧急修改的理由"))
     new = {name: getattr(plan, name) for name in AMEND_FIELDS}
@@ -384,7 +369,7 @@ def special_plan_amend_urgent(*, actor, plan_id: int, reason: str, **changes) ->
                 continue
             new[name] = day
         else:
-            new[name] = _text(value)
+            new[name] = text_of(value)
     if new["period_end"] < new["period_start"]:
         errors.append(FieldError("period_end", "结束日期不能早于开始日期"))
     if new["period_start"].year != plan.year:

@@ -20,7 +20,7 @@ from clearcheck.registry.models import Agency, Enterprise, Officer
 
 from .. import rules
 from ..calendar import working_days_add
-from ..choices import URGENT_SOURCES, AvGround, TaskSource, TaskStatus
+from ..choices import AvGround, TaskSource, TaskStatus
 from ..models import AnnualPlanEntry, InspectionTask, SpecialPlan
 from ..selectors.tasks import task_id_valid
 from ..settings import planning_settings_for
@@ -69,10 +69,9 @@ def _head_check(actor, task: InspectionTask) -> None:
         if actor_is_county(actor):
             raise PermissionDenied("检查任务由本机关负责人审批")
         raise NotFound("检查任务不存在")
-    if actor_has_role(actor, Role.DEPARTMENT_HEAD):
-        raise RuleViolation("R07", "内设机构负责人不能批准检查方案,须由行政执法机关负责人批准")
-    if not actor_has_role(actor, Role.AGENCY_HEAD):
-        raise PermissionDenied("只有本机关负责人可以审批检查任务")
+    refusal = rules.approver_refusal(actor)
+    if refusal is not None:
+        raise refusal
 
 
 def _task_locked(actor, task_id: int) -> InspectionTask:
@@ -197,10 +196,8 @@ def task_content_apply(task: InspectionTask, fields: dict) -> None:
 
 def task_low_risk_check(task: InspectionTask) -> None:
     """R21: a proactive task at a low-risk enterprise is refused before anything else happens."""
-    if task.counts_against_cap:
-        verdict = task_cap_verdict(task, 0, items=False)
-        if not verdict.allowed:
-            raise RuleViolation("R21", verdict.reason)
+    if task.counts_against_cap and (refusal := rules.cap_refusal(task_cap_verdict(task, 0, items=False))):
+        raise refusal
 
 
 # --- Create and edit -------------------------------------------------------------------------------
@@ -289,10 +286,8 @@ def task_start_urgent(*, actor, task_id: int, reason: str) -> InspectionTask:
     """
     task = _task_locked(actor, task_id)
     _writer_check(actor, task.agency_id)
-    if task.source not in URGENT_SOURCES:
-        labels = "、".join(str(TaskSource(s).label) for s in sorted(URGENT_SOURCES))
-        raise RuleViolation("R06", f"任务来源“{task.get_source_display()}”不属于可先行实施的紧急情形({labels}),"
-                                   "须事前提报并经负责人批准")
+    if refusal := rules.urgent_start_refusal(task):
+        raise refusal
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed(FieldError("reason", "紧急实施须记录事由"))
@@ -321,8 +316,8 @@ def task_approve(*, actor, task_id: int, note: str = "") -> InspectionTask:
     """
     task = _task_locked(actor, task_id)
     _head_check(actor, task)
-    if task.status == TaskStatus.DRAFT:
-        raise RuleViolation("R06", "该任务尚未提报备案,不能审批;请先提报")
+    if refusal := rules.task_unfiled_refusal(task):
+        raise refusal
     target = TASK.target(task.status, "approve", str(task))
     _revalidate(task)
     before = task.status
@@ -375,3 +370,23 @@ def task_cancel(*, actor, task_id: int, reason: str) -> InspectionTask:
     audit_record(actor=actor, action="inspection_task.cancel", subject=task, before={"status": before},
                  after={"status": task.status, "reason": reason, "cap_released": released or None})
     return task
+
+
+@transaction.atomic
+def tasks_complete(*, actor, task_ids, facts: dict | None = None) -> list[int]:
+    """Complete each of ``task_ids`` that the workflow lets complete (approved → completed): called when the
+    loop of the visit that carried them has closed for their agency (R19). An urgent task still awaiting
+    its approval (R10) is left as it is. ``facts`` (e.g. the visit and record) go into each audit event.
+    Returns the ids completed.
+    """
+    done: list[int] = []
+    for task in InspectionTask.objects.select_for_update().filter(pk__in=list(task_ids)).order_by("id"):
+        if not TASK.allowed(task.status, "complete"):
+            continue
+        before = task.status
+        task.status = TASK.target(task.status, "complete", str(task))
+        task.save(update_fields=["status", "updated_at"])
+        audit_record(actor=actor, action="inspection_task.complete", subject=task, before={"status": before},
+                     after={"status": task.status, **(facts or {})})
+        done.append(task.pk)
+    return done

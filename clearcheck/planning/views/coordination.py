@@ -13,6 +13,7 @@ from clearcheck.accounts.choices import AGENCY_ROLES, COUNTY_ROLES, Role
 from clearcheck.core import clock
 from clearcheck.core.api import get_or_404
 from clearcheck.core.errors import DomainError
+from clearcheck.core.inputs import int_or_none
 from clearcheck.core.web import error_message, role_required
 from clearcheck.registry.selectors import agency_list_for_actor
 
@@ -29,13 +30,6 @@ def _date(value, default: dt.date) -> dt.date:
         return dt.date.fromisoformat(value) if value else default
     except ValueError:
         return default
-
-
-def _int_or_none(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 def _merge_leads(user, visit) -> list[int]:
@@ -71,7 +65,7 @@ def coordination(request):
     default_start, default_end = selectors.coordination_period_default(clock.local_today())
     start = _date(request.GET.get("start"), default_start)
     end = _date(request.GET.get("end"), default_end)
-    agency_id = _int_or_none(request.GET.get("agency"))
+    agency_id = int_or_none(request.GET.get("agency"))
     region = (request.GET.get("region") or "").strip()
     agencies = [agency_id] if agency_id else None
     groups = selectors.coordination_groups_for_actor(actor=request.user, start=start, end=end, agency_ids=agencies,

@@ -14,6 +14,7 @@ from clearcheck.accounts.choices import AGENCY_ROLES, COUNTY_ROLES, Role
 from clearcheck.core import clock
 from clearcheck.core.api import get_or_404
 from clearcheck.core.errors import DomainError
+from clearcheck.core.inputs import int_or_none
 from clearcheck.core.web import error_message, role_required
 from clearcheck.registry.models import Agency
 
@@ -30,15 +31,8 @@ SPECIAL_FIELDS = ("year", "title", "scope", "content", "period_start", "period_e
 MONTHS = range(1, 13)
 
 
-def _int_or_none(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 def _year(request) -> int:
-    year = _int_or_none(request.GET.get("year"))
+    year = int_or_none(request.GET.get("year"))
     return year if year and 2000 <= year <= 2100 else clock.local_year()
 
 
@@ -65,7 +59,7 @@ def plan_list(request):
             return redirect("planning:plan_detail", plan_id=plan.pk)
         except DomainError as exc:
             error_message(request, exc)
-    year = _int_or_none(request.GET.get("year"))
+    year = int_or_none(request.GET.get("year"))
     qs = selectors.annual_plans_for_actor(actor=request.user, year=year)
     return render(request, "planning/plans/plan_list.html", {
         "page": _page(request, qs), "year": year or "", "this_year": clock.local_year(),
@@ -159,7 +153,7 @@ def filings_overview(request):
 @role_required(*READERS)
 def special_plan_list(request):
     """Special plans the actor's agency leads or joins (all for the county roles), by year and state."""
-    year = _int_or_none(request.GET.get("year"))
+    year = int_or_none(request.GET.get("year"))
     status = request.GET.get("status") if request.GET.get("status") in SpecialPlanStatus.values else ""
     qs = selectors.special_plans_for_actor(actor=request.user, year=year, status=status or None)
     return render(request, "planning/special_plans/special_plan_list.html", {

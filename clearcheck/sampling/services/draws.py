@@ -24,6 +24,7 @@ from clearcheck.catalog.models import InspectionItem
 from clearcheck.catalog.rules import item_list_refusal
 from clearcheck.core import blobs, clock
 from clearcheck.core.errors import Conflict, FieldError, NotFound, RuleViolation, ValidationFailed
+from clearcheck.core.inputs import MAX_ID
 from clearcheck.planning.selectors.tiers import tier_scheme
 from clearcheck.registry.rules import agency_inspection_refusal
 from clearcheck.supervision.choices import Severity
@@ -40,7 +41,6 @@ from .picks import outcome_store, picks_match_entries
 from .pools import manager_check, nul_refuse
 
 MAX_TEAM_SIZE = 10
-MAX_ID = 2_147_483_647  # ids beyond any key are simply unknown (and PostgreSQL would refuse them)
 
 
 def _refuse(message: str, field: str | None = None) -> RuleViolation:

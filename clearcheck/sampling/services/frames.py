@@ -16,7 +16,8 @@ from typing import NamedTuple
 from django.db import connection
 from django.db.models import BooleanField, ExpressionWrapper
 
-from clearcheck.inspections.selectors.exclusions import last_inspector_pairs, recusal_pairs
+from clearcheck.inspections.selectors.exclusions import last_inspector_pairs
+from clearcheck.registry.recusals import recusal_pairs
 
 from .. import algorithm
 from ..models import Draw, Pool

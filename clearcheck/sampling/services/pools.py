@@ -7,6 +7,7 @@ from clearcheck.accounts.selectors import actor_agency_id, actor_has_role, actor
 from clearcheck.audit.services import actor_label, audit_record
 from clearcheck.core import clock
 from clearcheck.core.errors import FieldError, NotFound, PermissionDenied, ValidationFailed
+from clearcheck.core.inputs import MAX_ID
 from clearcheck.planning.selectors.tiers import tier_scheme
 from clearcheck.registry.choices import EntityType
 from clearcheck.registry.models import Industry, Officer, Region
@@ -74,7 +75,7 @@ def pool_filters_clean(agency_id: int, data: dict) -> dict:
 
 def _officers_clean(agency_id: int, officer_ids) -> list[Officer]:
     ids = sorted({i for i in (int(v) for v in officer_ids or [] if str(v).strip().isascii() and str(v).strip().isdigit())
-                  if 0 < i <= 2_147_483_647})
+                  if 0 < i <= MAX_ID})
     officers = list(Officer.objects.filter(pk__in=ids, agency_id=agency_id))
     if len(officers) != len(ids):
         raise ValidationFailed(FieldError("officers", "限定的执法人员须为本机关的执法人员"))

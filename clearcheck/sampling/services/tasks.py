@@ -4,14 +4,15 @@ approval by the agency head in one action (R06, R07, R21 per task, as for any ta
 
 from django.db import transaction
 
-from clearcheck.accounts.choices import Role
-from clearcheck.accounts.selectors import actor_agency_id, actor_has_role
+from clearcheck.accounts.selectors import actor_agency_id
 from clearcheck.audit.services import audit_record
 from clearcheck.core import clock
-from clearcheck.core.errors import Conflict, DomainError, NotFound, PermissionDenied, RuleViolation
+from clearcheck.core.errors import Conflict, DomainError, NotFound
 from clearcheck.planning.choices import TaskStatus
-from clearcheck.planning.services.draw_tasks import DrawTaskRow, draw_recusal_refusal, draw_tasks_create
+from clearcheck.planning.rules import approver_refusal
+from clearcheck.planning.services.draw_tasks import DrawTaskRow, draw_tasks_create
 from clearcheck.planning.services.tasks import task_approve
+from clearcheck.registry.rules import pairs_recusal_refusal
 
 from ..choices import DrawStatus
 from ..models import Draw, DrawPick, DrawTeamMember
@@ -36,7 +37,7 @@ def draw_tasks_make(*, actor, draw_id: int) -> list[int]:
         members.setdefault(team_id, []).append(officer)
     picks = list(draw.picks.order_by("position").values_list("pk", "enterprise_id", "team_id"))
     pairs = {(o.pk, enterprise_id) for _, enterprise_id, team_id in picks for o in members[team_id]}
-    refusal = draw_recusal_refusal(pairs)
+    refusal = pairs_recusal_refusal(pairs)
     if refusal is not None:
         raise refusal
     joint = len(pools) > 1
@@ -66,10 +67,9 @@ def draw_tasks_approve(*, actor, draw_id: int, note: str = "") -> dict:
     """The agency head approves the draw's filed tasks of the head's agency, each in its own transaction
     (R07; the cap is taken per task under its row lock, R21). Returns counts and each refusal.
     """
-    if actor_has_role(actor, Role.DEPARTMENT_HEAD):
-        raise RuleViolation("R07", "内设机构负责人不能批准检查方案,须由行政执法机关负责人批准")
-    if not actor_has_role(actor, Role.AGENCY_HEAD):
-        raise PermissionDenied("只有本机关负责人可以批准抽取生成的检查任务")
+    refusal = approver_refusal(actor)
+    if refusal is not None:
+        raise refusal
     agency_id = actor_agency_id(actor)
     draw = Draw.objects.filter(pk=draw_id).filter(pools__agency_id=agency_id).distinct().first()
     if draw is None:

@@ -70,7 +70,7 @@ def picks_of(draw) -> list[tuple[str, str, set[str]]]:
 
 def recusal_grant(county, make_user_plain, enterprise, officer, grant=True):
     """A recusal of ``officer`` at ``enterprise`` filed by the enterprise and decided by the agency head."""
-    from clearcheck.inspections.services import recusal_request_decide, recusal_request_file
+    from clearcheck.registry.recusals import recusal_request_decide, recusal_request_file
 
     user = make_user_plain("enterprise", enterprise=enterprise)
     request = recusal_request_file(actor=user, officer_id=officer.pk, reason="近亲属在该企业任职")

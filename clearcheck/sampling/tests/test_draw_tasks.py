@@ -125,7 +125,7 @@ def test_r21_a_task_whose_enterprise_reached_its_cap_meanwhile_is_refused_alone(
 
 
 def test_r13_a_recusal_granted_after_commit_stops_the_tasks(draw_county, selected_draw, make_user_plain):
-    from clearcheck.inspections.services import recusal_request_decide, recusal_request_file
+    from clearcheck.registry.recusals import recusal_request_decide, recusal_request_file
 
     county = draw_county
     draw, _ = selected_draw

@@ -1,7 +1,7 @@
 """The rollup dimensions of visits (ADR 0014), computed the same way by the fold and by the live tail.
 
-A visit counts as an inspection when it is of kind ``inspection`` and was opened (open or closed). It
-counts once, under its initiating agency; its source is the source of its lowest-id task and it is drawn
+A visit counts as an inspection as ``inspections.selectors.visits`` defines it (of kind ``inspection``
+and opened: open or closed). It counts once, under its initiating agency; its source is the source of its lowest-id task and it is drawn
 when any of its tasks came from a draw; its tier is the initiating agency's tier of the enterprise when
 the visit started (all three kept on the visit at check-in); its month and year are those of ``opened_at``
 in Asia/Shanghai.
@@ -15,8 +15,9 @@ from django.db.models import Q
 from django.db.models.expressions import RawSQL
 
 from clearcheck.core import clock
-from clearcheck.inspections.choices import VisitKind, VisitStatus
+from clearcheck.inspections.choices import VisitStatus
 from clearcheck.inspections.models import Visit
+from clearcheck.inspections.selectors.visits import counted_visits_q, visit_counts
 from clearcheck.planning.models import EnterpriseTier, Tier
 from clearcheck.planning.selectors.tiers import tiers_ungraded
 from clearcheck.registry.models import Enterprise, Industry
@@ -26,8 +27,7 @@ VISIT_FIELDS = ("id", "kind", "status", "agency_id", "enterprise_id", "joint_ins
                 "source", "drawn", "tier", "started_at", "opened_at", "closed_at")
 
 FINAL_STATUSES = frozenset({VisitStatus.CLOSED, VisitStatus.EXPIRED, VisitStatus.CANCELLED})
-COUNTED_STATUSES = (VisitStatus.OPEN, VisitStatus.CLOSED)
-COUNTED = Q(kind=VisitKind.INSPECTION, opened_at__isnull=False, status__in=COUNTED_STATUSES)
+COUNTED = counted_visits_q()
 
 
 @dataclass(frozen=True)
@@ -80,8 +80,7 @@ def local_month(moment: dt.datetime) -> dt.date:
 
 def counts(row: dict) -> bool:
     """Whether a visit row counts as an inspection (see the module docstring)."""
-    return (row["kind"] == VisitKind.INSPECTION and row["opened_at"] is not None
-            and row["status"] in COUNTED_STATUSES)
+    return visit_counts(kind=row["kind"], status=row["status"], opened_at=row["opened_at"])
 
 
 def tiers_for_pairs(pairs: set[tuple[int, int]]) -> dict[tuple[int, int], object]:

@@ -15,7 +15,7 @@ import datetime as dt
 from django.db import connection, transaction
 
 from clearcheck.core import clock
-from clearcheck.inspections.choices import VisitKind, VisitStatus
+from clearcheck.inspections.selectors.visits import counted_visit_sql
 from clearcheck.registry.models import Enterprise
 
 from ..models.rollups import (
@@ -58,7 +58,7 @@ def _facts_sql() -> str:
         FROM {VISIT} v
         LEFT JOIN {ENTERPRISE} e ON e.id = v.enterprise_id
         LEFT JOIN {SECTIONS} s ON s.code = e.industry_id
-        WHERE v.kind = '{VisitKind.INSPECTION}' AND v.status = '{VisitStatus.CLOSED}' AND v.opened_at IS NOT NULL
+        WHERE {counted_visit_sql("v", closed_only=True)}
     """
 
 

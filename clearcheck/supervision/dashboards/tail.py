@@ -11,7 +11,8 @@ import datetime as dt
 
 from django.db import connection
 
-from clearcheck.inspections.choices import VisitKind, VisitStatus
+from clearcheck.inspections.choices import VisitStatus
+from clearcheck.inspections.selectors.visits import counted_visit_sql
 from clearcheck.registry.models import Enterprise
 
 from ..models.rollups import RollupFoldedVisit
@@ -42,8 +43,7 @@ def tail_sql(floor_id: int, *, months: tuple[dt.date, dt.date] | None = None, ag
                f"THEN {seconds_sql('v.opened_at', 'v.closed_at')} ELSE 0 END AS seconds",
                "COALESCE(v.source, '') AS source, CASE WHEN v.drawn THEN 1 ELSE 0 END AS drawn"]
     params: list = []
-    where = [f"v.id >= %s AND v.kind = '{VisitKind.INSPECTION}' AND v.opened_at IS NOT NULL "
-             f"AND v.status IN ('{VisitStatus.OPEN}', '{VisitStatus.CLOSED}')",
+    where = [f"v.id >= %s AND {counted_visit_sql('v')}",
              f"NOT EXISTS (SELECT 1 FROM {RollupFoldedVisit._meta.db_table} f WHERE f.visit_id = v.id)"]
     params.append(floor_id)
     if agency_id:

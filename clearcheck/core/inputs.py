@@ -1,0 +1,69 @@
+"""Values from outside (API paths and bodies, query strings, forms, imports) as the platform accepts them.
+
+One set of helpers for every path: ids are positive big integers (every primary key is a BigAutoField, so
+1 … 2⁶³−1); other integers must fit a 64-bit column; text is stripped, and free text has a length limit and
+no NUL (PostgreSQL refuses it; SQLite would store it). A value that cannot be what is asked for is "none"
+(a filter that matches nothing, an id that is not found), never an overflow in the database.
+"""
+
+from typing import Annotated
+
+from pydantic import Field
+
+from .errors import FieldError, NotFound, ValidationFailed
+
+MAX_ID = 2**63 - 1
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+
+# An id in an API path or query (Django Ninja / Pydantic): out of range answers 422 like any bad value.
+DbId = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+def int_or_none(value) -> int | None:
+    """``value`` (an int or text) as an integer that fits a 64-bit column, or None (also for "" and bools)."""
+    if isinstance(value, bool) or value is None:
+        return None
+    try:
+        number = int(value)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return number if INT64_MIN <= number <= INT64_MAX else None
+
+
+def id_or_none(value) -> int | None:
+    """``value`` (a model instance, an int or text) as an id, or None when it cannot be one."""
+    pk = int_or_none(getattr(value, "pk", value))
+    return pk if pk is not None and 0 < pk <= MAX_ID else None
+
+
+def id_or_404(value, label: str) -> int:
+    """``value`` as an id, or :class:`NotFound` ("<label>不存在") when it cannot be one."""
+    pk = id_or_none(value)
+    if pk is None:
+        raise NotFound(f"{label}不存在")
+    return pk
+
+
+def text_of(value) -> str:
+    """``value`` as stripped text ("" for None)."""
+    return "" if value is None else str(value).strip()
+
+
+def search_term(value, limit: int = 100) -> str | None:
+    """A search term as typed, without NUL and surrounding blanks, at most ``limit`` characters; None if empty."""
+    term = text_of(value).replace("\x00", "").strip()[:limit]
+    return term or None
+
+
+def text_field(value, field: str, *, limit: int, missing: str | None = None) -> str:
+    """Free text for ``field``: stripped; ``missing`` is the message when it is required and empty; refused
+    when longer than ``limit`` or holding NUL (field errors, nothing written).
+    """
+    text = text_of(value)
+    if not text and missing:
+        raise ValidationFailed(FieldError(field, missing))
+    if len(text) > limit:
+        raise ValidationFailed(FieldError(field, f"不超过 {limit} 字(现为 {len(text)} 字)"))
+    if "\x00" in text:
+        raise ValidationFailed(FieldError(field, "含有无效字符"))
+    return text
