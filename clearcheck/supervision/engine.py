@@ -24,13 +24,13 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import Q
 
+from clearcheck.alerts.services import alert_periodic_pass
 from clearcheck.audit.services import actor_label, audit_record
 from clearcheck.core import clock
 from clearcheck.core.rules import RULES
 
 from .choices import AlertRunStatus
 from .models import AlertRun, JobLock
-from .services.alerts import alert_periodic_pass
 
 log = logging.getLogger(__name__)
 

@@ -9,6 +9,8 @@ from django.db import transaction
 
 from clearcheck.accounts.choices import Role
 from clearcheck.accounts.selectors import actor_agency_id, actor_enterprise_id, actor_has_role
+from clearcheck.alerts.choices import Severity
+from clearcheck.alerts.services import alert_raise
 from clearcheck.audit.services import actor_describe, audit_record
 from clearcheck.core import clock
 from clearcheck.core.errors import (
@@ -20,8 +22,6 @@ from clearcheck.core.errors import (
     ValidationFailed,
 )
 from clearcheck.registry.models import Agency, Enterprise, Officer
-from clearcheck.supervision.choices import Severity
-from clearcheck.supervision.services import alert_raise
 
 from ..choices import RECUSAL_OPEN, RecusalStatus
 from ..models import EntryRefusal, RecusalRequest

@@ -268,7 +268,7 @@ def test_a_stored_blob_is_not_replaced_even_by_the_right_bytes(team):
 # --- corruption detected on read ---------------------------------------------------------------------
 
 def test_r18_a_flipped_byte_is_detected_on_read_and_raises_an_alert(team):
-    from clearcheck.supervision.models import Alert
+    from clearcheck.alerts.models import Alert
 
     record = add(team, jpeg(4000))
     assert services.evidence_file_checked(actor=team["first"], evidence=record) == blob_path(record.sha256)
@@ -294,7 +294,7 @@ def test_r18_a_deleted_blob_counts_as_corrupted(team):
 
 
 def test_r18_streamed_read_withholds_the_end_of_a_corrupted_file(team):
-    from clearcheck.supervision.models import Alert
+    from clearcheck.alerts.models import Alert
 
     data = jpeg(300_000)
     record = add(team, data)

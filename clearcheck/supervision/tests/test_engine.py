@@ -12,9 +12,11 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
+from clearcheck.alerts import services
+from clearcheck.alerts.models import Alert
 from clearcheck.audit.models import AuditEvent
-from clearcheck.supervision import engine, services
-from clearcheck.supervision.models import Alert, AlertRun, JobLock
+from clearcheck.supervision import engine
+from clearcheck.supervision.models import AlertRun, JobLock
 
 AFTER_DEADLINE = dt.date(2026, 4, 1)  # R05: plans for 2026 are due by 31 March (Asia/Shanghai)
 
