@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from clearcheck.accounts.choices import Role
 from clearcheck.alerts import selectors, services
+from clearcheck.alerts.checks import raised_where
 from clearcheck.alerts.choices import AlertState, Severity
 from clearcheck.core.api import get_or_404
 from clearcheck.core.errors import DomainError
@@ -42,7 +43,7 @@ def alert_list(request):
         "counts": selectors.alert_state_counts(actor=user, filters=filters),
         "agencies": list(Agency.objects.order_by("name").only("pk", "name")) if county else [],
         "runs": list(alert_runs_recent(actor=user)),
-        "rules": sorted({c.rule_id for c in engine.CHECKS} | set(engine.EVENT_RAISES)),
+        "rules": sorted(raised_where()),
     })
 
 
