@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "clearcheck.accounts",
     "clearcheck.audit",
     "clearcheck.registry",
+    "clearcheck.alerts",
     "clearcheck.catalog",
     "clearcheck.planning",
     "clearcheck.inspections",

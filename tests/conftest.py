@@ -6,8 +6,8 @@ import pytest
 @pytest.fixture
 def world(county):
     """``county`` plus one object of every kind a route takes an id of, all in the users' own scope."""
+    from clearcheck.alerts.services import alert_raise
     from clearcheck.catalog import services as catalog
-    from clearcheck.supervision.services import alert_raise
 
     users = county["users"]
     admin = users["agency_admin"]

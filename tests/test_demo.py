@@ -9,9 +9,9 @@ pytestmark = pytest.mark.django_db
 
 def test_demo_county_loads_with_the_on_site_loop():
     from clearcheck.accounts.models import User
+    from clearcheck.alerts.models import Alert
     from clearcheck.inspections.models import Disposition, Visit
     from clearcheck.planning.models import InspectionTask
-    from clearcheck.supervision.models import Alert
 
     assert demo_load(progress=lambda _: None) is True
     assert demo_load(progress=lambda _: None) is False  # idempotent: loaded once

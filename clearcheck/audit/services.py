@@ -32,10 +32,18 @@ def actor_label(actor) -> str:
     return actor_describe(actor)[1]
 
 
+def subject_type_of(model: Model | type[Model]) -> str:
+    """The subject type the chain records a model's events under: its ``app.model`` label, or the label it had
+    when its first events were recorded (``audit_subject_type``), kept when the model moves between apps so one
+    subject keeps one name in a chain that cannot be rewritten (ADR 0019).
+    """
+    return getattr(model, "audit_subject_type", None) or model._meta.label_lower
+
+
 def subject_describe(subject: Model | tuple[str, Any]) -> tuple[str, str]:
     """(type, id) of a model instance or an explicit ``(type, id)`` pair."""
     if isinstance(subject, Model):
-        return subject._meta.label_lower, str(subject.pk)
+        return subject_type_of(subject), str(subject.pk)
     kind, ident = subject
     return kind, str(ident)
 

@@ -11,10 +11,11 @@ from django.db.models import Case, IntegerField, Value, When
 
 from clearcheck.accounts.choices import Role
 from clearcheck.accounts.models import User
+from clearcheck.alerts import services as alert_services
+from clearcheck.alerts.models import Alert
 from clearcheck.core import clock
 from clearcheck.registry.models import Officer
 from clearcheck.supervision import engine, services
-from clearcheck.supervision.models import Alert
 
 # The alert a matter is opened from: an enterprise's refusal of an unscanned entry is the clearest case.
 MATTER_RULES = ("R29", "R17", "R19", "R21", "R10", "R05")
@@ -44,13 +45,13 @@ def supervision_load(*, progress: Callable[[str], None]) -> dict:
     if handled:
         admin = _manager(handled[0].agency_id, Role.AGENCY_ADMIN)
         if admin:
-            services.alert_acknowledge(actor=admin, alert_id=handled[0].pk)
+            alert_services.alert_acknowledge(actor=admin, alert_id=handled[0].pk)
     if len(handled) > 1:
         head = _manager(handled[1].agency_id, Role.AGENCY_HEAD) or _manager(handled[1].agency_id, Role.AGENCY_ADMIN)
         if head:
-            services.alert_assign(actor=bureau, alert_id=handled[1].pk, assignee_id=head.pk)
+            alert_services.alert_assign(actor=bureau, alert_id=handled[1].pk, assignee_id=head.pk)
     if len(handled) > 2:
-        services.alert_resolve(actor=bureau, alert_id=handled[2].pk,
+        alert_services.alert_resolve(actor=bureau, alert_id=handled[2].pk,
                                note="经核查,机关已说明情况并完成整改,相关材料已归档。")
 
     progress("专项监督:督办、约谈、通报、移送纪检监察 …")

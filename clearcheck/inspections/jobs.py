@@ -8,10 +8,10 @@ nothing, and two runs at once meet on the alert's unique key (``alert_raise`` co
 
 import datetime as dt
 
+from clearcheck.alerts.choices import Severity
+from clearcheck.alerts.selectors import alert_dedup_keys_existing
+from clearcheck.alerts.services import alert_raise
 from clearcheck.core import clock
-from clearcheck.supervision.choices import Severity
-from clearcheck.supervision.selectors import alert_dedup_keys_existing
-from clearcheck.supervision.services import alert_raise
 
 from .selectors.outcomes import dispositions_open_overdue
 

@@ -263,6 +263,9 @@ class RecusalRequest(models.Model):
     ``notified_at`` is when the result reached the enterprise (it reads it on its recusal page).
     """
 
+    # The audit chain first recorded these under inspections (ADR 0021); one subject keeps one name.
+    audit_subject_type = "inspections.recusalrequest"
+
     enterprise = models.ForeignKey(
         Enterprise, verbose_name="申请企业", on_delete=models.PROTECT, related_name="recusal_requests"
     )

@@ -5,7 +5,8 @@ enterprise or checking in there (``rules.recusal_refusal``, read by planning, sa
 
 The record lives here, beside the officer and the enterprise it joins, so that every app that assigns
 officers reads one fact from below (ADR 0021). Its audit subject keeps the label it was first recorded
-under, ``inspections.recusalrequest``, because the chain cannot be rewritten.
+under, ``inspections.recusalrequest`` (``RecusalRequest.audit_subject_type``), because the chain cannot be
+rewritten.
 
 Writes (``recusal_request_file``, ``recusal_request_decide``) each run in one transaction with their audit
 event (R30); reads are scoped by actor: the enterprise its own requests, the agency head and admin those
@@ -35,16 +36,9 @@ from .choices import RECUSAL_OPEN, RecusalStatus
 from .models import Enterprise, Officer, RecusalRequest
 from .workflows import RECUSAL
 
-# The label the audit chain has always recorded recusal requests under (before they moved to registry).
-AUDIT_SUBJECT = "inspections.recusalrequest"
 MAX_REASON = 2000
 CREDENTIAL_NO = re.compile(r"^[0-9A-Za-z\-]{1,32}$")
 READER_ROLES = (Role.ENTERPRISE, Role.AGENCY_HEAD, Role.AGENCY_ADMIN, Role.BUREAU, Role.DISCIPLINE)
-
-
-def recusal_subject(record: RecusalRequest) -> tuple[str, int]:
-    """The audit subject of a recusal request (its trail is ``audit_events_for_subject(*recusal_subject(r))``)."""
-    return AUDIT_SUBJECT, record.pk
 
 
 def recusal_snapshot(record: RecusalRequest) -> dict:
@@ -91,7 +85,7 @@ def recusal_request_file(*, actor, officer_id: int, reason: str) -> RecusalReque
         enterprise=enterprise, officer=officer, agency=officer.agency, reason=text, status=RecusalStatus.PENDING,
         filed_by=label, filed_by_user_id=user_id, filed_at=clock.now(),
     )
-    audit_record(actor=actor, action="recusal_request.file", subject=recusal_subject(record), after=recusal_snapshot(record))
+    audit_record(actor=actor, action="recusal_request.file", subject=record, after=recusal_snapshot(record))
     return record
 
 
@@ -118,7 +112,7 @@ def recusal_request_decide(*, actor, request_id: int, grant: bool, reason: str) 
     # The result is on the enterprise's recusal page from this moment: that is the notification.
     record.notified_at = now
     record.save()
-    audit_record(actor=actor, action="recusal_request.decide", subject=recusal_subject(record), before=before,
+    audit_record(actor=actor, action="recusal_request.decide", subject=record, before=before,
                  after=recusal_snapshot(record), extra={"notified": "enterprise"})
     return record
 

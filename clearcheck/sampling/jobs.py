@@ -10,9 +10,9 @@ import datetime as dt
 from django.conf import settings
 from django.db import transaction
 
+from clearcheck.alerts.selectors import alert_dedup_keys_existing
+from clearcheck.alerts.services import alert_raise
 from clearcheck.core import clock
-from clearcheck.supervision.selectors import alert_dedup_keys_existing
-from clearcheck.supervision.services import alert_raise
 
 from .choices import DrawStatus
 from .models import Draw

@@ -1,18 +1,10 @@
-"""Admin: read-only views of alerts, engine runs and special supervision (writes go through the services)."""
+"""Admin: read-only views of the alert engine's runs and special supervision (writes go through the services)."""
 
 from django.contrib import admin
 
 from clearcheck.core.admin import ReadOnlyAdmin
 
-from .models import Alert, AlertRun, Directive, Interview, Notice, Referral, SupervisionMatter
-
-
-@admin.register(Alert)
-class AlertAdmin(ReadOnlyAdmin):
-    """Alerts are raised by rules and handled in the alert inbox."""
-
-    list_display = ("rule_id", "subject_label", "agency", "severity", "state", "raised_at", "occurrences")
-    list_filter = ("rule_id", "state", "severity")
+from .models import AlertRun, Directive, Interview, Notice, Referral, SupervisionMatter
 
 
 @admin.register(AlertRun)

@@ -8,6 +8,8 @@ from typing import Annotated
 
 from ninja import Field, Query, Router, Schema
 
+from clearcheck.alerts import selectors as alert_selectors
+from clearcheck.alerts import services as alert_services
 from clearcheck.core.api import Page, keyset_page
 
 from . import selectors, services
@@ -88,15 +90,15 @@ class AlertRunOut(Schema):
     raised: int
 
 
-def _filters(f: AlertFilter) -> selectors.AlertFilters:
-    return selectors.AlertFilters(state=f.state, rule_id=f.rule_id, severity=f.severity, agency_id=f.agency_id,
+def _filters(f: AlertFilter) -> alert_selectors.AlertFilters:
+    return alert_selectors.AlertFilters(state=f.state, rule_id=f.rule_id, severity=f.severity, agency_id=f.agency_id,
                                   assigned_to_me=f.assigned_to_me, q=f.q)
 
 
 @router.get("/alerts", response=AlertPage, summary="Alerts visible to the caller")
 def alert_list(request, filters: Query[AlertFilter]):
     """Alerts of the caller's scope."""
-    qs = selectors.alert_list_for_actor(actor=request.user, filters=_filters(filters))
+    qs = alert_selectors.alert_list_for_actor(actor=request.user, filters=_filters(filters))
     items, cursor = keyset_page(qs, cursor=filters.cursor, limit=filters.limit)
     return {"items": items, "next_cursor": cursor}
 
@@ -104,37 +106,37 @@ def alert_list(request, filters: Query[AlertFilter]):
 @router.get("/alerts/counts", response=dict[str, int], summary="Alerts per state in the caller's scope")
 def alert_counts(request, filters: Query[AlertFilter]):
     """How many alerts of the caller's scope (and filters other than state) are in each state."""
-    return selectors.alert_state_counts(actor=request.user, filters=_filters(filters))
+    return alert_selectors.alert_state_counts(actor=request.user, filters=_filters(filters))
 
 
 @router.get("/alerts/{alert_id}", response=AlertOut, summary="One alert")
 def alert_detail(request, alert_id: int):
     """One alert in the caller's scope."""
-    return selectors.alert_get_for_actor(actor=request.user, alert_id=alert_id)
+    return alert_selectors.alert_get_for_actor(actor=request.user, alert_id=alert_id)
 
 
 @router.post("/alerts/{alert_id}/acknowledge", response=AlertOut, summary="Acknowledge an alert")
 def alert_acknowledge(request, alert_id: int):
     """Mark the alert as acknowledged."""
-    return services.alert_acknowledge(actor=request.user, alert_id=alert_id)
+    return alert_services.alert_acknowledge(actor=request.user, alert_id=alert_id)
 
 
 @router.post("/alerts/{alert_id}/assign", response=AlertOut, summary="Assign an alert to a handler")
 def alert_assign(request, alert_id: int, payload: AssignIn):
     """Give the alert to a user who may handle it."""
-    return services.alert_assign(actor=request.user, alert_id=alert_id, assignee_id=payload.assignee_id)
+    return alert_services.alert_assign(actor=request.user, alert_id=alert_id, assignee_id=payload.assignee_id)
 
 
 @router.post("/alerts/{alert_id}/resolve", response=AlertOut, summary="Resolve an alert with a note")
 def alert_resolve(request, alert_id: int, payload: ResolveIn):
     """Resolve the alert."""
-    return services.alert_resolve(actor=request.user, alert_id=alert_id, note=payload.note)
+    return alert_services.alert_resolve(actor=request.user, alert_id=alert_id, note=payload.note)
 
 
 @router.post("/alerts/{alert_id}/reopen", response=AlertOut, summary="Reopen a resolved alert (bureau)")
 def alert_reopen(request, alert_id: int, payload: ReopenIn):
     """Reopen the alert with a reason."""
-    return services.alert_reopen(actor=request.user, alert_id=alert_id, reason=payload.reason)
+    return alert_services.alert_reopen(actor=request.user, alert_id=alert_id, reason=payload.reason)
 
 
 @router.get("/alert-runs", response=list[AlertRunOut], summary="The alert engine's last runs (bureau)")

@@ -2,7 +2,9 @@ from django.apps import AppConfig
 
 
 class SupervisionConfig(AppConfig):
-    """Supervision: alerts raised by ALERT rules (the engine and dashboards build on this)."""
+    """Supervision: the alert inboxes and the engine that runs the periodic checks (alerts themselves are
+    ``clearcheck.alerts``), special supervision (matters) and the dashboards.
+    """
 
     name = "clearcheck.supervision"
     label = "supervision"

@@ -2,7 +2,7 @@
 and services; every required-field check and refusal lives in the services, so the web and the API agree.
 """
 
-from .selectors import AlertFilters
+from clearcheck.alerts.selectors import AlertFilters
 
 
 def _int_or_none(value) -> int | None:

@@ -1,9 +1,5 @@
-"""Allowed transitions of alerts, supervision matters, notices and referrals.
-
-Alert::
-
-    open ──acknowledge──► acknowledged ──resolve (note required)──► resolved
-    open ──resolve──► resolved ──reopen (bureau)──► open
+"""Allowed transitions of supervision matters, notices and referrals (an alert's are
+``clearcheck.alerts.workflows``).
 
 SupervisionMatter::
 
@@ -17,22 +13,10 @@ Referral: referred ──receive (discipline)──► received.
 from clearcheck.accounts.choices import Role
 from clearcheck.core.workflows import Machine, Transition
 
-from .choices import AlertState, MatterStatus
+from .choices import MatterStatus
 
-_A = AlertState
 _M = MatterStatus
 _BUREAU = frozenset({Role.BUREAU})
-
-ALERT = Machine(
-    noun="预警",
-    labels=dict(AlertState.choices),
-    transitions={
-        "acknowledge": Transition(frozenset({_A.OPEN}), _A.ACKNOWLEDGED, "标记已知悉"),
-        "resolve": Transition(frozenset({_A.OPEN, _A.ACKNOWLEDGED}), _A.RESOLVED, "办结",
-                              frozenset({Role.BUREAU, Role.AGENCY_ADMIN, Role.AGENCY_HEAD})),
-        "reopen": Transition(frozenset({_A.RESOLVED}), _A.OPEN, "重新打开", _BUREAU),
-    },
-)
 
 MATTER = Machine(
     noun="督办事项",

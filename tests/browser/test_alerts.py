@@ -14,7 +14,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_bureau_resolves_an_alert_opens_a_matter_and_a_visitor_reads_the_notice(phone, live_server, screenshot,
                                                                              county):
-    from clearcheck.supervision.services import alert_raise
+    from clearcheck.alerts.services import alert_raise
 
     alert = alert_raise(rule_id="R29", subject=("inspections.entryrefusal", 1), agency=county["agency"],
                         facts={"refusal": 1, "place": "东阿阿胶股份有限公司"}, severity="high",

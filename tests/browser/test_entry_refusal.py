@@ -14,9 +14,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_r29_enterprise_records_a_refused_entry_and_sees_it_listed(phone, screenshot, make_agency, make_enterprise,
                                                                    make_user):
+    from clearcheck.alerts.models import Alert
     from clearcheck.core import clock
     from clearcheck.inspections.models import EntryRefusal
-    from clearcheck.supervision.models import Alert
 
     agency = make_agency("东阿县市场监督管理局")
     enterprise = make_enterprise("东阿阿胶股份有限公司")

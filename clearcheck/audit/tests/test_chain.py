@@ -6,18 +6,18 @@ import pytest
 from django.db import transaction
 
 from clearcheck.accounts.services import user_create
+from clearcheck.alerts.services import alert_raise
 from clearcheck.audit.chain import link_hash
 from clearcheck.audit.models import GENESIS_HASH, AuditEvent, ChainHead, Checkpoint
 from clearcheck.audit.services import audit_record, audit_seal, checkpoint_sign
 from clearcheck.audit.verify import audit_verify
 from clearcheck.core.crypto import signing_key_create
-from clearcheck.supervision.services import alert_raise
 
 pytestmark = pytest.mark.django_db
 
 
 def _record(n: int, start: int = 0) -> list[AuditEvent]:
-    """Record ``n`` state changes through real services (accounts and supervision)."""
+    """Record ``n`` state changes through real services (accounts and alerts)."""
     for i in range(start, start + n):
         if i % 2:
             alert_raise(rule_id="R05", subject=("test.plan", i), facts={"year": 2025, "n": i})

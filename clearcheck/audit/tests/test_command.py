@@ -10,9 +10,9 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from clearcheck import cli
+from clearcheck.alerts.services import alert_raise
 from clearcheck.audit.models import AuditEvent
 from clearcheck.audit.services import audit_seal
-from clearcheck.supervision.services import alert_raise
 
 pytestmark = pytest.mark.django_db
 

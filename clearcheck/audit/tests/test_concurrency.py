@@ -9,10 +9,10 @@ import time
 import pytest
 from django.db import connection, transaction
 
+from clearcheck.alerts.services import alert_raise
 from clearcheck.audit.models import AuditEvent, Checkpoint
 from clearcheck.audit.services import audit_seal
 from clearcheck.audit.verify import audit_verify
-from clearcheck.supervision.services import alert_raise
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -4,7 +4,7 @@ import pytest
 from django.contrib import admin
 from django.test import RequestFactory
 
-DOMAIN_APPS = {"accounts", "audit", "registry", "catalog", "supervision", "exchange"}
+DOMAIN_APPS = {"accounts", "audit", "registry", "alerts", "catalog", "supervision", "exchange"}
 
 
 def _domain_admins():

@@ -14,12 +14,12 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from clearcheck import cli
+from clearcheck.alerts.services import alert_raise
 from clearcheck.audit.models import AuditEvent, ChainHead, Checkpoint
 from clearcheck.audit.services import audit_seal
 from clearcheck.core import crypto
 from clearcheck.core.keys import key_files, key_files_require
 from clearcheck.registry import codes
-from clearcheck.supervision.services import alert_raise
 
 ROOT = Path(__file__).resolve().parents[3]
 

@@ -6,8 +6,8 @@ import uuid
 import pytest
 from django.test import Client
 
+from clearcheck.alerts.services import alert_raise
 from clearcheck.audit.models import AuditEvent
-from clearcheck.supervision.services import alert_raise
 
 pytestmark = pytest.mark.django_db
 

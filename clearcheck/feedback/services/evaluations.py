@@ -5,12 +5,12 @@ import datetime as dt
 from django.db import IntegrityError, transaction
 
 from clearcheck.accounts.selectors import actor_enterprise_id
+from clearcheck.alerts.choices import Severity
+from clearcheck.alerts.services import alert_raise
 from clearcheck.audit.services import audit_record
 from clearcheck.core import clock
 from clearcheck.core.errors import Conflict, FieldError, PermissionDenied, ValidationFailed
 from clearcheck.inspections.choices import VisitStatus
-from clearcheck.supervision.choices import Severity
-from clearcheck.supervision.services import alert_raise
 
 from ..choices import CONDUCT_CODES, CONDUCT_QUESTIONS, LOW_SCORE
 from ..models import Evaluation

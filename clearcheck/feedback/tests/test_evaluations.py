@@ -8,6 +8,7 @@ import json
 
 import pytest
 
+from clearcheck.alerts.models import Alert
 from clearcheck.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from clearcheck.feedback.models import Evaluation
 from clearcheck.feedback.selectors import (
@@ -17,7 +18,6 @@ from clearcheck.feedback.selectors import (
 from clearcheck.feedback.services import evaluation_submit
 from clearcheck.feedback.tests.fixtures import *  # noqa: F403
 from clearcheck.feedback.tests.fixtures import local
-from clearcheck.supervision.models import Alert
 
 pytestmark = pytest.mark.django_db
 
@@ -138,7 +138,7 @@ def test_r27_alert_on_low_score_only(feedback_county, closed_visit, score, raise
 
 
 def test_r27_agency_cannot_see_the_alert(feedback_county, closed_visit):
-    from clearcheck.supervision.selectors import alert_list_for_actor
+    from clearcheck.alerts.selectors import alert_list_for_actor
 
     _submit(feedback_county, closed_visit(), score=1)
     assert not alert_list_for_actor(actor=feedback_county["admin"], rule_id="R27").exists()

@@ -24,6 +24,8 @@ from django.db import transaction
 
 from clearcheck.accounts.choices import Role
 from clearcheck.accounts.selectors import actor_has_role
+from clearcheck.alerts.choices import Severity
+from clearcheck.alerts.services import alert_raise
 from clearcheck.audit.services import actor_describe, audit_record
 from clearcheck.core import clock
 from clearcheck.core.blobs import BlobCorrupted, blob_check, blob_put_file, blob_stream
@@ -39,8 +41,6 @@ from clearcheck.core.errors import (
 from clearcheck.registry.choices import Datum
 from clearcheck.registry.models import Officer
 from clearcheck.registry.validators import coordinates_to_wgs84
-from clearcheck.supervision.choices import Severity
-from clearcheck.supervision.services import alert_raise
 
 from .. import evidence_types as types
 from ..choices import AV_KINDS, EvidenceKind, EvidenceOrigin, VisitStatus

@@ -14,12 +14,12 @@ import datetime as dt
 
 from django.db import transaction
 
+from clearcheck.alerts.services import alert_raise
 from clearcheck.audit.services import actor_describe, audit_record
 from clearcheck.core import clock
 from clearcheck.core.canonical import canonical_text
 from clearcheck.core.errors import FieldError, RuleViolation, ValidationFailed
 from clearcheck.planning.selectors.limits import limit_lines
-from clearcheck.supervision.services import alert_raise
 
 from .. import rules
 from ..choices import (

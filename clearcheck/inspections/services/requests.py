@@ -7,6 +7,8 @@ import datetime as dt
 from django.db import transaction
 
 from clearcheck.accounts.selectors import actor_enterprise_id
+from clearcheck.alerts.choices import Severity
+from clearcheck.alerts.services import alert_raise
 from clearcheck.audit.services import actor_describe, audit_record
 from clearcheck.core import clock
 from clearcheck.core.errors import (
@@ -15,8 +17,6 @@ from clearcheck.core.errors import (
     ValidationFailed,
 )
 from clearcheck.registry.models import Agency, Enterprise
-from clearcheck.supervision.choices import Severity
-from clearcheck.supervision.services import alert_raise
 
 from ..models import EntryRefusal
 from ..selectors import MAX_ID

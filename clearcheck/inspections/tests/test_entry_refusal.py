@@ -7,13 +7,13 @@ import datetime as dt
 import pytest
 from django.test import Client
 
+from clearcheck.alerts.models import Alert
+from clearcheck.alerts.services import alert_facts
 from clearcheck.audit.models import AuditEvent
 from clearcheck.core import clock
 from clearcheck.core.errors import NotFound, PermissionDenied, ValidationFailed
 from clearcheck.inspections import selectors, services
 from clearcheck.inspections.models import EntryRefusal
-from clearcheck.supervision.models import Alert
-from clearcheck.supervision.services import alert_facts
 
 pytestmark = pytest.mark.django_db
 

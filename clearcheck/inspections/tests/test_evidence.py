@@ -257,7 +257,7 @@ def test_the_same_file_is_evidence_once_per_visit(team):
 # --- corruption detected on read ---------------------------------------------------------------------
 
 def test_r18_a_flipped_byte_is_detected_on_read_and_raises_an_alert(team):
-    from clearcheck.supervision.models import Alert
+    from clearcheck.alerts.models import Alert
 
     record = add(team, jpeg(4000))
     assert services.evidence_file_checked(actor=team["first"], evidence=record) == blob_path(record.sha256)
@@ -283,7 +283,7 @@ def test_r18_a_deleted_blob_counts_as_corrupted(team):
 
 
 def test_r18_streamed_read_withholds_the_end_of_a_corrupted_file(team):
-    from clearcheck.supervision.models import Alert
+    from clearcheck.alerts.models import Alert
 
     data = jpeg(300_000)
     record = add(team, data)

@@ -150,7 +150,7 @@ def test_list_is_keyset_paged(team):
 
 
 def test_corrupted_file_answers_409_and_raises_the_r18_alert(team):
-    from clearcheck.supervision.models import Alert
+    from clearcheck.alerts.models import Alert
 
     evidence = api_add(team, jpeg(3000)).json()
     flip_byte(evidence["sha256"])

@@ -35,7 +35,7 @@ def correction(outcomes_county, failed_visit):
 
 
 def _alerts():
-    from clearcheck.supervision.models import Alert
+    from clearcheck.alerts.models import Alert
 
     return Alert.objects.filter(rule_id="R19")
 

@@ -217,7 +217,7 @@ def av_visit(onsite_county, open_visit, t0):
 
 
 def _alerts(rule: str) -> int:
-    from clearcheck.supervision.models import Alert
+    from clearcheck.alerts.models import Alert
 
     return Alert.objects.filter(rule_id=rule).count()
 
@@ -235,7 +235,7 @@ def test_r17_with_a_reason_closes_and_raises_an_alert(av_visit, onsite_county):
     closed.record.refresh_from_db()
     assert closed.status == VisitStatus.CLOSED
     assert closed.record.av_missing_reason.startswith("执法记录仪电量耗尽")
-    from clearcheck.supervision.models import Alert
+    from clearcheck.alerts.models import Alert
 
     alert = Alert.objects.get(rule_id="R17")
     assert alert.agency_id == visit.agency_id

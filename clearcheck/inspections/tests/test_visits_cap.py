@@ -8,6 +8,7 @@ import threading
 import pytest
 from django.db import connection
 
+from clearcheck.alerts.models import Alert
 from clearcheck.core import clock
 from clearcheck.core.errors import RuleViolation
 from clearcheck.inspections.models import Visit
@@ -17,7 +18,6 @@ from clearcheck.planning.models import CapUsage
 from clearcheck.planning.tests.test_tasks_fixtures import *  # noqa: F403
 from clearcheck.planning.tests.test_tasks_fixtures import tier_set
 from clearcheck.registry import codes
-from clearcheck.supervision.models import Alert
 
 pytestmark = pytest.mark.django_db
 

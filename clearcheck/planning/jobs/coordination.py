@@ -10,13 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 
+from clearcheck.alerts.selectors import alert_dedup_keys_existing
+from clearcheck.alerts.services import alert_raise
 from clearcheck.core import clock
-from clearcheck.supervision.selectors import alert_dedup_keys_existing
-from clearcheck.supervision.services import alert_raise
 
 from ..selectors.coordination import Group, coordination_groups
 
-ALERT_KEY_LIMIT = 200  # supervision.Alert.dedup_key max_length
+ALERT_KEY_LIMIT = 200  # alerts.Alert.dedup_key max_length
 
 
 def overlap_alert_key(group: Group) -> str:

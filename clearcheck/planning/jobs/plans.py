@@ -6,11 +6,11 @@ import datetime as dt
 
 from django.db.models import Exists, OuterRef
 
+from clearcheck.alerts.selectors import alert_dedup_keys_existing
+from clearcheck.alerts.services import alert_raise
 from clearcheck.core import clock
 from clearcheck.registry.choices import AgencyStatus
 from clearcheck.registry.models import Agency
-from clearcheck.supervision.selectors import alert_dedup_keys_existing
-from clearcheck.supervision.services import alert_raise
 
 from ..models import PlanFiling
 from ..services.plans import filing_deadline

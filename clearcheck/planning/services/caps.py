@@ -16,9 +16,9 @@ from collections.abc import Callable
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
+from clearcheck.alerts.services import alert_raise
 from clearcheck.catalog.models import InspectionItem
 from clearcheck.core.errors import RuleViolation
-from clearcheck.supervision.services import alert_raise
 
 from ..models import CapUsage, InspectionTask
 from ..models.tasks import CapPlace

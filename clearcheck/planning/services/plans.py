@@ -13,6 +13,8 @@ from django.db.models import Max
 
 from clearcheck.accounts.choices import Role
 from clearcheck.accounts.selectors import actor_agency_id, actor_has_role, actor_is_county
+from clearcheck.alerts.choices import Severity
+from clearcheck.alerts.services import alert_raise
 from clearcheck.audit.services import actor_label, audit_record
 from clearcheck.catalog.models import InspectionItem
 from clearcheck.catalog.rules import item_list_refusal
@@ -21,8 +23,6 @@ from clearcheck.core.canonical import canonical_text
 from clearcheck.core.errors import FieldError, NotFound, PermissionDenied, ValidationFailed
 from clearcheck.core.inputs import int_or_none, text_of
 from clearcheck.registry.models import Agency
-from clearcheck.supervision.choices import Severity
-from clearcheck.supervision.services import alert_raise
 
 from ..choices import PlanStatus
 from ..models import AnnualPlan, AnnualPlanEntry, PlanFiling

@@ -6,13 +6,13 @@ import json
 import pytest
 from django.test import Client
 
+from clearcheck.alerts.models import Alert
 from clearcheck.audit.models import AuditEvent
 from clearcheck.core import clock
 from clearcheck.core.errors import NotFound, PermissionDenied, RuleViolation, ValidationFailed
 from clearcheck.planning.models import AnnualPlan, PlanFiling
 from clearcheck.planning.selectors import plans as selectors
 from clearcheck.planning.services import plans as services
-from clearcheck.supervision.models import Alert
 
 SHANGHAI = clock.LOCAL_TZ
 PLAN_FIELDS = {"basis": "《优化营商环境条例》及县政府工作部署", "goals": "规范涉企检查,减少入企频次",

@@ -7,11 +7,11 @@ import threading
 import pytest
 from django.db import connection
 
+from clearcheck.alerts.models import Alert
 from clearcheck.core.errors import RuleViolation
 from clearcheck.planning.models import CapUsage
 from clearcheck.planning.services import tasks as svc
 from clearcheck.planning.services.caps import cap_check_batch
-from clearcheck.supervision.models import Alert
 
 from .test_tasks_fixtures import *  # noqa: F403 (the shared fixtures)
 from .test_tasks_fixtures import tier_set

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from clearcheck.alerts.models import Alert
 from clearcheck.audit.models import AuditEvent
 from clearcheck.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from clearcheck.planning.jobs.coordination import overlapping_plans_alert
@@ -24,7 +25,6 @@ from clearcheck.planning.selectors.coordination import (
 )
 from clearcheck.planning.services import coordination as services
 from clearcheck.planning.services.tasks import task_cancel, task_start_urgent, task_submit
-from clearcheck.supervision.models import Alert
 
 from .test_coordination_fixtures import *  # noqa: F403 (the shared fixtures: coord)
 from .test_coordination_fixtures import task_make

@@ -5,9 +5,9 @@ import json
 
 import pytest
 
+from clearcheck.alerts.models import Alert
 from clearcheck.planning.jobs.plans import annual_plans_unfiled_alert
 from clearcheck.planning.services import plans as services
-from clearcheck.supervision.models import Alert
 
 from .test_annual_plans import PLAN_FIELDS, freeze, publish_items
 

@@ -6,10 +6,10 @@ import datetime as dt
 
 import pytest
 
+from clearcheck.alerts.models import Alert
 from clearcheck.planning.calendar import is_working_day, working_days_add
 from clearcheck.planning.jobs.urgent import urgent_approvals_overdue_alert
 from clearcheck.planning.services import tasks as svc
-from clearcheck.supervision.models import Alert
 
 from .test_tasks_fixtures import *  # noqa: F403 (the shared fixtures)
 from .test_tasks_fixtures import freeze

@@ -19,6 +19,8 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.db.models import Q
 
+from clearcheck.alerts.choices import Severity
+from clearcheck.alerts.services import alert_raise
 from clearcheck.audit.services import actor_label, audit_record
 from clearcheck.catalog.models import InspectionItem
 from clearcheck.catalog.rules import item_list_refusal
@@ -27,8 +29,6 @@ from clearcheck.core.errors import Conflict, FieldError, NotFound, RuleViolation
 from clearcheck.core.inputs import MAX_ID
 from clearcheck.planning.selectors.tiers import tier_scheme
 from clearcheck.registry.rules import agency_inspection_refusal
-from clearcheck.supervision.choices import Severity
-from clearcheck.supervision.services import alert_raise
 
 from .. import algorithm
 from ..choices import ALL_STRATUM, DrawStatus, PublicKind, SampleMode, Stratify

@@ -9,12 +9,12 @@ import os
 import pytest
 from django.test import Client
 
+from clearcheck.alerts.models import Alert
 from clearcheck.core import blobs, clock
 from clearcheck.sampling import algorithm
 from clearcheck.sampling.models import Draw
 from clearcheck.sampling.tests.draw_fixtures import *  # noqa: F403 (the shared draw fixtures)
 from clearcheck.sampling.tests.draw_fixtures import KENO, KENO_OTHER, freeze
-from clearcheck.supervision.models import Alert
 
 pytestmark = pytest.mark.django_db
 

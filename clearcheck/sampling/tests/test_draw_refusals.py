@@ -8,6 +8,7 @@ import threading
 import pytest
 from django.db import connection
 
+from clearcheck.alerts.models import Alert
 from clearcheck.core import clock
 from clearcheck.core.errors import Conflict, NotFound, RuleViolation, ValidationFailed
 from clearcheck.sampling import services as svc
@@ -26,7 +27,6 @@ from clearcheck.sampling.tests.draw_helpers import (  # noqa: F401  (the autouse
     select,
     tamper,
 )
-from clearcheck.supervision.models import Alert
 
 pytestmark = pytest.mark.django_db
 

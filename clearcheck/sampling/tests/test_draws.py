@@ -13,6 +13,7 @@ from django.db import connection
 from django.forms.models import model_to_dict
 from django.test.utils import CaptureQueriesContext
 
+from clearcheck.alerts.models import Alert
 from clearcheck.audit.models import AuditEvent
 from clearcheck.core import blobs, clock
 from clearcheck.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
@@ -37,7 +38,6 @@ from clearcheck.sampling.tests.draw_helpers import (  # noqa: F401  (the autouse
     select,
     tamper,
 )
-from clearcheck.supervision.models import Alert
 
 pytestmark = pytest.mark.django_db
 

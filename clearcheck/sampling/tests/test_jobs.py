@@ -5,9 +5,9 @@ import datetime as dt
 import pytest
 from django.core.management import call_command
 
+from clearcheck.alerts.models import Alert
 from clearcheck.sampling.jobs import draws_unrevealed_alert, unrevealed_dedup_key
 from clearcheck.sampling.tests.draw_fixtures import *  # noqa: F403
-from clearcheck.supervision.models import Alert
 
 pytestmark = pytest.mark.django_db
 

@@ -134,8 +134,8 @@ def test_r24_individual_businesses_are_in_the_frame_under_pseudonyms_and_drawn_l
 
 
 def test_r24_a_changed_pseudonym_map_is_refused_at_select_and_alerted(draw_county, individuals, make_draw):
+    from clearcheck.alerts.models import Alert
     from clearcheck.sampling.tests.draw_helpers import tamper
-    from clearcheck.supervision.models import Alert
 
     draw, secret = svc.draw_commit(actor=draw_county["admin"], draw_id=make_draw(sample={"C": 2}).pk)
     tamper(draw.pseudonyms_sha256, b"clearcheck-pseudonyms/1\n")

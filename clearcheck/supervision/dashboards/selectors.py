@@ -8,16 +8,15 @@ A constant number of queries whatever the data volume (bounded by the number of 
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Sum
 from django.utils.translation import gettext as _
 
+from clearcheck.alerts.selectors import alert_rule_counts
 from clearcheck.inspections.choices import EntryMethod
 from clearcheck.inspections.models import EntryRefusal
 from clearcheck.planning.choices import TaskSource
 from clearcheck.registry.models import Agency
 
-from ..choices import AlertState
-from ..models import Alert
 from ..models.rollups import VisitMonthDetailRollup, VisitMonthRollup
 from . import enterprises, outcomes
 from .filters import Filters, dashboard_agency_scope
@@ -146,11 +145,7 @@ def _agency_names(cells: MonthCells, extra_ids=()) -> dict[int, str]:
 
 
 def _alerts(filters: Filters) -> dict:
-    qs = Alert.objects.filter(raised_at__year=filters.year)
-    if filters.agency_id:
-        qs = qs.filter(agency_id=filters.agency_id)
-    rows = [(r["rule_id"], r["n"], r["open"]) for r in qs.values("rule_id").annotate(
-        n=Count("id"), open=Count("id", filter=~Q(state=AlertState.RESOLVED))).order_by("rule_id")]
+    rows = alert_rule_counts(year=filters.year, agency_id=filters.agency_id)
     return {
         "title": _("预警(按规则)"),
         "chart": {"type": "bars", "x": [r[0] for r in rows], "data": [r[1] for r in rows]},

@@ -29,7 +29,7 @@ class SupervisionMatter(models.Model):
                                on_delete=models.PROTECT, related_name="supervision_matters")
     summary = models.TextField("事项概要")
     source = models.CharField("来源", max_length=16, choices=MatterSource.choices, default=MatterSource.INITIATIVE)
-    alert = models.ForeignKey("supervision.Alert", verbose_name="来源预警", null=True, blank=True,
+    alert = models.ForeignKey("alerts.Alert", verbose_name="来源预警", null=True, blank=True,
                               on_delete=models.PROTECT, related_name="matters")
     source_type = models.CharField("来源类型", max_length=64, blank=True, help_text='e.g. "feedback.complaint"')
     source_id = models.CharField("来源编号", max_length=64, blank=True)
@@ -135,7 +135,7 @@ class Referral(models.Model):
                                on_delete=models.PROTECT, related_name="referrals")
     officers = models.ManyToManyField("registry.Officer", verbose_name="涉及执法人员", blank=True,
                                       related_name="referrals")
-    alerts = models.ManyToManyField("supervision.Alert", verbose_name="关联预警", blank=True,
+    alerts = models.ManyToManyField("alerts.Alert", verbose_name="关联预警", blank=True,
                                     related_name="referrals")
     clue = models.TextField("问题线索")
     evidence = models.TextField("证据说明", blank=True)

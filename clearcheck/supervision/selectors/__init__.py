@@ -1,16 +1,8 @@
-"""Reads of the supervision app, scoped by actor ("missing" and "not yours" are both NotFound)."""
+"""Reads of the supervision app, scoped by actor ("missing" and "not yours" are both NotFound). An alert is read
+through ``clearcheck.alerts.selectors``.
+"""
 
-from .alerts import (  # noqa: F401
-    ALERT_READERS,
-    AlertFilters,
-    alert_assignable_users,
-    alert_dedup_keys_existing,
-    alert_get_for_actor,
-    alert_history,
-    alert_list_for_actor,
-    alert_runs_recent,
-    alert_state_counts,
-)
+from .engine import alert_runs_recent  # noqa: F401
 from .matters import (  # noqa: F401
     MATTER_READERS,
     directive_get_for_actor,

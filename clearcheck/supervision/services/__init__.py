@@ -1,17 +1,8 @@
-"""Writes of the supervision app (alerts, the alert engine's runs, special supervision); every one audited (R30).
-
-``from clearcheck.supervision.services import alert_raise`` is how every app raises an ALERT rule.
+"""Writes of the supervision app (special supervision: matters, directives, interviews, notices, referrals);
+every one audited (R30). Alerts are raised and handled through ``clearcheck.alerts.services``; the engine's
+runs are ``supervision.engine``.
 """
 
-from .alerts import (  # noqa: F401
-    alert_acknowledge,
-    alert_assign,
-    alert_facts,
-    alert_periodic_pass,
-    alert_raise,
-    alert_reopen,
-    alert_resolve,
-)
 from .matters import (  # noqa: F401
     directive_issue,
     directive_reply,

@@ -9,6 +9,7 @@ import re
 from django.db import transaction
 
 from clearcheck.accounts.choices import Role
+from clearcheck.alerts.selectors import alert_get_for_actor, alert_list_for_actor
 from clearcheck.audit.services import actor_label, audit_record
 from clearcheck.core import clock
 from clearcheck.core.errors import Conflict, FieldError, NotFound, PermissionDenied, ValidationFailed
@@ -83,8 +84,6 @@ def matter_open(*, actor, title: str, summary: str, agency_id: int | None = None
     """Open a supervision matter (bureau): from an alert, from another record (e.g. a complaint) or on the
     bureau's own initiative. An alert's agency is the matter's agency unless another is named.
     """
-    from ..selectors import alert_get_for_actor
-
     _bureau_only(actor, "立项督办事项")
     errors: list[FieldError] = []
     _required(errors, title=title, summary=summary)
@@ -300,8 +299,6 @@ def referral_create(*, actor, matter_id: int, clue: str, officer_ids: list[int],
     """移送纪检监察 (八(二十三)): refer a clue of officer misconduct with its evidence (linked alerts, a text)."""
     from clearcheck.registry.models import Officer
 
-    from ..models import Alert
-
     matter = _matter_for_update(actor, matter_id)
     _bureau_only(actor, "移送纪检监察")
     MATTER.editable_check(matter.status, matter.title)
@@ -314,7 +311,7 @@ def referral_create(*, actor, matter_id: int, clue: str, officer_ids: list[int],
         errors.append(FieldError("officer_ids", "请至少指明一名涉及的执法人员"))
     elif len(officers) != len(officer_ids):
         errors.append(FieldError("officer_ids", "执法人员不存在"))
-    alerts = list(Alert.objects.filter(pk__in=alert_ids))
+    alerts = list(alert_list_for_actor(actor=actor).filter(pk__in=alert_ids))
     if len(alerts) != len(alert_ids):
         errors.append(FieldError("alert_ids", "预警不存在"))
     if errors:

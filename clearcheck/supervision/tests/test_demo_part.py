@@ -2,9 +2,10 @@
 
 import pytest
 
+from clearcheck.alerts import services
+from clearcheck.alerts.models import Alert
 from clearcheck.demo.supervision import supervision_load
-from clearcheck.supervision import services
-from clearcheck.supervision.models import Alert, Directive, Notice, Referral
+from clearcheck.supervision.models import Directive, Notice, Referral
 
 
 @pytest.mark.django_db

@@ -5,10 +5,10 @@ detail, API), the alert's history on its page, reopen, and a bounded number of q
 import pytest
 from django.test import Client
 
+from clearcheck.alerts import selectors, services
+from clearcheck.alerts.selectors import AlertFilters
 from clearcheck.audit.models import AuditEvent
 from clearcheck.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from clearcheck.supervision import selectors, services
-from clearcheck.supervision.selectors import AlertFilters
 
 
 @pytest.fixture

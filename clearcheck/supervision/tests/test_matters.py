@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from django.test import Client
 
+from clearcheck.alerts.services import alert_raise
 from clearcheck.audit.models import AuditEvent
 from clearcheck.core import clock
 from clearcheck.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
@@ -22,7 +23,7 @@ def client_for(user) -> Client:
 
 @pytest.fixture
 def matter(county):
-    alert = services.alert_raise(rule_id="R29", subject=("inspections.entryrefusal", 1), facts={"refusal": 1},
+    alert = alert_raise(rule_id="R29", subject=("inspections.entryrefusal", 1), facts={"refusal": 1},
                                  agency=county["agency"], subject_label="企业拒绝未扫码入企")
     return services.matter_open(actor=county["users"]["bureau"], title="未扫码入企问题督办", summary="企业反映未扫码入企",
                                 alert_id=alert.pk, deadline=clock.local_today() + dt.timedelta(days=30))

@@ -1,5 +1,6 @@
 """Alert inboxes (/work/alerts/): the bureau sees every alert, each agency (admin, head) its own; discipline
-reads all. Filters, counts per state, assignment, acknowledge / resolve (a note is required) / reopen.
+reads all. Filters, counts per state, assignment, acknowledge / resolve (a note is required) / reopen, each
+through ``clearcheck.alerts``' selectors and services; the bureau also runs the engine (``engine.alerts_run``).
 """
 
 from django.contrib import messages
@@ -10,15 +11,17 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from clearcheck.accounts.choices import Role
+from clearcheck.alerts import selectors, services
+from clearcheck.alerts.checks import raised_where
+from clearcheck.alerts.choices import AlertState, Severity
 from clearcheck.core.api import get_or_404
 from clearcheck.core.errors import DomainError
 from clearcheck.core.web import error_message, role_required
 from clearcheck.registry.models import Agency
 
-from .. import engine, selectors, services
-from ..choices import AlertState, Severity
+from .. import engine
 from ..forms import alert_filters_from, int_from
-from ..workflows import ALERT
+from ..selectors import alert_runs_recent
 
 ALERT_READERS = selectors.ALERT_READERS
 HISTORY_LABELS = {
@@ -39,8 +42,8 @@ def alert_list(request):
         "page": page, "filters": filters, "states": AlertState.choices, "severities": Severity.choices,
         "counts": selectors.alert_state_counts(actor=user, filters=filters),
         "agencies": list(Agency.objects.order_by("name").only("pk", "name")) if county else [],
-        "runs": list(selectors.alert_runs_recent(actor=user)),
-        "rules": sorted({c.rule_id for c in engine.CHECKS} | set(engine.EVENT_RAISES)),
+        "runs": list(alert_runs_recent(actor=user)),
+        "rules": sorted(raised_where()),
     })
 
 
@@ -67,14 +70,10 @@ def alert_detail(request, alert_id: int):
         except DomainError as exc:
             error_message(request, exc)
         return redirect("supervision:alert_detail", alert_id=alert.pk)
-    acts = user.role == Role.BUREAU or (user.role in (Role.AGENCY_ADMIN, Role.AGENCY_HEAD)
-                                        and alert.agency_id == user.agency_id)
+    actions = selectors.alert_actions(actor=user, alert=alert)
     return render(request, "supervision/alert_detail.html", {
-        "alert": alert, "facts": services.alert_facts(alert), "acts": acts,
-        "can_acknowledge": acts and ALERT.allowed(alert.state, "acknowledge"),
-        "can_resolve": acts and ALERT.allowed(alert.state, "resolve", user.role),
-        "can_reopen": ALERT.allowed(alert.state, "reopen", user.role),
-        "assignees": list(selectors.alert_assignable_users(actor=user, alert=alert)) if acts else [],
+        "alert": alert, "facts": services.alert_facts(alert), **actions,
+        "assignees": list(selectors.alert_assignable_users(actor=user, alert=alert)) if actions["acts"] else [],
         "history": [(event, HISTORY_LABELS.get(event.action, event.action))
                     for event in selectors.alert_history(actor=user, alert=alert)],
         "matters": list(alert.matters.order_by("-id")) if user.role in (Role.BUREAU, Role.DISCIPLINE) else [],

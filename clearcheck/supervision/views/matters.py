@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from clearcheck.accounts.choices import Role
+from clearcheck.alerts.selectors import alert_get_for_actor
 from clearcheck.core import clock
 from clearcheck.core.api import get_or_404
 from clearcheck.core.errors import DomainError
@@ -44,7 +45,7 @@ def matter_create(request):
     data = request.POST if request.method == "POST" else request.GET
     alert = None
     if alert_id := int_from(data, "alert"):
-        alert = get_or_404(selectors.alert_get_for_actor, actor=user, alert_id=alert_id)
+        alert = get_or_404(alert_get_for_actor, actor=user, alert_id=alert_id)
     form = {"title": data.get("title", ""), "summary": data.get("summary", ""), "deadline": data.get("deadline", ""),
             "agency": data.get("agency", ""), "source_type": data.get("source_type", ""),
             "source_id": data.get("source_id", "")}

@@ -1,4 +1,4 @@
-"""``clearcheck alerts_run [--today YYYY-MM-DD] [--rule R19]``: run the alert engine's periodic checks.
+"""``clearcheck alerts_run [--today YYYY-MM-DD] [--rule R19]``: run the periodic checks the apps registered.
 
 Idempotent (a rerun raises nothing new) and safe to run twice at once: a second run finds the lock held and
 exits cleanly. In production a scheduler (Celery beat, cron) runs it daily; the per-app commands

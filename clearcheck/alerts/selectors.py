@@ -1,14 +1,18 @@
-"""Alert reads, scoped by actor: the bureau and discipline see all; an agency's admin and head see its own."""
+"""Alert reads, scoped by actor: the bureau and discipline see all; an agency's admin and head see its own
+("missing" and "not yours" are both NotFound).
+"""
 
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 
 from clearcheck.accounts.choices import Role
+from clearcheck.audit.selectors import audit_trail
 from clearcheck.core.errors import NotFound
 
-from ..choices import AlertState
-from ..models import Alert, AlertRun
+from .choices import AlertState
+from .models import Alert
+from .workflows import ALERT
 
 ALERT_READERS = (Role.BUREAU, Role.DISCIPLINE, Role.AGENCY_ADMIN, Role.AGENCY_HEAD)
 
@@ -77,6 +81,31 @@ def alert_get_for_actor(*, actor, alert_id: int) -> Alert:
     return alert
 
 
+def alert_may_act(*, actor, alert: Alert) -> bool:
+    """Whether ``actor`` may handle ``alert``: discipline reads every alert but acts on none; the bureau acts on
+    all; an agency manager on its own agency's alerts.
+    """
+    if not actor.is_authenticated:
+        return False
+    if actor.role == Role.BUREAU:
+        return True
+    return actor.role in (Role.AGENCY_ADMIN, Role.AGENCY_HEAD) and alert.agency_id == actor.agency_id
+
+
+def alert_actions(*, actor, alert: Alert) -> dict[str, bool]:
+    """Which actions the alert's page offers ``actor``: ``acts`` (may handle it at all), ``can_acknowledge``,
+    ``can_resolve`` and ``can_reopen`` (``workflows.ALERT``).
+    """
+    acts = alert_may_act(actor=actor, alert=alert)
+    role = getattr(actor, "role", None)
+    return {
+        "acts": acts,
+        "can_acknowledge": acts and ALERT.allowed(alert.state, "acknowledge"),
+        "can_resolve": acts and ALERT.allowed(alert.state, "resolve", role),
+        "can_reopen": ALERT.allowed(alert.state, "reopen", role),
+    }
+
+
 def alert_assignable_users(*, actor, alert: Alert):
     """Users ``actor`` may give ``alert`` to: people who can read it and act on it. The bureau chooses among
     the bureau and the alert agency's managers; an agency manager among its own agency's managers.
@@ -94,19 +123,12 @@ def alert_assignable_users(*, actor, alert: Alert):
     return User.objects.filter(scope, is_active=True).order_by("role", "username")
 
 
-def alert_runs_recent(*, actor, limit: int = 5) -> QuerySet[AlertRun]:
-    """The last runs of the alert engine (bureau only: they span every agency)."""
-    if not actor.is_authenticated or actor.role != Role.BUREAU:
-        return AlertRun.objects.none()
-    return AlertRun.objects.order_by("-started_at", "-id")[:limit]
-
-
 def alert_history(*, actor, alert: Alert):
-    """The alert's audit trail (raised, repeats, acknowledged, assigned, resolved), oldest first."""
-    from clearcheck.audit.selectors import audit_events_for_subject
-
+    """The alert's audit trail (raised, repeats, acknowledged, assigned, resolved), oldest first: every event
+    of the alert, whichever label the chain recorded it under (``supervision.alert``, ``alerts.alert``; ADR 0019).
+    """
     alert_get_for_actor(actor=actor, alert_id=alert.pk)  # the caller may read the alert
-    return audit_events_for_subject("supervision.alert", alert.pk).order_by("id")
+    return audit_trail(alert).order_by("id")
 
 
 def alert_dedup_keys_existing(keys) -> set[str]:
@@ -118,3 +140,14 @@ def alert_dedup_keys_existing(keys) -> set[str]:
     for start in range(0, len(keys), 500):  # bounded IN lists on both databases
         found.update(Alert.objects.filter(dedup_key__in=keys[start:start + 500]).values_list("dedup_key", flat=True))
     return found
+
+
+def alert_rule_counts(*, year: int, agency_id: int | None = None) -> list[tuple[str, int, int]]:
+    """``(rule, alerts, still open)`` per rule for alerts raised in ``year`` (of one agency, when given), by
+    rule: one query. The caller has already scoped ``agency_id`` to the actor (dashboards).
+    """
+    qs = Alert.objects.filter(raised_at__year=year)
+    if agency_id:
+        qs = qs.filter(agency_id=agency_id)
+    return [(r["rule_id"], r["n"], r["open"]) for r in qs.values("rule_id").annotate(
+        n=Count("id"), open=Count("id", filter=~Q(state=AlertState.RESOLVED))).order_by("rule_id")]

@@ -1,5 +1,8 @@
-"""Alert writes: ``alert_raise`` (the one way every ALERT rule raises an alert), acknowledge, assign,
-resolve (a note is required) and reopen.
+"""Alert writes, every one audited (R30): ``alert_raise`` (the one way every ALERT rule raises an alert, with
+deduplication and repeats), acknowledge, assign, resolve (a note is required) and reopen.
+
+Any app above alerts raises an alert with ``from clearcheck.alerts.services import alert_raise``; the inbox
+pages of supervision call the other services to handle one.
 """
 
 import json
@@ -17,9 +20,10 @@ from clearcheck.core.canonical import canonical_text
 from clearcheck.core.errors import FieldError, PermissionDenied, ValidationFailed
 from clearcheck.core.rules import rule_get
 
-from ..choices import AlertState, Severity
-from ..models import Alert
-from ..workflows import ALERT
+from .choices import AlertState, Severity
+from .models import Alert
+from .selectors import alert_assignable_users, alert_get_for_actor, alert_may_act
+from .workflows import ALERT
 
 
 @dataclass
@@ -29,7 +33,7 @@ class PeriodicPass:
     created: int = 0
 
 
-_periodic: ContextVar[PeriodicPass | None] = ContextVar("supervision_periodic_pass", default=None)
+_periodic: ContextVar[PeriodicPass | None] = ContextVar("alerts_periodic_pass", default=None)
 
 
 @contextmanager
@@ -107,24 +111,15 @@ def _alert_repeat(existing: Alert, *, actor, facts: dict) -> Alert:
 
 
 def _alert_for_update(actor, alert_id: int) -> Alert:
-    from ..selectors import alert_get_for_actor
-
     alert = alert_get_for_actor(actor=actor, alert_id=alert_id)
     return Alert.objects.select_for_update().get(pk=alert.pk)
-
-
-def _may_act(actor, alert: Alert) -> bool:
-    # Discipline reads every alert but acts on none; an agency manager acts on its own agency's alerts.
-    if actor.role == Role.BUREAU:
-        return True
-    return actor.role in (Role.AGENCY_ADMIN, Role.AGENCY_HEAD) and alert.agency_id == actor.agency_id
 
 
 @transaction.atomic
 def alert_acknowledge(*, actor, alert_id: int) -> Alert:
     """Mark an open alert as acknowledged by its reader (who becomes the assignee when there is none)."""
     alert = _alert_for_update(actor, alert_id)
-    if not _may_act(actor, alert):
+    if not alert_may_act(actor=actor, alert=alert):
         raise PermissionDenied("只读角色不能处理预警")
     alert.state = ALERT.target(alert.state, "acknowledge", alert.rule_id)
     if alert.assignee_id is None and actor.is_authenticated:
@@ -140,15 +135,13 @@ def alert_assign(*, actor, alert_id: int, assignee_id: int) -> Alert:
     """Give an alert to a handler: the bureau to anyone who may handle it, an agency manager within its own
     agency. The assignee must be able to read the alert (the bureau, or a manager of the alert's agency).
     """
-    from clearcheck.accounts.models import User
-
     alert = _alert_for_update(actor, alert_id)
-    if not _may_act(actor, alert):
+    if not alert_may_act(actor=actor, alert=alert):
         raise PermissionDenied("只有司法局或本机关管理员、负责人可以分派预警")
     if alert.state == AlertState.RESOLVED:
         raise ValidationFailed(FieldError("assignee_id", "已办结的预警不能再分派"))
-    assignee = User.objects.filter(pk=assignee_id, is_active=True).first()
-    if assignee is None or assignee.pk not in alert_assignable_user_ids(actor=actor, alert=alert):
+    assignee = alert_assignable_users(actor=actor, alert=alert).filter(pk=assignee_id).first()
+    if assignee is None:
         raise ValidationFailed(FieldError("assignee_id", "承办人须为能查看该预警的司法局或本机关管理员、负责人"))
     before = alert.assignee_id
     alert.assignee = assignee
@@ -156,13 +149,6 @@ def alert_assign(*, actor, alert_id: int, assignee_id: int) -> Alert:
     audit_record(actor=actor, action="alert.assign", subject=alert, before={"assignee": before},
                  after={"assignee": assignee.pk, "assignee_label": assignee.get_username()})
     return alert
-
-
-def alert_assignable_user_ids(*, actor, alert: Alert) -> set[int]:
-    """Ids of the users ``actor`` may give ``alert`` to."""
-    from ..selectors import alert_assignable_users
-
-    return set(alert_assignable_users(actor=actor, alert=alert).values_list("pk", flat=True))
 
 
 @transaction.atomic

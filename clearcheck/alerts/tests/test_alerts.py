@@ -6,10 +6,10 @@ import threading
 import pytest
 from django.db import connection
 
+from clearcheck.alerts import selectors, services
+from clearcheck.alerts.models import Alert
 from clearcheck.audit.models import AuditEvent
 from clearcheck.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from clearcheck.supervision import selectors, services
-from clearcheck.supervision.models import Alert
 
 
 @pytest.mark.django_db

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class AlertsConfig(AppConfig):
+    """Alerts: raising an ALERT rule (model, severity, deduplication), handling an alert, and the registry of
+    periodic checks that every app above fills when it loads.
+    """
+
+    name = "clearcheck.alerts"
+    label = "alerts"
+    verbose_name = "预警"
