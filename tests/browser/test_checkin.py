@@ -59,7 +59,7 @@ def test_r14_two_officers_check_in_and_the_enterprise_sees_r28_facts(phone, scre
 
     # The enterprise sees who is inspecting, on what basis, the count, the prohibitions and its rights.
     login(page, county["enterprise_user"].username)
-    page.goto("/work/inspections/enterprise/visits/")
+    page.goto("/enterprise/visits/")
     expect(page.locator("#current-visit")).to_contain_text("检查中")
     team = page.locator("#visit-team")
     for officer in (zhang, wang):

@@ -1,6 +1,6 @@
 """Route expectations of check-in (扫码入企, issue 4, sections 3, 4 and 8: R11, R14, R26, R28)."""
 
-from tests.access import INTERNAL, SIGNED_IN, ok, post_only
+from tests.access import EVERYONE, INTERNAL, NOBODY, SIGNED_IN, Access, ok, post_only
 
 EXPECTATIONS = {
     # --- pages ----------------------------------------------------------------------------------
@@ -12,8 +12,9 @@ EXPECTATIONS = {
     "inspections:visit_detail": ok(INTERNAL),
     "inspections:visit_confirm": post_only("officer"),
     "inspections:visit_cancel": post_only("officer", "agency_head", "agency_admin"),
-    "inspections:enterprise_visits": ok("enterprise"),
     "inspections:enterprise_visit_detail": ok("enterprise"),
+    # moved to the enterprise portal (feedback_enterprise:visits): everyone is sent there
+    "inspections:enterprise_visits_moved": Access(NOBODY, {role: 301 for role in EVERYONE}),
     # --- API ------------------------------------------------------------------------------------
     "GET /api/visits": ok(SIGNED_IN),
     "GET /api/visits/{visit_id}": ok(SIGNED_IN),

@@ -18,7 +18,7 @@ def _client(user=None) -> Client:
 def test_enterprise_portal_pages_reach_the_enterprise_from_the_internet(county, settings):
     settings.CLEARCHECK_ZONE = "internet"
     enterprise = _client(county["users"]["enterprise"])
-    assert enterprise.get("/work/inspections/enterprise/visits/").status_code == 200
+    assert enterprise.get("/enterprise/visits/").status_code == 200
     assert enterprise.get("/work/inspections/recusals/").status_code == 200
     assert enterprise.get("/work/inspections/refusals/").status_code == 200
 

@@ -15,10 +15,10 @@ def _page(user) -> str:
 
 @pytest.mark.parametrize(("role", "present", "absent"), [
     ("officer", ["/work/inspections/my-tasks/", "/work/registry/my-credential/", "/work/inspections/visits/"],
-     ["/work/inspections/referrals/", "/work/inspections/enterprise/visits/"]),
+     ["/work/inspections/referrals/", "/enterprise/visits/"]),
     ("agency_admin", ["/work/inspections/visits/", "/work/inspections/referrals/"], ["/work/inspections/my-tasks/"]),
     ("bureau", ["/work/inspections/visits/"], ["/work/inspections/my-tasks/", "/work/inspections/referrals/"]),
-    ("enterprise", ["/work/inspections/enterprise/visits/"], ["/work/inspections/visits/", "/work/inspections/my-tasks/"]),
+    ("enterprise", ["/enterprise/visits/"], ["/work/inspections/visits/", "/work/inspections/my-tasks/"]),
 ])
 def test_workspace_links_each_role_to_its_on_site_pages(make_user, role, present, absent):
     html = _page(make_user(role))

@@ -1,5 +1,5 @@
-"""Enterprise portal (/enterprise/): visits awaiting evaluation, the evaluation form, past evaluations,
-and the enterprise's complaints with the bureau's replies.
+"""Enterprise portal (/enterprise/): its visits (what it is shown at check-in, R28, and the closed ones it is
+invited to evaluate), the evaluation form, past evaluations, and its complaints with the bureau's replies.
 """
 
 import datetime as dt
@@ -7,17 +7,43 @@ import datetime as dt
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 
 from clearcheck.accounts.choices import Role
 from clearcheck.core.api import get_or_404
 from clearcheck.core.errors import DomainError
+from clearcheck.core.middleware import enterprise_portal
 from clearcheck.core.web import error_message, role_required
+from clearcheck.inspections.selectors import visits as visit_selectors
+from clearcheck.inspections.services.visits import visits_expire_due
 
 from .. import selectors, services
 from ..choices import CONDUCT_QUESTIONS, SCORES
 from ..forms import complaint_values, evaluation_values
+
+
+@enterprise_portal
+@never_cache
+@role_required(Role.ENTERPRISE)
+def visits(request):
+    """The enterprise's current visit with what it is shown (R28), this year's counts, the closed visits it
+    may still evaluate (R27) and its history.
+    """
+    current = visit_selectors.enterprise_current_visit(request.user)
+    if current is not None:
+        visits_expire_due(visit_ids=[current.pk])
+        current = visit_selectors.enterprise_current_visit(request.user)
+    qs = visit_selectors.visits_for_actor(request.user).order_by("-started_at", "-id")
+    return render(request, "feedback/enterprise/visits.html", {
+        "facts": visit_selectors.visit_facts(current) if current else None,
+        "summary": visit_selectors.enterprise_year_summary(request.user),
+        "page": Paginator(qs, 20).get_page(request.GET.get("page")),
+        "prohibitions": visit_selectors.CONDUCT_PROHIBITIONS, "recusal_url": reverse("inspections:recusal_list"),
+        "refusal_url": reverse("inspections:entry_refusal_list"),
+        "pending_evaluations": selectors.evaluations_pending_for_enterprise(request.user.enterprise_id),
+    })
 
 
 @role_required(Role.ENTERPRISE)
@@ -102,6 +128,7 @@ def complaint_detail(request, complaint_id: int):
 
 
 urlpatterns = [
+    path("visits/", visits, name="visits"),
     path("evaluations/", evaluation_list, name="evaluation_list"),
     path("evaluations/visits/<int:visit_id>/", evaluation_create, name="evaluation_create"),
     path("evaluations/<int:evaluation_id>/", evaluation_detail, name="evaluation_detail"),

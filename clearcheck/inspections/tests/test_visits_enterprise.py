@@ -58,7 +58,7 @@ def test_r28_enterprise_api_shows_who_basis_count_prohibitions_and_recusal(onsit
 def test_r28_enterprise_page_shows_the_same_facts(onsite_county, open_visit):
     county = onsite_county
     visit = open_visit()
-    html = client_for(county["enterprise_user"]).get("/work/inspections/enterprise/visits/").content.decode()
+    html = client_for(county["enterprise_user"]).get("/enterprise/visits/").content.decode()
     for officer in county["officers"]:
         assert officer.name in html and officer.credential_no in html
     assert county["agency"].name in html and "《食品安全法》第一百一十条" in html and "食品生产许可条件保持情况检查" in html
@@ -92,7 +92,7 @@ def test_r28_proactive_visit_shows_the_count_against_the_cap(onsite_county, appr
 def test_r28_no_visit_in_progress(onsite_county):
     body = client_for(onsite_county["enterprise_user"]).get("/api/enterprise/current-visit").json()
     assert body["visit"] is None and body["prohibitions"]["eight"]
-    html = client_for(onsite_county["enterprise_user"]).get("/work/inspections/enterprise/visits/").content.decode()
+    html = client_for(onsite_county["enterprise_user"]).get("/enterprise/visits/").content.decode()
     assert "当前没有执法人员扫码入企" in html and "八个不得" in html
 
 

@@ -149,5 +149,5 @@ def test_visit_list_page_and_role_gates(onsite_county, open_visit):
     assert f"/work/inspections/visits/{visit.pk}/" in html
     assert client_for(county["enterprise_user"]).get(f"/work/inspections/visits/{visit.pk}/").status_code == 404
     assert client_for(county["head"]).get("/work/inspections/my-tasks/").status_code == 404
-    assert client_for(county["head"]).get("/work/inspections/enterprise/visits/").status_code == 404
+    assert client_for(county["head"]).get("/enterprise/visits/").status_code == 404
     assert client_for(county["officer_users"][0]).get("/work/inspections/visits/start/").status_code == 405

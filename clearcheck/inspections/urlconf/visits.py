@@ -3,6 +3,7 @@ check-in (扫码入企 / 定位打卡, R11), the visit hub (confirmations, R14),
 """
 
 from django.urls import path
+from django.views.generic import RedirectView
 
 from ..views import visits
 
@@ -15,6 +16,9 @@ urlpatterns = [
     path("visits/<int:visit_id>/", visits.visit_detail, name="visit_detail"),
     path("visits/<int:visit_id>/confirm/", visits.visit_confirm, name="visit_confirm"),
     path("visits/<int:visit_id>/cancel/", visits.visit_cancel, name="visit_cancel"),
-    path("enterprise/visits/", visits.enterprise_visits, name="enterprise_visits"),
+    # The list moved to the enterprise portal (/enterprise/visits/, served by feedback with the evaluations
+    # it invites); old bookmarks land there.
+    path("enterprise/visits/", RedirectView.as_view(url="/enterprise/visits/", permanent=True),
+         name="enterprise_visits_moved"),
     path("enterprise/visits/<int:visit_id>/", visits.enterprise_visit_detail, name="enterprise_visit_detail"),
 ]

@@ -20,7 +20,6 @@ from clearcheck.core.api import get_or_404
 from clearcheck.core.errors import DomainError
 from clearcheck.core.middleware import enterprise_portal
 from clearcheck.core.web import error_message, role_required
-from clearcheck.feedback.selectors import evaluations_pending_for_enterprise
 from clearcheck.registry import codes
 from clearcheck.registry.models import Officer
 from clearcheck.registry.selectors import enterprise_get_for_actor
@@ -233,27 +232,12 @@ def visit_cancel(request, visit_id: int):
     return redirect("inspections:visit_detail", visit_id=visit_id)
 
 
-def _enterprise_context() -> dict:
+def enterprise_context() -> dict:
+    """What every page of the enterprise's visits shows beside the facts (R28): the conduct prohibitions and
+    where to request a recusal or record a refused entry.
+    """
     return {"prohibitions": selectors.CONDUCT_PROHIBITIONS, "recusal_url": reverse("inspections:recusal_list"),
             "refusal_url": reverse("inspections:entry_refusal_list")}
-
-
-@enterprise_portal
-@never_cache
-@role_required(Role.ENTERPRISE)
-def enterprise_visits(request):
-    """The enterprise's current visit with what it is shown (R28), this year's counts and its history."""
-    current = selectors.enterprise_current_visit(request.user)
-    if current is not None:
-        services.visits_expire_due(visit_ids=[current.pk])
-        current = selectors.enterprise_current_visit(request.user)
-    qs = selectors.visits_for_actor(request.user).order_by("-started_at", "-id")
-    page = Paginator(qs, 20).get_page(request.GET.get("page"))
-    return render(request, "inspections/visits/enterprise_visits.html", {
-        "facts": selectors.visit_facts(current) if current else None,
-        "summary": selectors.enterprise_year_summary(request.user), "page": page, **_enterprise_context(),
-        "pending_evaluations": evaluations_pending_for_enterprise(request.user.enterprise_id),
-    })
 
 
 @enterprise_portal
@@ -263,5 +247,5 @@ def enterprise_visit_detail(request, visit_id: int):
     """One visit of the enterprise: who inspected, on what basis, the count against the cap (R28)."""
     visit = get_or_404(selectors.visit_get_for_actor, actor=request.user, visit_id=visit_id)
     return render(request, "inspections/visits/enterprise_visit_detail.html", {
-        "facts": selectors.visit_facts(visit), **_enterprise_context(),
+        "facts": selectors.visit_facts(visit), **enterprise_context(),
     })

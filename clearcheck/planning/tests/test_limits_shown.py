@@ -121,7 +121,7 @@ def test_notice_approval_form_and_task_page_state_each_limit(limited):
 
 def test_check_in_pages_state_each_limit(limited):
     county, visit = limited["county"], limited["visit"]
-    enterprise = client_for(county["enterprise_user"]).get(reverse("inspections:enterprise_visits")).content.decode()
+    enterprise = client_for(county["enterprise_user"]).get(reverse("feedback_enterprise:visits")).content.decode()
     officer = client_for(county["officer_users"][0]).get(
         reverse("inspections:visit_detail", args=[visit.pk])).content.decode()
     for html in (enterprise, officer):
