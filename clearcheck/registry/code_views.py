@@ -12,7 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from clearcheck.accounts.choices import Role
-from clearcheck.accounts.selectors import actor_enterprise_id, actor_has_role
+from clearcheck.accounts.selectors import actor_has_role
 from clearcheck.core.api import get_or_404
 from clearcheck.core.crypto import b64url
 from clearcheck.core.errors import DomainError
@@ -154,19 +154,3 @@ def my_credential(request):
 def my_credential_qr(request):
     """The rotating QR fragment the credential page polls (htmx)."""
     return render(request, "registry/codes/credential_qr.html", _credential_context(_own_officer(request)))
-
-
-@never_cache
-@require_GET
-def credential_verify(request, token: str):
-    """What the enterprise sees after scanning an officer's e-credential (R15, R12)."""
-    check = credentials.credential_token_check(token)
-    tasks, visit = [], None
-    enterprise_id = actor_enterprise_id(request.user)
-    if check.valid and check.officer is not None:
-        visit = credentials.credential_visit_at_enterprise(officer=check.officer, enterprise_id=enterprise_id)
-        tasks = credentials.credential_tasks_at_enterprise(officer=check.officer, enterprise_id=enterprise_id)
-    status = 200 if check.officer is not None else 400
-    return render(request, "registry/codes/credential_verify.html",
-                  {"check": check, "tasks": tasks, "visit": visit, "is_enterprise": bool(enterprise_id)},
-                  status=status)

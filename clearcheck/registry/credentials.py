@@ -104,39 +104,3 @@ def credential_token_check(token: str, now: dt.datetime | None = None) -> Creden
         return CredentialCheck(valid=False, officer=officer, error="not_qualified", message=refusal.plain,
                                refusal=refusal, expires_at=expires_at)
     return CredentialCheck(valid=True, officer=officer, message="证件有效", expires_at=expires_at)
-
-
-def credential_tasks_at_enterprise(*, officer: Officer, enterprise_id: int | None) -> list:
-    """Approved tasks of ``officer`` at the enterprise whose window includes today (planning is optional)."""
-    if not enterprise_id:
-        return []
-    from django.apps import apps
-
-    try:
-        task_model = apps.get_model("planning", "InspectionTask")
-    except LookupError:
-        return []
-    today = clock.local_today()
-    return list(
-        task_model.objects.filter(officers=officer, enterprise_id=enterprise_id, status="approved",
-                                  window_start__lte=today, window_end__gte=today).order_by("window_start")[:10]
-    )
-
-
-def credential_visit_at_enterprise(*, officer: Officer, enterprise_id: int | None):
-    """The pending or open visit at the enterprise in which ``officer`` confirmed on their own account
-    (R15: the enterprise sees whether the officer is checked in here now), or None.
-    """
-    if not enterprise_id:
-        return None
-    from django.apps import apps
-
-    try:
-        visit_officer_model = apps.get_model("inspections", "VisitOfficer")
-    except LookupError:
-        return None
-    row = (visit_officer_model.objects.select_related("visit", "visit__agency")
-           .filter(officer=officer, confirmed_at__isnull=False, visit__enterprise_id=enterprise_id,
-                   visit__status__in=("pending", "open"))
-           .order_by("-visit__started_at").first())
-    return row.visit if row else None

@@ -8,8 +8,7 @@ urlpatterns = [
     path("agencies/", views.public_agency_list, name="agency_list"),
     path("agencies/<int:agency_id>/", views.public_agency_detail, name="agency_detail"),
     path("agency-lists/", views.public_agency_list_history, name="agency_list_history"),
-    # The credential's landing page and the keys that verify codes offline (R11, R15); the code's own landing
-    # page (/public/c/<token>/) is check-in's (inspections.public_urls)
-    path("credential/<str:token>/", code_views.credential_verify, name="credential_verify"),
+    # The keys that verify codes and e-credentials offline (R11, R15); the landing pages a scan opens
+    # (/public/c/<token>/, /public/credential/<token>/) are check-in's (inspections.public_urls)
     path("keys/codes.json", code_views.code_keys_json, name="code_keys_json"),
 ]

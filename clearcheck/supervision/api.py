@@ -4,19 +4,18 @@ and the published notices. Handlers parse, call a selector or service, and retur
 """
 
 import datetime as dt
-from typing import Annotated
 
-from ninja import Field, Query, Router, Schema
+from ninja import Query, Router, Schema
 
 from clearcheck.alerts import selectors as alert_selectors
 from clearcheck.alerts import services as alert_services
 from clearcheck.core.api import Page, keyset_page
+from clearcheck.core.inputs import DbId
 
 from . import selectors, services
 
 router = Router(tags=["alerts"])
 
-DbId = Annotated[int, Field(ge=1, le=2_147_483_647)]
 
 
 class AlertOut(Schema):

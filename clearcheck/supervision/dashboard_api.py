@@ -7,6 +7,8 @@ from typing import Any
 from ninja import Query, Router, Schema
 from pydantic import Field
 
+from clearcheck.core.inputs import DbId
+
 from .dashboards.burden import public_burden
 from .dashboards.filters import dashboard_agency_scope, filters_parse
 from .dashboards.selectors import dashboard_overview
@@ -20,7 +22,7 @@ class OverviewFilters(Schema):
     year: int | None = Field(None, ge=2000, le=2100)
     month_from: int = Field(1, ge=1, le=12)
     month_to: int = Field(12, ge=1, le=12)
-    agency: int | None = Field(None, ge=1, le=2_147_483_647)
+    agency: DbId | None = None
     region: str = Field("", max_length=6)
     industry: str = Field("", max_length=5)
     tier: str = Field("", max_length=8)

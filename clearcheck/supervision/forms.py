@@ -3,20 +3,14 @@ and services; every required-field check and refusal lives in the services, so t
 """
 
 from clearcheck.alerts.selectors import AlertFilters
-
-
-def _int_or_none(value) -> int | None:
-    try:
-        return int(value) if value not in (None, "") else None
-    except (TypeError, ValueError):
-        return None
+from clearcheck.core.inputs import int_or_none
 
 
 def alert_filters_from(data) -> AlertFilters:
     """The inbox filters from a query string (unknown values filter nothing)."""
     return AlertFilters(
         state=data.get("state") or None, rule_id=(data.get("rule") or "").strip() or None,
-        severity=data.get("severity") or None, agency_id=_int_or_none(data.get("agency")),
+        severity=data.get("severity") or None, agency_id=int_or_none(data.get("agency")),
         assigned_to_me=data.get("mine") in ("1", "on", "true"), q=(data.get("q") or "").strip() or None,
     )
 
@@ -27,11 +21,11 @@ def ids_from(data, name: str) -> list[int]:
     ids = []
     for value in values:
         for part in str(value).replace(",", " ").split():
-            if (number := _int_or_none(part)) is not None:
+            if (number := int_or_none(part)) is not None:
                 ids.append(number)
     return ids
 
 
 def int_from(data, name: str) -> int | None:
     """An optional integer field."""
-    return _int_or_none(data.get(name))
+    return int_or_none(data.get(name))

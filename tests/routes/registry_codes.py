@@ -13,7 +13,7 @@ EXPECTATIONS = {
     "registry:my_credential_qr": ok("officer"),
     # --- public: scan landing pages and the verifying keys ----------------------------------------
     "inspections_public:code_landing": ok(EVERYONE),
-    "registry_public:credential_verify": ok(EVERYONE),
+    "inspections_public:credential_verify": ok(EVERYONE),
     "registry_public:code_keys_json": ok(EVERYONE),
     # --- API -----------------------------------------------------------------------------------------
     "GET /api/enterprises/{enterprise_id}/codes": ok(INTERNAL, "enterprise"),
@@ -33,4 +33,4 @@ def world_extend(world: dict) -> None:
     world["enterprise_code"] = code
     world["per_route"]["inspections_public:code_landing"] = {"token": enterprise_code_token(code)}
     # An e-credential token ages during the crawl; the verify page answers 200 either way (a verdict).
-    world["per_route"]["registry_public:credential_verify"] = {"token": credential_token_issue(world["officer"])}
+    world["per_route"]["inspections_public:credential_verify"] = {"token": credential_token_issue(world["officer"])}

@@ -22,6 +22,7 @@ from clearcheck.accounts.selectors import (
 )
 from clearcheck.core import clock
 from clearcheck.core.errors import NotFound
+from clearcheck.planning.choices import TaskStatus
 from clearcheck.planning.models import InspectionTask
 from clearcheck.planning.rules import LimitLine
 from clearcheck.planning.selectors.limits import limit_lines
@@ -195,6 +196,31 @@ def checkin_tasks_for_officer(officer, enterprise, today: dt.date | None = None)
     qs = (_officer_tasks(officer.pk).filter(enterprise=enterprise, window_start__lte=day, window_end__gte=day)
           .select_related("agency").prefetch_related("items", "officers").order_by("window_start", "pk"))
     return list(_with_active_visit(qs)[:20])
+
+
+def officer_tasks_today_at(officer, enterprise_id: int | None) -> list[InspectionTask]:
+    """The officer's approved tasks at the enterprise whose window includes today (R15: what the enterprise
+    sees after scanning the officer's e-credential); at most ten, soonest first.
+    """
+    if not enterprise_id:
+        return []
+    today = clock.local_today()
+    return list(InspectionTask.objects.filter(officers=officer, enterprise_id=enterprise_id, status=TaskStatus.APPROVED,
+                                              window_start__lte=today, window_end__gte=today)
+                .order_by("window_start")[:10])
+
+
+def officer_visit_at(officer, enterprise_id: int | None) -> Visit | None:
+    """The pending or open visit at the enterprise in which ``officer`` confirmed on their own account (R15:
+    whether the officer is checked in there now), or None.
+    """
+    if not enterprise_id:
+        return None
+    row = (VisitOfficer.objects.select_related("visit", "visit__agency")
+           .filter(officer=officer, confirmed_at__isnull=False, visit__enterprise_id=enterprise_id,
+                   visit__status__in=VISIT_ACTIVE)
+           .order_by("-visit__started_at").first())
+    return row.visit if row else None
 
 
 def pending_confirmations(officer, enterprise=None) -> list[Visit]:

@@ -15,12 +15,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from clearcheck.accounts.choices import Role
-from clearcheck.accounts.selectors import actor_has_role
+from clearcheck.accounts.selectors import actor_enterprise_id, actor_has_role
 from clearcheck.core.api import get_or_404
 from clearcheck.core.errors import DomainError
 from clearcheck.core.middleware import enterprise_portal
 from clearcheck.core.web import error_message, role_required
-from clearcheck.registry import codes
+from clearcheck.registry import codes, credentials
 from clearcheck.registry.models import Officer
 from clearcheck.registry.selectors import enterprise_get_for_actor
 
@@ -83,6 +83,24 @@ def code_landing(request, token: str):
             "colleagues": team_choices(officer), "token": token,
         })
     return render(request, "inspections/visits/code_landing.html", context)
+
+
+@never_cache
+@require_GET
+def credential_verify(request, token: str):
+    """What the enterprise sees after scanning an officer's e-credential (R15, R12): registry's check of the
+    credential and, for the enterprise's own account, the officer's tasks and visit there.
+    """
+    check = credentials.credential_token_check(token)
+    tasks, visit = [], None
+    enterprise_id = actor_enterprise_id(request.user)
+    if check.valid and check.officer is not None:
+        visit = selectors.officer_visit_at(check.officer, enterprise_id)
+        tasks = selectors.officer_tasks_today_at(check.officer, enterprise_id)
+    status = 200 if check.officer is not None else 400
+    return render(request, "registry/codes/credential_verify.html",
+                  {"check": check, "tasks": tasks, "visit": visit, "is_enterprise": bool(enterprise_id)},
+                  status=status)
 
 
 @never_cache

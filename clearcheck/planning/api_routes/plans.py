@@ -10,7 +10,7 @@ from ninja import Field, Query, Router, Schema, Status
 from clearcheck.core import clock
 from clearcheck.core.api import Page, keyset_page
 from clearcheck.core.errors import NotFound
-from clearcheck.core.inputs import DbId
+from clearcheck.core.inputs import MAX_ID, DbId
 
 from ..choices import ApproverKind, PlanStatus, SpecialPlanStatus
 from ..models import AnnualPlan, PlanFiling, SpecialPlan
@@ -30,7 +30,7 @@ Year = Annotated[int, Field(ge=2000, le=2100)]
 class CursorFilter(Schema):
     """Keyset paging: ``cursor`` from the previous page's ``next_cursor``."""
 
-    cursor: int | None = Field(None, ge=0, le=2**63 - 1)
+    cursor: int | None = Field(None, ge=0, le=MAX_ID)
     limit: int = Field(50, ge=1, le=200)
 
 
