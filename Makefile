@@ -38,6 +38,7 @@ run: demo
 
 lint: $(STAMP_DEV)
 	$(BIN)/ruff check .
+	PYTHONPATH=. $(BIN)/lint-imports --no-cache
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 test: lint
