@@ -5,13 +5,14 @@ from django.urls import include, path
 from django.views.decorators.cache import cache_page
 from django.views.i18n import JavaScriptCatalog
 
+from clearcheck.core.ping import ping
 from clearcheck.core.views import healthz
 
 from .api import api
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
-    path("", include("clearcheck.core.ping")),  # /ping: the minimal JSON view of bench/checkin.py
+    path("ping", ping, name="ping"),  # the minimal JSON view of bench/checkin.py
     path("api/", api.urls),
     path("admin/", admin.site.urls),
     # The scripts' messages (djangojs catalogue), served by the platform itself: nothing is fetched from
@@ -25,16 +26,13 @@ urlpatterns = [
     path("public/", include("clearcheck.planning.public_urls")),
     path("public/", include("clearcheck.sampling.public_urls")),
     path("public/", include("clearcheck.supervision.public_urls")),
-    path("public/", include("clearcheck.supervision.dashboard_public_urls")),
     path("work/registry/", include("clearcheck.registry.urls")),
     path("work/catalog/", include("clearcheck.catalog.urls")),
     path("work/planning/", include("clearcheck.planning.urls")),
     path("work/inspections/", include("clearcheck.inspections.urls")),
     path("work/sampling/", include("clearcheck.sampling.urls")),
     path("work/imports/", include("clearcheck.exchange.urls")),
-    path("work/alerts/", include("clearcheck.supervision.urls")),
-    path("work/supervision/", include("clearcheck.supervision.matter_urls")),
-    path("work/dashboards/", include("clearcheck.supervision.dashboard_urls")),
+    path("work/", include("clearcheck.supervision.urls")),  # /work/alerts/, /work/supervision/, /work/dashboards/
     path("work/feedback/", include("clearcheck.feedback.urls")),
     path("enterprise/", include("clearcheck.feedback.enterprise_urls")),
     path("enterprise/", include("clearcheck.supervision.enterprise_urls")),

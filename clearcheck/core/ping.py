@@ -6,7 +6,6 @@ of its own and never touches the database, so its requests per second are what t
 """
 
 from django.http import JsonResponse
-from django.urls import path
 from django.views.decorators.http import require_GET
 
 
@@ -14,7 +13,3 @@ from django.views.decorators.http import require_GET
 def ping(request):
     """``{"ok": true}``: no database, no session, no template."""
     return JsonResponse({"ok": True})
-
-
-# Included from config/urls.py with one line: ``path("", include("clearcheck.core.ping"))``.
-urlpatterns = [path("ping", ping, name="ping")]

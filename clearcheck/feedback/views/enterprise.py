@@ -7,7 +7,7 @@ import datetime as dt
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
@@ -125,14 +125,3 @@ def complaint_detail(request, complaint_id: int):
     """One of the enterprise's complaints, with the bureau's reply once given."""
     complaint = get_or_404(selectors.complaint_get_for_actor, actor=request.user, complaint_id=complaint_id)
     return render(request, "feedback/enterprise/complaint_detail.html", {"complaint": complaint})
-
-
-urlpatterns = [
-    path("visits/", visits, name="visits"),
-    path("evaluations/", evaluation_list, name="evaluation_list"),
-    path("evaluations/visits/<int:visit_id>/", evaluation_create, name="evaluation_create"),
-    path("evaluations/<int:evaluation_id>/", evaluation_detail, name="evaluation_detail"),
-    path("complaints/", complaint_list, name="complaint_list"),
-    path("complaints/new/", complaint_create, name="complaint_create"),
-    path("complaints/<int:complaint_id>/", complaint_detail, name="complaint_detail"),
-]

@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -160,16 +159,3 @@ def complaint_import_template(request):
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = 'attachment; filename="hotline-work-orders.xlsx"'
     return response
-
-
-urlpatterns = [
-    path("evaluations/", evaluation_list, name="evaluation_list"),
-    path("evaluations/summary/", evaluation_summary, name="evaluation_summary"),
-    path("evaluations/<int:evaluation_id>/", evaluation_detail, name="evaluation_detail"),
-    path("complaints/", complaint_list, name="complaint_list"),
-    path("complaints/new/", complaint_create, name="complaint_create"),
-    path("complaints/import/", complaint_import, name="complaint_import"),
-    path("complaints/import/template.xlsx", complaint_import_template, name="complaint_import_template"),
-    path("complaints/<int:complaint_id>/", complaint_detail, name="complaint_detail"),
-    path("complaints/<int:complaint_id>/action/", complaint_action, name="complaint_action"),
-]

@@ -7,7 +7,6 @@ import datetime as dt
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.urls import path
 
 from clearcheck.accounts.choices import AGENCY_ROLES, COUNTY_ROLES, Role
 from clearcheck.core import clock
@@ -126,10 +125,3 @@ def joint_inspection_detail(request, joint_id: int):
         "can_dissolve": planned and (request.user.role == Role.BUREAU or lead_manager),
         "can_build_checklist": planned and lead_manager and joint.checklist_id is None,
     })
-
-
-urlpatterns = [
-    path("coordination/", coordination, name="coordination"),
-    path("joint-inspections/", joint_inspection_list, name="joint_inspection_list"),
-    path("joint-inspections/<int:joint_id>/", joint_inspection_detail, name="joint_inspection_detail"),
-]

@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.views.decorators.http import require_POST
 
 from clearcheck.accounts.choices import AGENCY_ROLES, COUNTY_ROLES, Role
@@ -264,16 +263,3 @@ def quotas(request):
         "year": year, "rows": selectors.special_plan_quotas(actor=request.user, year=year),
         "years": range(clock.local_year() + 1, clock.local_year() - 5, -1),
     })
-
-
-urlpatterns = [
-    path("plans/", plan_list, name="plan_list"),
-    path("plans/<int:plan_id>/", plan_detail, name="plan_detail"),
-    path("plans/<int:plan_id>/file/", plan_file, name="plan_file"),
-    path("filings/", filings_overview, name="filings_overview"),
-    path("filings/<int:filing_id>/", filing_detail, name="filing_detail"),
-    path("special-plans/", special_plan_list, name="special_plan_list"),
-    path("special-plans/new/", special_plan_create, name="special_plan_create"),
-    path("special-plans/quotas/", quotas, name="quotas"),
-    path("special-plans/<int:special_plan_id>/", special_plan_detail, name="special_plan_detail"),
-]

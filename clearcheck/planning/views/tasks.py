@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.views.decorators.http import require_POST
 
 from clearcheck.accounts.choices import AGENCY_ROLES, COUNTY_ROLES, Role
@@ -179,12 +178,3 @@ def approval_inbox(request):
     return render(request, "planning/tasks/inbox.html", {
         "page": Paginator(qs, 30).get_page(request.GET.get("page")), "today": clock.local_today(),
     })
-
-
-urlpatterns = [
-    path("tasks/", task_list, name="task_list"),
-    path("tasks/new/", task_create, name="task_create"),
-    path("tasks/inbox/", approval_inbox, name="approval_inbox"),
-    path("tasks/<int:task_id>/", task_detail, name="task_detail"),
-    path("tasks/<int:task_id>/action/", task_action, name="task_action"),
-]

@@ -5,7 +5,6 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import path
 
 from clearcheck.accounts.choices import AGENCY_ROLES, COUNTY_ROLES
 from clearcheck.core.errors import DomainError, FieldError, NotFound, ValidationFailed
@@ -93,9 +92,3 @@ def enterprise_tier_assign(request):
         "tiers": tiers, "can_manage": can_manage, "found": found, "q": q,
         "page": Paginator(history, 30).get_page(request.GET.get("page")),
     })
-
-
-urlpatterns = [
-    path("tiers/", tier_scheme, name="tier_scheme"),
-    path("tiers/grades/", enterprise_tier_assign, name="enterprise_tier_assign"),
-]

@@ -9,7 +9,6 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.db.models import Count, Prefetch
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -229,12 +228,3 @@ def draw_action(request, draw_id: int):
         except DomainError as exc:
             error_message(request, exc)
     return redirect("sampling:draw_detail", draw_id=draw_id)
-
-
-urlpatterns = [
-    path("draws/", draw_list, name="draw_list"),
-    path("draws/new/", draw_create, name="draw_create"),
-    path("draws/<int:draw_id>/", draw_detail, name="draw_detail"),
-    path("draws/<int:draw_id>/commit/", draw_commit, name="draw_commit"),
-    path("draws/<int:draw_id>/action/", draw_action, name="draw_action"),
-]

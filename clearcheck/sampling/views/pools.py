@@ -4,7 +4,6 @@ changed since the last draw. Views parse, call a selector or service, and render
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils.translation import gettext as _
 
 from clearcheck.core import clock
@@ -121,11 +120,3 @@ def pool_detail(request, pool_id: int):
         "draws": selectors.draws_for_actor(actor=request.user).filter(pools=pool).order_by("-created_at", "-id")[:10],
         "can_manage": manages(request.user, pool.agency_id),
     })
-
-
-urlpatterns = [
-    path("pools/", pool_list, name="pool_list"),
-    path("pools/new/", pool_create, name="pool_create"),
-    path("pools/<int:pool_id>/", pool_detail, name="pool_detail"),
-    path("pools/<int:pool_id>/edit/", pool_edit, name="pool_edit"),
-]

@@ -1,1 +1,0 @@
-"""Per-area route lists of the inspections pages."""
