@@ -521,7 +521,8 @@ def enterprise_note_add(*, actor, enterprise_id: int, text: str, correction_requ
         raise ValidationFailed(FieldError("text", f"备注不超过 {NOTE_MAX} 字(现为 {len(text)} 字)"))
     note = EnterpriseNote.objects.create(
         enterprise=enterprise, agency_id=agency_id, text=text, correction_requested=bool(correction_requested),
-        created_by=actor_label(actor), created_at=clock.now(),
+        # People are shown by name, not by account (the audit event keeps the account).
+        created_by=(getattr(actor, "display_name", "") or actor_label(actor))[:150], created_at=clock.now(),
     )
     audit_record(actor=actor, action="enterprise_note.add", subject=note,
                  after={"enterprise": enterprise.pk, "agency": agency_id, "text": text,
