@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from django.conf import settings
 
+from clearcheck.catalog.choices import ItemStatus
 from clearcheck.catalog.rules import item_list_refusal
 from clearcheck.core import clock
 from clearcheck.core.errors import DomainError, FieldError, RuleViolation, ValidationFailed
@@ -300,3 +301,34 @@ def av_refusal(gaps: list[tuple]) -> RuleViolation | None:
     spans = "、".join(f"{a}–{b}" for a, b in local[:5])
     return RuleViolation("R17", f"本次检查须全过程音像记录,{spans} 没有录音录像覆盖;"
                                 "不能全程记录的,请说明理由", field="av_missing_reason")
+
+
+# --- Outcomes (R19) ---------------------------------------------------------------------------------
+
+
+def findings_undisposed_refusal(record: OnSiteRecord) -> RuleViolation | None:
+    """R19: the refusal to close a record while a finding has no disposition (or no longer ties a failed
+    entry); None when every finding is disposed of.
+    """
+    findings = list(record.findings.prefetch_related("entries", "dispositions").order_by("id"))
+    bare = [f"#{f.pk}" for f in findings if not f.dispositions.all()]
+    if bare:
+        return RuleViolation("R19", f"检查发现 {'、'.join(bare)} 尚未作出处置,每项检查发现须至少有一种处置",
+                             field="findings")
+    stale = [f"#{f.pk}" for f in findings if any(e.result != EntryResult.NON_COMPLIANT for e in f.entries.all())]
+    if stale:
+        return RuleViolation("R19", f"检查发现 {'、'.join(stale)} 所涉检查内容已不是“不符合”,请修改或删除该检查发现",
+                             field="findings")
+    return None
+
+
+def no_penalty_ground_refusal(entry, finding) -> RuleViolation | None:
+    """R19: a no-penalty decision cites an entry of the finding's agency's currently published no-penalty list
+    (``entry`` None: not found at all).
+    """
+    if entry is None or entry.agency_id != finding.agency_id:
+        return RuleViolation("R19", f"所选免罚依据不在{finding.agency.name}的免罚清单中", field="no_penalty_entry")
+    if entry.status != ItemStatus.PUBLISHED:
+        return RuleViolation("R19", f"免罚依据“{entry.title}”当前为“{entry.get_status_display()}”,"
+                                    f"不在{finding.agency.name}现行公布的免罚清单中", field="no_penalty_entry")
+    return None

@@ -22,7 +22,7 @@ from clearcheck.registry.rules import (
     recusal_refusal,
 )
 
-from .choices import URGENT_SOURCES, InspectionType, TaskSource, TaskStatus
+from .choices import URGENT_SOURCES, InspectionType, SpecialPlanStatus, TaskSource, TaskStatus
 from .settings import planning_settings_for
 
 MIN_OFFICERS = 2
@@ -171,13 +171,44 @@ def approver_refusal(actor) -> DomainError | None:
     return None
 
 
+def special_plan_submit_refusal(plan, *, used: int, quota: int) -> RuleViolation | None:
+    """R08: a special plan goes to approval only after legal review and collective discussion, and within the
+    lead agency's annual quota (``used`` other plans submitted or approved this year).
+    """
+    if not plan.legal_review:
+        return RuleViolation("R08", "专项检查计划须先经法制审核,请登记法制审核意见", field="legal_review")
+    if not plan.collective_discussion or plan.discussed_at is None:
+        return RuleViolation("R08", "专项检查计划须经集体讨论,请登记集体讨论记录", field="collective_discussion")
+    if used >= quota:
+        return RuleViolation("R08", f"年度专项检查数量已达上限 {quota}", field="year")
+    return None
+
+
+def special_plan_task_refusal(plan, on: dt.date | None = None) -> RuleViolation | None:
+    """R08: a task of a special plan runs only once the plan is approved, and within the plan's period."""
+    if plan.status != SpecialPlanStatus.APPROVED or plan.published_at is None:
+        return RuleViolation("R08", f"专项检查计划“{plan.title}”尚未批准,其检查任务不得实施", field="special_plan")
+    if on is not None and not plan.period_start <= on <= plan.period_end:
+        return RuleViolation(
+            "R08", f"{on:%Y-%m-%d} 不在专项检查“{plan.title}”的实施期间({plan.period_start:%Y-%m-%d} 至 "
+                   f"{plan.period_end:%Y-%m-%d})内", field="window_start",
+        )
+    return None
+
+
+def draw_task_frozen_refusal(task, changed) -> RuleViolation | None:
+    """R24: the draw chose a drawn task's enterprise and officers (双随机); nobody re-picks them by hand."""
+    frozen = [name for name in ("enterprise", "officers", "inspection_type", "source") if name in changed]
+    if frozen and task.source == TaskSource.DRAW and task.draw_picks.exists():
+        return RuleViolation("R24", "双随机抽取生成的任务不能更改检查对象、执法人员、检查类型或来源", field=frozen[0])
+    return None
+
+
 def special_plan_refusal(special_plan, window_start: dt.date | None = None,
                          window_end: dt.date | None = None, agency=None) -> RuleViolation | None:
     """R08: no task of a special plan runs before the plan is approved, nor outside its period, nor by
     an agency that neither leads nor joins the campaign.
     """
-    from .services.special_plans import special_plan_task_refusal
-
     if special_plan is None:
         return None
     for day in [d for d in dict.fromkeys((window_start, window_end)) if d is not None] or [None]:

@@ -37,6 +37,7 @@ from .models import Enterprise, Officer, RecusalRequest
 from .workflows import RECUSAL
 
 MAX_REASON = 2000
+DEPARTMENT_HEAD_MAY_NOT_DECIDE = "内设机构负责人不能决定回避申请,须由行政执法机关负责人决定"
 CREDENTIAL_NO = re.compile(r"^[0-9A-Za-z\-]{1,32}$")
 READER_ROLES = (Role.ENTERPRISE, Role.AGENCY_HEAD, Role.AGENCY_ADMIN, Role.BUREAU, Role.DISCIPLINE)
 
@@ -100,7 +101,8 @@ def recusal_request_decide(*, actor, request_id: int, grant: bool, reason: str) 
     if record is None or actor_agency_id(actor) != record.agency_id:
         raise NotFound("回避申请不存在")
     if actor_has_role(actor, Role.DEPARTMENT_HEAD):
-        raise RuleViolation("R13", "内设机构负责人不能决定回避申请,须由行政执法机关负责人决定")
+        # R13 with R07's reading of 负责人: the agency head decides, never a department head alone.
+        raise RuleViolation("R13", DEPARTMENT_HEAD_MAY_NOT_DECIDE)
     target = RECUSAL.target(record.status, "grant" if grant else "refuse", str(record), role=actor.role)
     text = _reason_clean(reason, "reason", "请说明决定理由")
     before = recusal_snapshot(record)

@@ -17,7 +17,6 @@ import datetime as dt
 from django.db import transaction
 
 from clearcheck.audit.services import actor_label, audit_record
-from clearcheck.catalog.choices import ItemStatus
 from clearcheck.catalog.models import NoPenaltyEntry
 from clearcheck.core import clock
 from clearcheck.core.errors import (
@@ -25,13 +24,13 @@ from clearcheck.core.errors import (
     FieldError,
     NotFound,
     PermissionDenied,
-    RuleViolation,
     ValidationFailed,
 )
 from clearcheck.core.inputs import text_field
 from clearcheck.registry.choices import AgencyStatus
 from clearcheck.registry.models import Agency
 
+from .. import rules
 from ..choices import (
     DispositionKind,
     DispositionStatus,
@@ -52,7 +51,6 @@ from ..selectors.outcomes import (
 from ..workflows import FINDING, RECORD, VISIT
 from .outcomes_loop import (  # noqa: F401  (re-exported: the contract names other areas call)
     disposition_snapshot,
-    findings_undisposed_refusal,
     loop_settle,
     outcomes_after_close,
     referral_accept,
@@ -252,11 +250,8 @@ def _no_penalty_ground(finding: Finding, entry_id, no_fault: bool, note: str) ->
         raise ValidationFailed(FieldError("no_penalty_entry", "请选择本机关免罚清单中的免罚依据"))
     raw = getattr(entry_id, "pk", entry_id)
     entry = NoPenaltyEntry.objects.filter(pk=int(raw)).first() if id_valid(raw) else None
-    if entry is None or entry.agency_id != finding.agency_id:
-        raise RuleViolation("R19", f"所选免罚依据不在{finding.agency.name}的免罚清单中", field="no_penalty_entry")
-    if entry.status != ItemStatus.PUBLISHED:
-        raise RuleViolation("R19", f"免罚依据“{entry.title}”当前为“{entry.get_status_display()}”,"
-                                   f"不在{finding.agency.name}现行公布的免罚清单中", field="no_penalty_entry")
+    if refusal := rules.no_penalty_ground_refusal(entry, finding):
+        raise refusal
     return entry
 
 
@@ -384,6 +379,6 @@ def disposition_remove(*, actor, disposition_id, reason: str = "") -> None:
 
 __all__ = [
     "disposition_add", "disposition_remove", "disposition_snapshot", "finding_create", "finding_remove",
-    "finding_snapshot", "finding_update", "findings_undisposed_refusal", "loop_settle", "outcomes_after_close",
+    "finding_snapshot", "finding_update", "loop_settle", "outcomes_after_close",
     "referral_accept", "referral_handle",
 ]

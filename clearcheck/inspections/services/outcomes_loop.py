@@ -13,9 +13,10 @@ from django.db import transaction
 from clearcheck.accounts.selectors import actor_agency_id
 from clearcheck.audit.services import actor_label, audit_record
 from clearcheck.core import clock
-from clearcheck.core.errors import FieldError, NotFound, PermissionDenied, RuleViolation, ValidationFailed
+from clearcheck.core.errors import FieldError, NotFound, PermissionDenied, ValidationFailed
 from clearcheck.planning.services.tasks import tasks_complete
 
+from .. import rules
 from ..choices import DispositionKind, DispositionStatus, EntryResult, FindingStatus, RecordStatus
 from ..models import Disposition, Finding, OnSiteRecord, RecordEntry, Visit
 from ..selectors.outcomes import REFERRAL_HANDLERS, actor_may_handle_referral, id_valid
@@ -33,22 +34,6 @@ def disposition_snapshot(d: Disposition) -> dict:
         "referral_note": d.referral_note, "case_number": d.case_number, "no_penalty_entry": d.no_penalty_entry_id,
         "closed_at": d.closed_at, "closed_by": d.closed_by, "closing_note": d.closing_note,
     }
-
-
-def findings_undisposed_refusal(record: OnSiteRecord) -> RuleViolation | None:
-    """R19: the refusal to close a record while a finding has no disposition (or no longer ties a failed
-    entry); None when every finding is disposed of.
-    """
-    findings = list(record.findings.prefetch_related("entries", "dispositions").order_by("id"))
-    bare = [f"#{f.pk}" for f in findings if not f.dispositions.all()]
-    if bare:
-        return RuleViolation("R19", f"检查发现 {'、'.join(bare)} 尚未作出处置,每项检查发现须至少有一种处置",
-                             field="findings")
-    stale = [f"#{f.pk}" for f in findings if any(e.result != EntryResult.NON_COMPLIANT for e in f.entries.all())]
-    if stale:
-        return RuleViolation("R19", f"检查发现 {'、'.join(stale)} 所涉检查内容已不是“不符合”,请修改或删除该检查发现",
-                             field="findings")
-    return None
 
 
 # --- closing -----------------------------------------------------------------------------------------
@@ -158,7 +143,7 @@ def outcomes_after_close(*, actor, visit) -> None:
     record = OnSiteRecord.objects.select_for_update().filter(visit=visit).first()
     if record is None or record.status != RecordStatus.CLOSED:
         return
-    refusal = findings_undisposed_refusal(record)
+    refusal = rules.findings_undisposed_refusal(record)
     if refusal is not None:
         raise refusal
     touched = _rechecks_settle(actor, record)

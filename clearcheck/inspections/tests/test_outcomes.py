@@ -418,7 +418,7 @@ def test_r19_a_visit_without_findings_completes_its_task_at_once(outcomes_county
 
 
 def test_r19_closing_is_refused_while_a_finding_has_no_disposition(outcomes_county, failed_visit, visit_finish):
-    from clearcheck.inspections.services.outcomes import findings_undisposed_refusal
+    from clearcheck.inspections.rules import findings_undisposed_refusal
 
     county = outcomes_county
     visit = failed_visit()

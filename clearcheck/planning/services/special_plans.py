@@ -19,12 +19,12 @@ from clearcheck.core.errors import (
     FieldError,
     NotFound,
     PermissionDenied,
-    RuleViolation,
     ValidationFailed,
 )
 from clearcheck.core.inputs import int_or_none, text_of
 from clearcheck.registry.models import Agency
 
+from .. import rules
 from ..choices import ApproverKind, SpecialPlanStatus
 from ..models import SpecialPlan, SpecialPlanAmendment
 from ..settings import planning_settings_for
@@ -276,14 +276,10 @@ def special_plan_submit(*, actor, plan_id: int) -> SpecialPlan:
     Agency.objects.select_for_update().filter(pk=plan_ref["lead_agency_id"]).first()
     plan = _plan_for_lead(actor, plan_id)
     target = SPECIAL_PLAN.target(plan.status, "submit", plan.title, actor.role)
-    if not plan.legal_review:
-        raise RuleViolation("R08", "专项检查计划须先经法制审核,请登记法制审核意见", field="legal_review")
-    if not plan.collective_discussion or plan.discussed_at is None:
-        raise RuleViolation("R08", "专项检查计划须经集体讨论,请登记集体讨论记录", field="collective_discussion")
     quota = planning_settings_for(plan.lead_agency_id).special_plan_quota
     used = special_plan_quota_used(agency_id=plan.lead_agency_id, year=plan.year, exclude_id=plan.pk)
-    if used >= quota:
-        raise RuleViolation("R08", f"年度专项检查数量已达上限 {quota}", field="year")
+    if refusal := rules.special_plan_submit_refusal(plan, used=used, quota=quota):
+        raise refusal
     before = plan.status
     plan.status = target
     plan.save(update_fields=["status", "updated_at"])
@@ -391,18 +387,3 @@ def special_plan_amend_urgent(*, actor, plan_id: int, reason: str, **changes) ->
                  before={name: old for name, (old, _) in diff.items()},
                  after={**{name: value for name, (_, value) in diff.items()}, "amendment": number, "reason": reason})
     return amendment
-
-
-# --- The rule other code calls ----------------------------------------------------------------------
-
-
-def special_plan_task_refusal(plan: SpecialPlan, on: dt.date | None = None) -> RuleViolation | None:
-    """R08: a task of a special plan runs only once the plan is approved, and within the plan's period."""
-    if plan.status != SpecialPlanStatus.APPROVED or plan.published_at is None:
-        return RuleViolation("R08", f"专项检查计划“{plan.title}”尚未批准,其检查任务不得实施", field="special_plan")
-    if on is not None and not plan.period_start <= on <= plan.period_end:
-        return RuleViolation(
-            "R08", f"{on:%Y-%m-%d} 不在专项检查“{plan.title}”的实施期间({plan.period_start:%Y-%m-%d} 至 "
-                   f"{plan.period_end:%Y-%m-%d})内", field="window_start",
-        )
-    return None

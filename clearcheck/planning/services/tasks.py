@@ -14,7 +14,7 @@ from clearcheck.accounts.selectors import actor_agency_id, actor_has_role, actor
 from clearcheck.audit.services import actor_label, audit_record
 from clearcheck.catalog.models import Checklist, InspectionItem
 from clearcheck.core import clock
-from clearcheck.core.errors import FieldError, NotFound, PermissionDenied, RuleViolation, ValidationFailed
+from clearcheck.core.errors import FieldError, NotFound, PermissionDenied, ValidationFailed
 from clearcheck.registry.choices import EnterpriseStatus
 from clearcheck.registry.models import Agency, Enterprise, Officer
 
@@ -239,11 +239,8 @@ def task_update(*, actor, task_id: int, data: dict) -> InspectionTask:
     task = _task_locked(actor, task_id)
     _writer_check(actor, task.agency_id)
     TASK.editable_check(task.status, str(task))
-    if task.source == TaskSource.DRAW and task.draw_picks.exists():
-        # R24: the draw chose the enterprise and the officers (双随机); nobody re-picks them by hand.
-        frozen = [name for name in ("enterprise", "officers", "inspection_type", "source") if name in data]
-        if frozen:
-            raise RuleViolation("R24", "双随机抽取生成的任务不能更改检查对象、执法人员、检查类型或来源", field=frozen[0])
+    if refusal := rules.draw_task_frozen_refusal(task, data):
+        raise refusal
     before = task_snapshot(task)
     fields = task_content_clean(task.agency, {**_content_data(task), **data})
     task_content_apply(task, fields)

@@ -14,6 +14,7 @@ from django.test import Client
 from clearcheck.audit.models import AuditEvent
 from clearcheck.core.errors import Conflict, NotFound, PermissionDenied, RuleViolation, ValidationFailed
 from clearcheck.planning.models import AgencyPlanningSettings, SpecialPlan, SpecialPlanAmendment
+from clearcheck.planning.rules import special_plan_task_refusal
 from clearcheck.planning.selectors import plans as selectors
 from clearcheck.planning.services import special_plans as services
 
@@ -313,16 +314,16 @@ def test_only_an_approved_plan_is_amended_urgently(admin):
 @pytest.mark.django_db
 def test_r08_task_of_an_unapproved_plan_is_refused(admin, government):
     plan = reviewed(admin)
-    refusal = services.special_plan_task_refusal(plan)
+    refusal = special_plan_task_refusal(plan)
     assert refusal is not None and refusal.rule_id == "R08" and refusal.rule.clause == "三(五)"
     services.special_plan_submit(actor=admin, plan_id=plan.pk)
     plan.refresh_from_db()
-    assert services.special_plan_task_refusal(plan).rule_id == "R08"
+    assert special_plan_task_refusal(plan).rule_id == "R08"
     plan = services.special_plan_approve(actor=government, plan_id=plan.pk)
-    assert services.special_plan_task_refusal(plan) is None
-    assert services.special_plan_task_refusal(plan, on=dt.date(YEAR, 5, 1)) is None
-    assert services.special_plan_task_refusal(plan, on=dt.date(YEAR, 6, 30)) is None
-    outside = services.special_plan_task_refusal(plan, on=dt.date(YEAR, 7, 1))
+    assert special_plan_task_refusal(plan) is None
+    assert special_plan_task_refusal(plan, on=dt.date(YEAR, 5, 1)) is None
+    assert special_plan_task_refusal(plan, on=dt.date(YEAR, 6, 30)) is None
+    outside = special_plan_task_refusal(plan, on=dt.date(YEAR, 7, 1))
     assert outside.rule_id == "R08" and "实施期间" in outside.plain
 
 
