@@ -338,7 +338,7 @@ def main(argv: list[str] | None = None) -> Report:
     target = target_resolve(args.database, "audit")
     print(f"audit verify benchmark: {args.n:,} events on {target.label} ({target.url}), sealing by {args.seal}")
     database_recreate(target)
-    django_setup(target, "audit")
+    django_setup(target)
 
     from clearcheck.audit.chain import link_hash
     from clearcheck.audit.services import audit_seal

@@ -359,11 +359,7 @@ def main(argv: list[str] | None = None) -> dict:
     import os
 
     os.environ["CLEARCHECK_FAST_PASSWORDS"] = "1"
-    django_setup(target)
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0, interactive=False)
-    call_command("init", verbosity=0)  # keys are made only on purpose
+    django_setup(target)  # migrates everything and makes the bench's keys
     figures: list = []
     facts = generate(agencies=args.agencies, enterprises=args.enterprises, officers=args.officers, jobs=args.jobs,
                      figures=figures)

@@ -19,7 +19,7 @@ import sys
 import time
 
 from bench.common import Figure, Report, database_recreate, django_setup, stopwatch, target_resolve
-from bench.dashboard_data import APPS, generate_visits, registry_generate
+from bench.dashboard_data import generate_visits, registry_generate
 
 
 def _p95(values: list[float]) -> float:
@@ -80,7 +80,7 @@ def main(argv: list[str] | None = None) -> None:
     figures: list[Figure] = []
     if not args.reuse:
         database_recreate(target)
-    django_setup(target, *APPS)
+    django_setup(target)
 
     from django.db import connection
 

@@ -3,7 +3,7 @@
     python -m bench.dashboard_data --database postgres --visits 10000000 --enterprises 1000000
 
 Writes into its own database (PostgreSQL ``clearcheck_bench_dashboard`` / ``var/bench/dashboard.sqlite3``),
-dropped, recreated and migrated here (``inspections``, ``supervision`` and what they depend on). The
+dropped, recreated and migrated here (every app, see ``bench.common``). The
 registry, tasks, tiers and cap usage come from ``bench.planning_data.generate`` (30 agencies, the
 enterprises, T tasks of the current year with their sources, tiers A–D, CapUsage). Then, bulk only
 (psycopg ``COPY`` / ``executemany``, never the ORM per row), seeded:
@@ -32,7 +32,6 @@ from bench.planning_data import (
     Writer,
 )
 
-APPS = ("accounts", "registry", "catalog", "planning", "sampling", "inspections", "feedback", "supervision", "audit")
 SEED = 20261128
 JOINTS = 400
 CHUNK = 200_000
@@ -149,7 +148,7 @@ def main(argv: list[str] | None = None) -> dict:
     target = target_resolve(args.database, "dashboard")
     print(f"dashboard data: {args.visits:,} visits, {args.enterprises:,} enterprises on {target.label}")
     database_recreate(target)
-    django_setup(target, *APPS)
+    django_setup(target)
     figures: list = []
     now = dt.datetime.now(dt.UTC)
     facts = registry_generate(target, enterprises=args.enterprises, tasks=args.tasks, year=now.year, figures=figures)

@@ -115,7 +115,7 @@ def django_ready(url: str) -> None:
     os.environ["CLEARCHECK_FAST_PASSWORDS"] = "1"
     from bench.common import django_setup
 
-    django_setup(target)
+    django_setup(target, migrate=False)  # the sampling reset comes first
     from django.core.management import call_command
     from django.db import connection
 

@@ -374,11 +374,8 @@ def main(argv: list[str] | None = None) -> dict:
     os.environ["CLEARCHECK_FAST_PASSWORDS"] = "1"
     os.environ["CLEARCHECK_MEDIA_ROOT"] = str(BENCH_VAR / "draw" / "files")
     django_setup(target)
-    from django.core.management import call_command
-
     from clearcheck.core import clock
 
-    call_command("migrate", verbosity=0, interactive=False)
     figures: list = []
     facts = generate(target, enterprises=args.enterprises, officers=args.officers,
                      year=args.year or clock.local_year(), figures=figures)

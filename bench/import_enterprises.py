@@ -241,21 +241,7 @@ def main(argv: list[str] | None = None) -> Report:
     target = target_resolve(args.database, "import")
     print(f"enterprise import benchmark: {args.n:,} rows on {target.label} ({target.url})")
     database_recreate(target)
-    try:
-        django_setup(target, "registry", "audit")
-    except Exception as exc:  # noqa: BLE001 - a half-written migration elsewhere must not stop the bench
-        print(f"  full registry migration failed ({exc}); using registry 0001 and bench reference rows")
-        from django.core.management import call_command
-
-        call_command("migrate", "registry", "0001", verbosity=0)
-        call_command("migrate", "audit", verbosity=0)
-    from django.core.management import call_command
-
-    for app in ("exchange", "accounts"):
-        try:
-            call_command("migrate", app, verbosity=0)
-        except Exception as exc:  # noqa: BLE001
-            print(f"  migrate {app} failed: {exc}")
+    django_setup(target)
     from stdnum.cn import uscc as stdnum_uscc
 
     from clearcheck.registry.models import Enterprise

@@ -103,7 +103,7 @@ def main(argv: list[str] | None = None) -> Report:
         if args.reuse:
             sys.exit("--reuse: no finished generation of that size here; run without --reuse")
         database_recreate(target)
-        django_setup(target, *planning_data.APPS)
+        django_setup(target)
         report.facts.update(planning_data.generate(target, enterprises=args.enterprises, tasks=args.tasks,
                                                    year=args.year, figures=figs))
 

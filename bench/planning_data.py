@@ -4,7 +4,7 @@
     python -m bench.planning_data --database sqlite --enterprises 1000000 --tasks 2000000
 
 Writes into its own database (PostgreSQL ``clearcheck_bench_plan`` / ``var/bench/plan.sqlite3``), which it
-drops, recreates and migrates itself (``planning``, ``supervision``, ``audit`` and what they depend on).
+drops, recreates and migrates itself (every app, see ``bench.common``).
 Bulk paths only: psycopg ``COPY`` on PostgreSQL, one ``executemany`` transaction per table on SQLite — never
 the ORM. Column lists come from the models, so a field added later gets its default.
 
@@ -291,7 +291,6 @@ def meta_read() -> dict | None:
     return json.loads(row[0]) if row else None
 
 
-APPS = ("planning", "supervision", "audit")
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -304,7 +303,7 @@ def main(argv: list[str] | None = None) -> dict:
     target = target_resolve(args.database, "plan")
     print(f"planning data: {args.enterprises:,} enterprises, {args.tasks:,} tasks on {target.label} ({target.url})")
     database_recreate(target)
-    django_setup(target, *APPS)
+    django_setup(target)
     facts = generate(target, enterprises=args.enterprises, tasks=args.tasks, year=args.year)
     print(facts)
     return facts
