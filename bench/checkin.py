@@ -3,6 +3,7 @@
     apt-get install -y wrk                                   # once (Debian package; the script checks)
     python -m bench.checkin                                  # one run (builds the seed county the first time)
     python -m bench.checkin --regenerate --agencies 6 --enterprises 4000
+    python -m bench.checkin --n 5000 --warmup 3 --duration 10 --open-duration 15   # (bench.run_all) 5,000 tasks
 
 One run, against one gunicorn (``config.wsgi``, 2 sync workers, ``--timeout 30`` as docs/deployment.md
 has it) on ``127.0.0.1:<free port>``, with the database ``clearcheck_bench_checkin`` copied afresh from
@@ -18,6 +19,10 @@ the seed county (``bench/checkin_data.py``):
       a timetable (see ``open_loop``): latency is measured from each request's *scheduled* time, so a
       slow server cannot slow the load down and hide its own queueing (no coordinated omission);
   (5) a profile of single requests in this process (queries per request, SQL vs Python time, cProfile).
+
+Without wrk the run says so and skips (1)-(3); the open loop then runs at ``--open-rate`` (default 20/s).
+A seed too small for the phases' durations does not stop the run: a phase left without fresh tasks is
+skipped, the open loop sends the tasks left, each with a WARNING; the profile's tasks are set aside first.
 
 Only 2xx responses count as check-ins; every status is counted and reported (a start of a task already in
 a visit is refused with 409 — with fresh tasks none should be). After each phase the visits written are
@@ -52,6 +57,7 @@ PG = "postgres://postgres@127.0.0.1:5432/"
 LUA = Path(__file__).with_name("checkin_wrk.lua")
 WORK = BENCH_VAR / "checkin"
 TICKS = os.sysconf("SC_CLK_TCK")
+NO_WRK_RATE = 20.0  # open-loop starts per second when there is no phase (2) to take half of
 
 
 # --- databases ----------------------------------------------------------------------------------------
@@ -85,6 +91,11 @@ def seed_ensure(args) -> dict:
     facts = None if args.regenerate else seed_facts()
     if facts and not (dt.date.fromisoformat(facts["window"][0]) <= today <= dt.date.fromisoformat(facts["window"][1])):
         print(f"the seed's task windows {facts['window']} do not include today ({today}): regenerating")
+        facts = None
+    size = (args.agencies, args.enterprises, args.agencies * args.officers)
+    if facts and (facts["agencies"], facts["enterprises"], facts["officers"]) != size:
+        print(f"the seed has {facts['agencies']} agencies × {facts['enterprises']:,} enterprises, {facts['officers']} "
+              f"officers: regenerating")
         facts = None
     if facts is None:
         command = [sys.executable, "-m", "bench.checkin_data", "--agencies", str(args.agencies),
@@ -277,9 +288,11 @@ def open_loop(port: int, rows: list[tuple], rate: float, duration: int, nonce: s
     server counts (no coordinated omission). Requests still unanswered 30 s after the last was due count
     as failures with an infinite latency.
     """
-    count = int(rate * duration)
+    count = needed = int(rate * duration)
     if count > len(rows):
-        sys.exit(f"open loop needs {count:,} fresh tasks, {len(rows):,} left: regenerate with more enterprises")
+        print(f"  WARNING: the open loop needs {needed:,} fresh tasks, {len(rows):,} are left: it sends those "
+              "(rebuild the seed with more tasks)", flush=True)
+        count = len(rows)
     requests = [_start_request(port, row, f"{nonce}-{i}") for i, row in enumerate(rows[:count])]
     out, _t0 = asyncio.run(_timetable(port, requests, rate, grace=30.0))
     answered = {s for s, *_ in out}
@@ -297,7 +310,8 @@ def open_loop(port: int, rows: list[tuple], rate: float, duration: int, nonce: s
         return round(values[min(len(values) - 1, int(p / 100 * len(values)))], 1) if values else None
 
     ok = sum(n for s, n in statuses.items() if s.startswith("2"))
-    return {"rate": round(rate, 1), "duration_s": duration, "scheduled": count, "ok": ok, "non_2xx": count - ok,
+    return {"rate": round(rate, 1), "duration_s": duration, "scheduled": count, "short_of_tasks": needed - count,
+            "ok": ok, "non_2xx": count - ok,
             "statuses": statuses, "latency_ms": {str(p): pct(latencies, p) for p in (50, 75, 90, 99, 99.9)}
             | {"max": round(latencies[-1], 1) if latencies else None},
             "send_lag_ms": {"50": pct(lags, 50), "99": pct(lags, 99), "max": round(lags[-1], 1) if lags else None},
@@ -331,6 +345,7 @@ def seal() -> float:
 
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--database", default="postgres", choices=["postgres"], help="PostgreSQL only (issue 4)")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--duration", type=int, default=30, help="seconds of each wrk phase")
@@ -349,9 +364,15 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--enterprises", type=int, default=10000)
     parser.add_argument("--officers", type=int, default=40)
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--n", type=int, default=None,
+                        help="(bench.run_all) tasks in the seed: enterprises = n / agencies")
     args = parser.parse_args(argv)
-    if shutil.which("wrk") is None:
-        sys.exit("wrk is not installed: apt-get install -y wrk (Debian package 'wrk')")
+    if args.n:
+        args.enterprises = -(-args.n // args.agencies)
+    has_wrk = shutil.which("wrk") is not None
+    if not has_wrk:
+        print("wrk is not installed (apt-get install -y wrk, the Debian package): phases (1)-(3) are SKIPPED; the "
+              f"open loop runs at --open-rate (default {NO_WRK_RATE:g}/s) and the profile as usual", flush=True)
     target_resolve(PG + RUN_DB, "checkin")  # the bench-only name check of bench.common
     facts = seed_ensure(args)
     report: dict = {"bench": "checkin", "started_utc": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -373,6 +394,9 @@ def main(argv: list[str] | None = None) -> dict:
     call_command("init", verbosity=0)  # keys are made only on purpose
     checkin_data.tokens_issue()
     rows = checkin_data.plan_read(0, 10**9)
+    # The profile's tasks are set aside first, so that load phases which use up the plan leave it its share.
+    cut = max(0, len(rows) - (3 * args.profile + 3 if args.profile else 0))
+    rows, profile_rows = rows[:cut], rows[cut:]
     nonce = "b" + dt.datetime.now(dt.UTC).strftime("%H%M%S")
     port = free_port()
     url = f"http://127.0.0.1:{port}"
@@ -381,14 +405,22 @@ def main(argv: list[str] | None = None) -> dict:
     offset = 0
     wrk_opts = {"threads": args.threads, "connections": args.connections}
 
+    def skipped(name: str, why: str) -> dict:
+        print(f"  WARNING: ({name}) SKIPPED: {why} (rebuild the seed with more tasks: --n or --enterprises)", flush=True)
+        return {"skipped": why}
+
     def step(name: str, mode: str) -> dict:
         nonlocal offset
+        if mode != "ping" and offset >= len(rows):
+            return skipped(name, "no fresh tasks left")
         plan = plan_write(rows[offset:], name) if mode != "ping" else None
         if args.warmup:
             warm = wrk_run(url, mode, plan, f"{nonce}w{name}", duration=args.warmup, **wrk_opts)
             server_drain(port)
             if plan:
                 offset += warm["plan_lines_used_per_thread_max"] * args.threads + args.threads
+                if offset >= len(rows):
+                    return skipped(name, "its warm-up used the last fresh tasks")
                 plan = plan_write(rows[offset:], name)
         before = cpu_sample(server)
         result = wrk_run(url, mode, plan, f"{nonce}{name}", duration=args.duration, **wrk_opts)
@@ -417,42 +449,46 @@ def main(argv: list[str] | None = None) -> dict:
 
     try:
         print(f"server: gunicorn config.wsgi -w {args.workers} on {url}; {len(rows):,} fresh tasks", flush=True)
-        phases["1_ping"] = step("ping", "ping")
-        phases["2_start"] = step("start", "start")
+        if has_wrk:
+            phases["1_ping"] = step("ping", "ping")
+            phases["2_start"] = step("start", "start")
+        else:
+            phases["1_ping"] = phases["2_start"] = {"skipped": "wrk is not installed"}
         if not args.no_pair:
-            phases["3_pair"] = step("pair", "pair")
-            pair = phases["3_pair"]
-            pair["pairs_per_s"] = round(pair["statuses"].get("200", 0) / pair["seconds"], 1)
-            print(f"  (pair) {pair['pairs_per_s']} opened visits/s")
-        rate = args.open_rate or phases["2_start"]["rps_ok"] / 2
+            pair = phases["3_pair"] = step("pair", "pair") if has_wrk else {"skipped": "wrk is not installed"}
+            if "skipped" not in pair:
+                pair["pairs_per_s"] = round(pair["statuses"].get("200", 0) / pair["seconds"], 1)
+                print(f"  (pair) {pair['pairs_per_s']} opened visits/s")
+        rate = args.open_rate or phases["2_start"].get("rps_ok", 0) / 2 or NO_WRK_RATE
         open_nonce = f"{nonce}open"
-        before = cpu_sample(server)
-        result = open_loop(port, rows[offset:], rate, args.open_duration, open_nonce)
-        result["cpu"] = cpu_delta(before, cpu_sample(server))
-        offset += result["scheduled"]
-        result["visits_written"] = visits_written(open_nonce)
-        result["seal_s"] = seal()
-        phases["4_open_loop"] = result
-        print(f"  (open loop) {result['rate']}/s for {result['duration_s']} s: latency ms {result['latency_ms']}, "
-              f"statuses {result['statuses']}, send lag ms {result['send_lag_ms']}, load {result['load_after']}",
-              flush=True)
+        if offset >= len(rows):
+            phases["4_open_loop"] = skipped("open loop", "no fresh tasks left")
+        else:
+            before = cpu_sample(server)
+            result = open_loop(port, rows[offset:], rate, args.open_duration, open_nonce)
+            result["cpu"] = cpu_delta(before, cpu_sample(server))
+            offset += result["scheduled"]
+            result["visits_written"] = visits_written(open_nonce)
+            result["seal_s"] = seal()
+            phases["4_open_loop"] = result
+            print(f"  (open loop) {result['rate']}/s for {result['duration_s']} s: latency ms {result['latency_ms']}, "
+                  f"statuses {result['statuses']}, send lag ms {result['send_lag_ms']}, load {result['load_after']}",
+                  flush=True)
     finally:
         server.terminate()
         server.wait(timeout=30)
     if args.profile:
         from bench.checkin_profile import components, profile
 
-        phases["5_profile"] = profile(rows[offset:], args.profile)
-        offset += 2 * args.profile + 3
-        phases["5_profile"]["components"] = components(rows[offset:], args.profile)
+        phases["5_profile"] = profile(profile_rows, args.profile)
+        phases["5_profile"]["components"] = components(profile_rows[2 * args.profile + 3:], args.profile)
         print(f"  (profile) {json.dumps({k: v for k, v in phases['5_profile'].items() if k != 'files'})}")
-    ping, start = phases["1_ping"]["rps_ok"], phases["2_start"]["rps_ok"]
-    report["ratio_start_to_ping"] = round(start / ping, 3) if ping else None
-    report["goals"] = {
-        "throughput: start ≥ 15% of ping": report["ratio_start_to_ping"] is not None
-        and report["ratio_start_to_ping"] >= 0.15,
-        "latency: open-loop p99 < 50 ms": (phases["4_open_loop"]["latency_ms"]["99"] or 1e9) < 50,
-    }
+    ping, start = phases["1_ping"].get("rps_ok"), phases["2_start"].get("rps_ok")
+    ratio = report["ratio_start_to_ping"] = round(start / ping, 3) if ping and start is not None else None
+    p99 = phases["4_open_loop"].get("latency_ms", {}).get("99")
+    # None: not measured (no wrk, or no fresh tasks left for the phase).
+    report["goals"] = {"throughput: start ≥ 15% of ping": None if ratio is None else ratio >= 0.15,
+                       "latency: open-loop p99 < 50 ms": None if p99 is None else p99 < 50}
     import hashlib
 
     report["code_under_test"] = {
@@ -463,9 +499,9 @@ def main(argv: list[str] | None = None) -> dict:
         if (ROOT / name).exists()
     } | {"git_head": subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
                                     text=True).stdout.strip()}
-    report["machine"] = machine_facts() | {"load_at_end": os.getloadavg(),
-                                           "wrk": subprocess.run(["wrk", "--version"], capture_output=True,
-                                                                 text=True).stdout.split("\n")[0].strip()}
+    report["machine"] = machine_facts() | {"load_at_end": os.getloadavg(), "wrk": "not installed" if not has_wrk else
+                                           subprocess.run(["wrk", "--version"], capture_output=True,
+                                                          text=True).stdout.split("\n")[0].strip()}
     if not args.keep:
         from django.db import connections
 

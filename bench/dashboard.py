@@ -3,6 +3,7 @@ next to a bare ``count(*)`` and from-scratch GROUP BYs over the same visits tabl
 
     python -m bench.dashboard --database postgres --visits 10000000     # generate, fold, time
     python -m bench.dashboard --database postgres --reuse               # time again on the kept data
+    python -m bench.dashboard --database sqlite --n 20000 --runs 3      # (bench.run_all) 20,000 visits
 
 Steps: generate (``bench.dashboard_data``), fold every final visit (``clearcheck rollups_fold``'s
 function, timed), add a tail of ``--tail`` visits closed in the last minutes (not folded: the live tail,
@@ -67,6 +68,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--open", type=int, default=2_000)
     parser.add_argument("--tail", type=int, default=5_000)
     parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--n", type=int, default=None,
+                        help="(bench.run_all) visits, the rest in the defaults' proportions: enterprises n / 10, "
+                             "tasks n / 5, open n / 5,000 and tail n / 2,000 (at least 10 each)")
     parser.add_argument("--reuse", action="store_true", help="keep the generated (and folded) data of the last run")
     parser.add_argument("--backfill", choices=("rebuild", "fold", "none"), default=None,
                         help="how history enters the rollups: the set-based rollups_rebuild() (default when "
@@ -76,6 +80,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--fold-first", action="store_true",
                         help="with --reuse: fold before timing (the tail is then only the visits still open)")
     args = parser.parse_args(argv)
+    if args.n:
+        args.visits, args.enterprises, args.tasks = args.n, max(10, args.n // 10), max(10, args.n // 5)
+        args.open, args.tail = max(10, args.n // 5000), max(10, args.n // 2000)
     target = target_resolve(args.database, "dashboard")
     figures: list[Figure] = []
     if not args.reuse:

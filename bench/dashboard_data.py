@@ -8,7 +8,8 @@ registry, tasks, tiers and cap usage come from ``bench.planning_data.generate`` 
 enterprises, T tasks of the current year with their sources, tiers A–D, CapUsage). Then, bulk only
 (psycopg ``COPY`` / ``executemany``, never the ORM per row), seeded:
 
-  * 400 joint inspections (``planning_jointinspection``) that 8 % of the visits belong to;
+  * 400 joint inspections (``planning_jointinspection``; fewer when there are fewer enterprises, one
+    each) that 8 % of the visits belong to;
   * N visits (``inspections_visit``) in id order over time, from 1 January of last year to 10 minutes
     before now (ids grow with ``started_at``, as check-ins make them). Each visit takes a random task
     (its agency and enterprise; enterprises skewed as the tasks are): kind inspection; entry by
@@ -56,11 +57,15 @@ def generate_visits(target: Target, *, visits: int, open_visits: int, now: dt.da
         task_rows[task_id] = (agency_id, enterprise_id, source)
     task_ids = list(task_rows)
     tier_of = _tiers(task_rows.values())
-    if not JointInspection.objects.exists():
+    joints = JointInspection.objects.count()
+    if not joints:
+        with connection.cursor() as cur:
+            cur.execute("SELECT count(*) FROM registry_enterprise")
+            joints = min(JOINTS, cur.fetchone()[0])  # joint inspection i is at enterprise i
         with transaction.atomic():
             Writer(engine, JointInspection, ["id", "enterprise_id", "lead_agency_id", "window_start", "window_end",
                                              "status", "created_by", "created_at"]).write(
-                (i, i, 1 + i % 30, now.date(), now.date(), "planned", "bench", now) for i in range(1, JOINTS + 1))
+                (i, i, 1 + i % 30, now.date(), now.date(), "planned", "bench", now) for i in range(1, joints + 1))
     start = dt.datetime(now.year - 1, 1, 1, tzinfo=dt.UTC) if first_id == 1 else now - dt.timedelta(minutes=30)
     end = now - dt.timedelta(minutes=10)
     step = (end - start) / max(visits, 1)
@@ -82,7 +87,7 @@ def generate_visits(target: Target, *, visits: int, open_visits: int, now: dt.da
             status = "open" if is_open else "closed" if x < 0.97 else "expired" if x < 0.99 else "cancelled"
             opened = started + dt.timedelta(minutes=2) if status in ("open", "closed") else None
             closed = opened + dt.timedelta(minutes=rng.randint(20, 240)) if status == "closed" else None
-            joint = 1 + visit_id % JOINTS if rng.random() < 0.08 else None
+            joint = 1 + visit_id % joints if rng.random() < 0.08 else None
             method = "code" if rng.random() < 0.85 else "geolocation"
             links.append((visit_id, task_id, is_open))
             local = started.astimezone(dt.timezone(dt.timedelta(hours=8)))

@@ -3,6 +3,7 @@
 
     python -m bench.draw --db postgres                 # builds the seed the first time (bench.draw_data)
     python -m bench.draw --db sqlite
+    python -m bench.draw --database sqlite --n 20000   # (bench.run_all) 20,000 enterprises, 10 officers
     python -m bench.draw --db postgres --regenerate    # rebuild the seed first
     python -m bench.draw --db postgres --profile       # + cProfile of one more commit and select
 
@@ -322,9 +323,11 @@ def _partial_save(report: Report, details: dict) -> None:
 
 def main(argv: list[str] | None = None) -> Report:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--db", default="sqlite", choices=["sqlite", "postgres"])
+    parser.add_argument("--database", "--db", dest="db", default="sqlite", choices=["sqlite", "postgres"])
     parser.add_argument("--enterprises", type=int, default=5_000_000)
     parser.add_argument("--officers", type=int, default=300)
+    parser.add_argument("--n", type=int, default=None,
+                        help="(bench.run_all) enterprises; officers = n / 16,667, at least 10 and at most 300")
     parser.add_argument("--repeat", type=int, default=3, help="draws measured (medians reported)")
     parser.add_argument("--regenerate", action="store_true", help="rebuild the seed first")
     parser.add_argument("--no-tasks", action="store_true", help="skip draw_tasks_make")
@@ -334,6 +337,8 @@ def main(argv: list[str] | None = None) -> Report:
     parser.add_argument("--verify-repeat", type=int, default=3)
     parser.add_argument("--profile", action="store_true", help="cProfile one more commit and select")
     args = parser.parse_args(argv)
+    if args.n:
+        args.enterprises, args.officers = args.n, min(300, max(10, args.n // 16_667 // 2 * 2))
     engine = "postgresql" if args.db == "postgres" else "sqlite"
 
     facts = seed_ensure(args)
