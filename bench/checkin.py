@@ -22,7 +22,8 @@ the seed county (``bench/checkin_data.py``):
 
 Without wrk the run says so and skips (1)-(3); the open loop then runs at ``--open-rate`` (default 20/s).
 A seed too small for the phases' durations does not stop the run: a phase left without fresh tasks is
-skipped, the open loop sends the tasks left, each with a WARNING; the profile's tasks are set aside first.
+skipped, the open loop sends the tasks left, each with a WARNING. The profile's tasks, and the open loop's
+when ``--open-rate`` is given, are set aside before the closed-loop phases start.
 
 Only 2xx responses count as check-ins; every status is counted and reported (a start of a task already in
 a visit is refused with 409 — with fresh tasks none should be). After each phase the visits written are
@@ -91,6 +92,12 @@ def seed_ensure(args) -> dict:
     facts = None if args.regenerate else seed_facts()
     if facts and not (dt.date.fromisoformat(facts["window"][0]) <= today <= dt.date.fromisoformat(facts["window"][1])):
         print(f"the seed's task windows {facts['window']} do not include today ({today}): regenerating")
+        facts = None
+    from bench.checkin_data import code_key_digest
+
+    if facts and facts.get("code_key") != code_key_digest():
+        print("the seed's enterprise codes were signed with another key (another checkout's var/bench/keys): "
+              "regenerating")
         facts = None
     size = (args.agencies, args.enterprises, args.agencies * args.officers)
     if facts and (facts["agencies"], facts["enterprises"], facts["officers"]) != size:
@@ -394,9 +401,12 @@ def main(argv: list[str] | None = None) -> dict:
     call_command("init", verbosity=0)  # keys are made only on purpose
     checkin_data.tokens_issue()
     rows = checkin_data.plan_read(0, 10**9)
-    # The profile's tasks are set aside first, so that load phases which use up the plan leave it its share.
-    cut = max(0, len(rows) - (3 * args.profile + 3 if args.profile else 0))
-    rows, profile_rows = rows[:cut], rows[cut:]
+    # The profile's tasks, and the open loop's when its rate is given, are set aside first, so that closed-loop
+    # phases which use up the plan leave them their share.
+    profile_count = 3 * args.profile + 3 if args.profile else 0
+    open_count = int(args.open_rate * args.open_duration) if args.open_rate else 0
+    cut = max(0, len(rows) - profile_count - open_count)
+    rows, open_rows, profile_rows = rows[:cut], rows[cut:cut + open_count], rows[cut + open_count:]
     nonce = "b" + dt.datetime.now(dt.UTC).strftime("%H%M%S")
     port = free_port()
     url = f"http://127.0.0.1:{port}"
@@ -461,13 +471,13 @@ def main(argv: list[str] | None = None) -> dict:
                 print(f"  (pair) {pair['pairs_per_s']} opened visits/s")
         rate = args.open_rate or phases["2_start"].get("rps_ok", 0) / 2 or NO_WRK_RATE
         open_nonce = f"{nonce}open"
-        if offset >= len(rows):
+        open_rows = open_rows or rows[offset:]  # set aside, or what the closed-loop phases left
+        if not open_rows:
             phases["4_open_loop"] = skipped("open loop", "no fresh tasks left")
         else:
             before = cpu_sample(server)
-            result = open_loop(port, rows[offset:], rate, args.open_duration, open_nonce)
+            result = open_loop(port, open_rows, rate, args.open_duration, open_nonce)
             result["cpu"] = cpu_delta(before, cpu_sample(server))
-            offset += result["scheduled"]
             result["visits_written"] = visits_written(open_nonce)
             result["seal_s"] = seal()
             phases["4_open_loop"] = result

@@ -39,12 +39,13 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
 import json
 import random
 import sys
 import time
 
-from bench.common import Target, database_recreate, django_setup, stopwatch, target_resolve
+from bench.common import BENCH_VAR, Target, database_recreate, django_setup, stopwatch, target_resolve
 
 PASSWORD = "bench-Qingjian-2026"
 SEED = 20261127
@@ -64,6 +65,13 @@ REGION = "371524"
 PLAN_TABLE = "bench_checkin_plan"
 BEARER_TABLE = "bench_checkin_bearer"
 META_TABLE = "bench_checkin_meta"
+CODE_KEY = BENCH_VAR / "keys" / "code-ed25519.pem"  # where the settings put it under CLEARCHECK_VAR_DIR
+
+
+def code_key_digest() -> str | None:
+    """Which code-signing key this checkout has: the seed's enterprise codes verify only under the key that
+    signed them, and the seed database is shared by every checkout on the machine (the keys are not)."""
+    return hashlib.sha256(CODE_KEY.read_bytes()).hexdigest()[:12] if CODE_KEY.exists() else None
 
 
 def _progress(label: str, done: int, total: int, started: float) -> None:
@@ -217,7 +225,7 @@ def generate(*, agencies: int, enterprises: int, officers: int, jobs: int = 2, f
     facts = {"agencies": agencies, "enterprises": len(enterprise_ids), "officers": agencies * officers,
              "teams": agencies * (officers // 2), "tasks": len(plan),
              "window": [str(today), str(today + dt.timedelta(days=WINDOW_DAYS))],
-             "generated_on": str(today), "seed": SEED}
+             "generated_on": str(today), "seed": SEED, "code_key": code_key_digest()}
     with connection.cursor() as cur:
         cur.execute(f"INSERT INTO {META_TABLE} (facts) VALUES (%s)", [json.dumps(facts)])
     return facts

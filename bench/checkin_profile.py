@@ -74,6 +74,7 @@ def profile(rows: list[tuple], n: int) -> dict:
     result: dict = {label: {"queries": [], "ms": [], "cpu_ms": [], "sql_ms": [], "status": {}}
                     for label in ("start", "confirm")}
     sql_text: dict = {}
+    refused = "none (no fresh tasks left)"
     for i, row in enumerate(rows[:n]):
         visit = None
         for label in ("start", "confirm"):
@@ -90,7 +91,11 @@ def profile(rows: list[tuple], n: int) -> dict:
             sql_text.setdefault(label, [x["sql"] for x in q.captured_queries])
             visit = r.json().get("id") if r.status_code == 201 else None
             if visit is None:
+                refused = r.content.decode()[:400]
                 break
+    if not result["start"]["status"].get("201"):
+        # Nothing to profile, and a check-in that never starts is a broken benchmark, not a figure.
+        raise SystemExit(f"profile: no start succeeded ({result['start']['status']}); the last answer: {refused}")
     for data in result.values():
         for key in ("queries", "ms", "cpu_ms", "sql_ms"):
             values = sorted(data[key])

@@ -47,7 +47,7 @@ BENCHES = [
     Bench("checkin", "approved tasks in the seed county", scale=0.25, engines=("postgres",),
           args=("--warmup", "3", "--duration", "10", "--open-duration", "15"),
           tiny=("--agencies", "2", "--officers", "4", "--warmup", "0", "--duration", "1", "--open-duration", "2",
-                "--profile", "5")),
+                "--open-rate", "20", "--profile", "5")),
 ]
 TINY_N = 1_000
 ENGINE_LABEL = {"sqlite": "sqlite", "postgres": "postgresql"}
