@@ -1,19 +1,16 @@
 """The demo county loads through the services and shows the whole on-site loop (what `make run` serves)."""
 
-import pytest
 
 from clearcheck.demo.loader import DEMO_ACCOUNTS, demo_load
 
-pytestmark = pytest.mark.django_db
 
-
-def test_demo_county_loads_with_the_on_site_loop():
+def test_demo_county_loads_with_the_on_site_loop(demo_database):
     from clearcheck.accounts.models import User
     from clearcheck.alerts.models import Alert
     from clearcheck.inspections.models import Disposition, Visit
     from clearcheck.planning.models import InspectionTask
 
-    assert demo_load(progress=lambda _: None) is True
+    assert demo_database is True  # the run's one load (tests.support.databases) loaded it
     assert demo_load(progress=lambda _: None) is False  # idempotent: loaded once
     assert set(User.objects.values_list("username", flat=True)) >= {name for name, *_ in DEMO_ACCOUNTS}
 
@@ -31,12 +28,11 @@ def test_demo_county_loads_with_the_on_site_loop():
     assert Visit.objects.filter(enterprise=enterprise, status="open").exists()  # R28: the enterprise sees it
 
 
-def test_demo_county_trail_verifies():
+def test_demo_county_trail_verifies(demo_database):
     """R30: every step of the demo, the visits in the past included, is in a chain that verifies."""
     from clearcheck.audit.services import audit_seal
     from clearcheck.audit.verify import audit_verify
 
-    demo_load(progress=lambda _: None)
     audit_seal()
     report = audit_verify()
     assert report.ok, report.problems

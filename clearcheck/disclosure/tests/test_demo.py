@@ -2,18 +2,14 @@
 public pages next to the demo county's public inspection outcomes.
 """
 
-import pytest
 from django.test import Client
 
-pytestmark = pytest.mark.django_db
 
-
-def test_demo_ejiao_handbook_v1_published_and_v2_in_draft():
-    from clearcheck.demo.loader import demo_load
+def test_demo_ejiao_handbook_v1_published_and_v2_in_draft(demo_database):
+    """The loader builds the handbook (clearcheck.demo.disclosure); ``demo_database`` is a copy of the demo."""
     from clearcheck.disclosure.choices import HandbookStatus
     from clearcheck.disclosure.models import HandbookVersion
 
-    demo_load(progress=lambda _: None)  # the loader builds the handbook (clearcheck.demo.disclosure)
     revision = HandbookVersion.objects.get(number=2)
     versions = dict(HandbookVersion.objects.values_list("number", "status"))
     assert versions == {1: HandbookStatus.PUBLISHED, 2: HandbookStatus.DRAFT}

@@ -23,6 +23,7 @@ from clearcheck.inspections.tests.test_documents_support import (
     layout_text,
     pdf_objects_text,
     pdf_page_count,
+    pdf_renders_shared,  # noqa: F401  (a fixture)
 )
 from clearcheck.inspections.tests.test_outcomes_fixtures import *  # noqa: F403
 from clearcheck.inspections.tests.test_records_support import signature_url
@@ -220,6 +221,7 @@ def test_only_orders_to_correct_have_a_correction_order(inspected):
         documents.correction_order(actor=inspected["first"], disposition_id=notice.pk)
 
 
+@pytest.mark.usefixtures("pdf_renders_shared")
 def test_roles_on_the_record(inspected, make_user_plain, make_agency, make_enterprise):
     county, visit = inspected["county"], inspected["finish"]()
     url = reverse("inspections:document_record", kwargs={"visit_id": visit.pk})
@@ -237,6 +239,7 @@ def test_roles_on_the_record(inspected, make_user_plain, make_agency, make_enter
         reverse("inspections:document_record", kwargs={"visit_id": 99999999999})).status_code == 404
 
 
+@pytest.mark.usefixtures("pdf_renders_shared")
 def test_roles_on_the_correction_order(inspected, make_user_plain, make_agency):
     county, order = inspected["county"], inspected["order"]
     url = reverse("inspections:document_correction_order", kwargs={"disposition_id": order.pk})

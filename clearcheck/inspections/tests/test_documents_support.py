@@ -5,6 +5,8 @@ boxes (no PDF text extractor is installed), and the number of pages of the PDF b
 import re
 import zlib
 
+import pytest
+
 
 def _walk(box, out: list[str]) -> None:
     text = getattr(box, "text", None)
@@ -48,3 +50,27 @@ def pdf_page_count(pdf: bytes) -> int:
     for dictionary in re.findall(rb"<<[^<>]*/Type\s*/Pages\b[^<>]*>>", pdf_objects_text(pdf)):
         counts += [int(n) for n in re.findall(rb"/Count\s+(\d+)", dictionary)]
     return max(counts, default=0)
+
+
+@pytest.fixture
+def pdf_renders_shared(monkeypatch):
+    """Within one test, a document whose HTML is byte-for-byte the same is laid out and written once.
+
+    For the tests that fetch one document as many users: each response is still produced by the view, the
+    access rules and the HTML template; only WeasyPrint's work (1–2 s a time) is not repeated for the same
+    HTML. A test that changes what the document shows gets a new rendering, since its HTML differs.
+    """
+    from clearcheck.inspections.documents import records, tasks
+    from clearcheck.inspections.documents.render import render, render_html
+
+    original, rendered = render, {}
+
+    def shared(template: str, context: dict) -> bytes:
+        key = (template, render_html(template, context))
+        if key not in rendered:
+            rendered[key] = original(template, context)
+        return rendered[key]
+
+    for module in (records, tasks):
+        monkeypatch.setattr(module, "render", shared)
+    return rendered

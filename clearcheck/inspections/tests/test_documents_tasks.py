@@ -14,7 +14,12 @@ from django.urls import reverse
 from clearcheck.core.errors import NotFound
 from clearcheck.inspections import documents
 from clearcheck.inspections.documents import texts
-from clearcheck.inspections.tests.test_documents_support import layout_pages, layout_text, pdf_page_count
+from clearcheck.inspections.tests.test_documents_support import (
+    layout_pages,
+    layout_text,
+    pdf_page_count,
+    pdf_renders_shared,  # noqa: F401  (a fixture)
+)
 from clearcheck.planning.tests.test_tasks_fixtures import *  # noqa: F403
 
 pytestmark = pytest.mark.django_db
@@ -145,6 +150,7 @@ def test_pdf_response_inline_with_chinese_filename(plan_county, approved_task):
 
 
 @pytest.mark.parametrize("name", ["document_approval_form", "document_notice"])
+@pytest.mark.usefixtures("pdf_renders_shared")
 def test_roles_on_task_documents(plan_county, approved_task, make_user_plain, make_agency, name):
     """The agency's staff and county readers: 200; another agency and another enterprise: 404; the
     enterprise: its own notice only; anonymous: the login page."""
