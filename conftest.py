@@ -22,7 +22,8 @@ _counter = itertools.count(1)
 def pytest_collection_modifyitems(config, items):
     """``@pytest.mark.sqlite_only``: checks whose result cannot depend on the database's engine (a page's layout
     in the browser, accessibility) run in the SQLite run only, to keep CI's two runs in budget (issue 18).
-    Anything that runs SQL a user's request could run differently stays in both runs."""
+    Anything that runs SQL a user's request could run differently stays in both runs.
+    """
     from django.conf import settings
 
     if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
