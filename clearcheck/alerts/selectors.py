@@ -8,6 +8,7 @@ from django.db.models import Count, Q, QuerySet
 
 from clearcheck.accounts.choices import Role
 from clearcheck.audit.selectors import audit_trail
+from clearcheck.audit.services import subject_describe
 from clearcheck.core.errors import NotFound
 
 from .choices import AlertState
@@ -151,3 +152,11 @@ def alert_rule_counts(*, year: int, agency_id: int | None = None) -> list[tuple[
         qs = qs.filter(agency_id=agency_id)
     return [(r["rule_id"], r["n"], r["open"]) for r in qs.values("rule_id").annotate(
         n=Count("id"), open=Count("id", filter=~Q(state=AlertState.RESOLVED))).order_by("rule_id")]
+
+
+def alerts_about(subject) -> QuerySet[Alert]:
+    """The alerts raised about ``subject``, oldest first, for a page that already scoped ``subject`` to its
+    reader (the enterprise reads how the bureau handled the alert its refusal report raised, issue 19).
+    """
+    subject_type, subject_id = subject_describe(subject)
+    return Alert.objects.filter(subject_type=subject_type, subject_id=subject_id).order_by("raised_at", "id")

@@ -9,6 +9,7 @@ app_name = "feedback_enterprise"
 urlpatterns = [
     # its visits, evaluations and complaints
     path("visits/", enterprise.visits, name="visits"),
+    path("visits/<int:visit_id>/", enterprise.visit_detail, name="visit_detail"),
     path("evaluations/", enterprise.evaluation_list, name="evaluation_list"),
     path("evaluations/visits/<int:visit_id>/", enterprise.evaluation_create, name="evaluation_create"),
     path("evaluations/<int:evaluation_id>/", enterprise.evaluation_detail, name="evaluation_detail"),

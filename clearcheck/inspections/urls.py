@@ -24,11 +24,13 @@ urlpatterns = [
     path("visits/<int:visit_id>/", visits.visit_detail, name="visit_detail"),
     path("visits/<int:visit_id>/confirm/", visits.visit_confirm, name="visit_confirm"),
     path("visits/<int:visit_id>/cancel/", visits.visit_cancel, name="visit_cancel"),
-    # The list moved to the enterprise portal (/enterprise/visits/, served by feedback with the evaluations
-    # it invites); old bookmarks land there.
+    # The list and each visit's page moved to the enterprise portal (/enterprise/visits/, served by feedback
+    # with the outcomes, documents and the evaluation); old bookmarks and links land there.
     path("enterprise/visits/", RedirectView.as_view(url="/enterprise/visits/", permanent=True),
          name="enterprise_visits_moved"),
-    path("enterprise/visits/<int:visit_id>/", visits.enterprise_visit_detail, name="enterprise_visit_detail"),
+    path("enterprise/visits/<int:visit_id>/", RedirectView.as_view(url="/enterprise/visits/%(visit_id)s/",
+                                                                   permanent=True),
+         name="enterprise_visit_detail"),
     # the on-site record, its signatures, closing the visit (R16, R17, R26)
     path("visits/<int:visit_id>/record/", records.record_edit, name="record_edit"),
     path("visits/<int:visit_id>/record/entries/<int:entry_id>/", records.record_entry_save, name="record_entry_save"),

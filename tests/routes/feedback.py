@@ -14,6 +14,7 @@ AGENCY_READERS = ("agency_admin", "agency_head", "department_head")
 EXPECTATIONS = {
     # --- enterprise portal (internet zone) --------------------------------------------------------
     "feedback_enterprise:visits": ok("enterprise"),
+    "feedback_enterprise:visit_detail": ok("enterprise"),
     "feedback_enterprise:evaluation_list": ok("enterprise"),
     "feedback_enterprise:evaluation_create": ok("enterprise"),
     "feedback_enterprise:evaluation_detail": ok("enterprise"),

@@ -12,9 +12,9 @@ EXPECTATIONS = {
     "inspections:visit_detail": ok(INTERNAL),
     "inspections:visit_confirm": post_only("officer"),
     "inspections:visit_cancel": post_only("officer", "agency_head", "agency_admin"),
-    "inspections:enterprise_visit_detail": ok("enterprise"),
     # moved to the enterprise portal (feedback_enterprise:visits): everyone is sent there
     "inspections:enterprise_visits_moved": Access(NOBODY, {role: 301 for role in EVERYONE}),
+    "inspections:enterprise_visit_detail": Access(NOBODY, {role: 301 for role in EVERYONE}),
     # --- API ------------------------------------------------------------------------------------
     "GET /api/visits": ok(SIGNED_IN),
     "GET /api/visits/{visit_id}": ok(SIGNED_IN),

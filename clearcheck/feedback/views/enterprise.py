@@ -12,16 +12,39 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from clearcheck.accounts.choices import Role
+from clearcheck.core import clock
 from clearcheck.core.api import get_or_404
 from clearcheck.core.errors import DomainError
 from clearcheck.core.middleware import enterprise_portal
 from clearcheck.core.web import error_message, role_required
+from clearcheck.inspections.selectors import outcomes as outcome_selectors
 from clearcheck.inspections.selectors import visits as visit_selectors
 from clearcheck.inspections.services.visits import visits_expire_due
 
 from .. import selectors, services
 from ..choices import CONDUCT_QUESTIONS, SCORES
 from ..forms import complaint_values, evaluation_values
+
+
+@enterprise_portal
+@never_cache
+@role_required(Role.ENTERPRISE)
+def visit_detail(request, visit_id: int):
+    """Everything about one of the enterprise's visits (issue 19): who came and on what basis, the count against
+    the limits (R28), the findings with each disposition, deadline, re-check and referral, the documents
+    issued to it, and its own evaluation (R27).
+    """
+    visit = get_or_404(visit_selectors.visit_get_for_actor, actor=request.user, visit_id=visit_id)
+    evaluation = selectors.evaluations_for_actor(actor=request.user).filter(visit_id=visit.pk).first()
+    pending = next((p for p in selectors.evaluations_pending_for_enterprise(request.user.enterprise_id)
+                    if p.visit.pk == visit.pk), None)
+    return render(request, "feedback/enterprise/visit_detail.html", {
+        "facts": visit_selectors.visit_facts(visit), "outcome": outcome_selectors.enterprise_visit_outcome(
+            actor=request.user, visit=visit), "evaluation": evaluation, "pending": pending,
+        "today": clock.local_today(), "is_enterprise": True,
+        "prohibitions": visit_selectors.CONDUCT_PROHIBITIONS, "recusal_url": reverse("inspections:recusal_list"),
+        "refusal_url": reverse("inspections:entry_refusal_list"),
+    })
 
 
 @enterprise_portal

@@ -8,20 +8,23 @@ records only). A referral is also read by the receiving agency's admin and head.
 Missing and not-yours are the same NotFound.
 """
 
+from dataclasses import dataclass
+
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from clearcheck.accounts.choices import Role
 from clearcheck.accounts.selectors import actor_agency_id, actor_enterprise_id, actor_has_role
 from clearcheck.catalog.models import NoPenaltyEntry
 from clearcheck.catalog.selectors import no_penalty_published_for
+from clearcheck.core import clock
 from clearcheck.core.errors import NotFound
 from clearcheck.registry.choices import AgencyStatus
 from clearcheck.registry.models import Agency
 
 from ..choices import DispositionKind, DispositionStatus, RecordStatus, ReferralStatus, VisitKind, VisitStatus
-from ..models import Disposition, Finding, RecordEntry, Visit, VisitOfficer, VisitTask
+from ..models import Disposition, Finding, OnSiteRecord, RecordEntry, Visit, VisitOfficer, VisitTask
 from .requests import MAX_ID
-from .visits import visit_officer_for_actor, visits_for_actor
+from .visits import visit_officer_for_actor, visit_tasks, visits_for_actor
 
 AGENCY_READERS = (Role.AGENCY_ADMIN, Role.AGENCY_HEAD, Role.DEPARTMENT_HEAD)
 DISPOSERS = (Role.AGENCY_ADMIN, Role.AGENCY_HEAD)  # besides the visit's own officers of the agency
@@ -219,3 +222,40 @@ def task_outcomes_public(task_ids) -> dict[int, dict]:
     for row in result.values():
         row["dispositions"].sort()
     return result
+
+
+# --- what the enterprise is told of one of its visits ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class EnterpriseOutcome:
+    """The outcome of one visit as its enterprise reads it (issue 19): never less than the public pages say.
+
+    ``findings`` carry their dispositions; an open disposition with a deadline has ``days_left`` (negative
+    once overdue). ``tasks`` are the tasks whose 行政检查通知书 the enterprise may download.
+    """
+
+    record: OnSiteRecord | None
+    record_closed: bool
+    findings: list[Finding]
+    correction_orders: list[Disposition]
+    tasks: list
+
+
+def enterprise_visit_outcome(*, actor, visit: Visit) -> EnterpriseOutcome:
+    """The findings, dispositions (deadlines with days left, re-checks, referrals and their outcome), and the
+    documents issued to the enterprise for ``visit`` (one the actor reads: ``visit_get_for_actor``).
+    Findings appear once the record is closed, as on the outcomes page.
+    """
+    record = OnSiteRecord.objects.filter(visit_id=visit.pk).first()
+    closed = record is not None and record.status == RecordStatus.CLOSED
+    findings = list(findings_for_actor(actor=actor, visit_id=visit.pk)) if closed else []
+    today, orders = clock.local_today(), []
+    for finding in findings:
+        for disposition in finding.dispositions.all():
+            open_deadline = disposition.deadline and disposition.status == DispositionStatus.OPEN
+            disposition.days_left = (disposition.deadline - today).days if open_deadline else None
+            if disposition.kind in CORRECTING_KINDS:
+                orders.append(disposition)
+    return EnterpriseOutcome(record=record, record_closed=closed, findings=findings, correction_orders=orders,
+                             tasks=visit_tasks(visit) if visit.kind == VisitKind.INSPECTION else [])

@@ -5,7 +5,6 @@ embeds the drawn signature or notes the refusal to sign; who may download (anoth
 enterprise 404; the enterprise its own record and order).
 """
 
-import datetime as dt
 import time
 
 import pytest
@@ -26,7 +25,6 @@ from clearcheck.inspections.tests.test_documents_support import (
     pdf_renders_shared,  # noqa: F401  (a fixture)
 )
 from clearcheck.inspections.tests.test_outcomes_fixtures import *  # noqa: F403
-from clearcheck.inspections.tests.test_records_support import signature_url
 from clearcheck.planning.tests.test_tasks_fixtures import *  # noqa: F403
 
 pytestmark = pytest.mark.django_db
@@ -36,49 +34,6 @@ def client_for(user) -> Client:
     client = Client()
     client.force_login(user)
     return client
-
-
-@pytest.fixture
-def inspected(outcomes_county, failed_visit):
-    """A visit of ``task2`` whose first entry failed, with a finding ordered corrected by a deadline;
-    ``finish(...)`` fills the header, signs and closes it. Returns a dict of what it made."""
-    from clearcheck.inspections.models import Visit
-    from clearcheck.inspections.services.outcomes import disposition_add, finding_create
-    from clearcheck.inspections.services.records import visit_close
-    from clearcheck.inspections.services.records_fill import (
-        record_header_update,
-        record_sign_enterprise,
-        record_sign_officer,
-    )
-
-    county = outcomes_county
-    first, second = county["officer_users"][:2]
-    visit = failed_visit()
-    entries = list(visit.record.entries.order_by("order"))
-    finding = finding_create(actor=first, visit_id=visit.pk, entry_ids=[entries[0].pk],
-                             description="未能出示有效的食品生产许可证", legal_basis="《食品安全法》第三十五条第一款")
-    deadline = clock.local_today() + dt.timedelta(days=15)
-    order = disposition_add(actor=first, finding_id=finding.pk, kind="correct_by_deadline", deadline=deadline,
-                            note="补办并公示食品生产许可证")
-
-    def finish(*, refused=False, opinion_refused=False, summary="检查情况见各项记录", close=True):
-        header = {"place": "阿胶生产车间", "recorder_id": county["officers"][1].pk, "findings_summary": summary,
-                  "enterprise_representative": "李华", "representative_title": "质量负责人"}
-        header.update({"opinion_refused": True} if opinion_refused else {"enterprise_opinion": "对检查结果无异议"})
-        record_header_update(actor=first, visit_id=visit.pk, **header)
-        record_sign_officer(actor=first, visit_id=visit.pk)
-        record_sign_officer(actor=second, visit_id=visit.pk)
-        if refused:
-            record_sign_enterprise(actor=first, visit_id=visit.pk, refused=True,
-                                   refusal_note="企业代表拒绝签名,两名执法人员在场见证")
-        else:
-            record_sign_enterprise(actor=first, visit_id=visit.pk, image_data_url=signature_url())
-        if close:
-            visit_close(actor=first, visit_id=visit.pk)
-        return Visit.objects.get(pk=visit.pk)
-
-    return {"county": county, "visit": visit, "finding": finding, "order": order, "deadline": deadline,
-            "finish": finish, "first": first}
 
 
 def record_of(visit):

@@ -155,5 +155,53 @@ def test_r29_web_records_and_lists(refusal_county):
     listing = head.get("/work/inspections/refusals/").content.decode()
     assert "李某" in listing and 'name="feedback"' not in listing
     bad = ent.post("/work/inspections/refusals/", {"people": "李某", "occurred_at": local.strftime("%Y-%m-%dT%H:%M"),
-                                                   "feedback": ""}, follow=True)
-    assert bad.status_code == 200 and EntryRefusal.objects.count() == 1
+                                                   "feedback": ""})
+    assert bad.status_code == 422 and EntryRefusal.objects.count() == 1  # shown again, with what was typed
+
+
+def test_issue19_the_enterprise_learns_what_became_of_its_refusal_report(refusal_county):
+    """The R29 alert its report raised is shown on its record: pending, then resolved with the bureau's note."""
+    from clearcheck.alerts.services import alert_resolve
+
+    c = refusal_county
+    record = _record(c)
+    client = Client()
+    client.force_login(c["ent_user"])
+    url = f"/work/inspections/refusals/{record.pk}/"
+    page = client.get(url).content.decode()
+    assert "待处理" in page and "县司法局正在处理" in page
+    alert = Alert.objects.get(rule_id="R29")
+    alert_resolve(actor=c["users"]["bureau"], alert_id=alert.pk, note="已约谈该机关,责令整改并通报")
+    page = client.get(url).content.decode()
+    assert "已办结" in page and "已约谈该机关,责令整改并通报" in page
+    other = Client()
+    other.force_login(c["other_ent_user"])
+    assert other.get(url).status_code == 404  # another enterprise reads neither the record nor its handling
+
+
+def test_issue19_a_refused_form_comes_back_with_what_was_typed_and_chinese_labels(refusal_county):
+    c = refusal_county
+    client = Client()
+    client.force_login(c["ent_user"])
+    future = (clock.now() + dt.timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
+    response = client.post("/work/inspections/refusals/", {
+        "agency_id": str(c["agency"].pk), "people": "李某,自称执法人员", "occurred_at": future, "place": "厂区西门",
+        "feedback": "未出示执法证件,未扫码,已拒绝其进入",
+    })
+    body = response.content.decode()
+    assert response.status_code == 422 and EntryRefusal.objects.count() == 0
+    assert "发生时间" in body and "occurred_at:" not in body
+    for typed in ("李某,自称执法人员", "厂区西门", "未出示执法证件,未扫码,已拒绝其进入", future):
+        assert typed in body, typed
+    assert f'<option value="{c["agency"].pk}" selected>' in body
+
+
+def test_issue19_a_refused_recusal_keeps_its_grounds(refusal_county):
+    c = refusal_county
+    client = Client()
+    client.force_login(c["ent_user"])
+    response = client.post("/work/inspections/recusals/", {"credential_no": "NO-SUCH-0001",
+                                                            "reason": "该执法人员系本企业股东的近亲属"})
+    body = response.content.decode()
+    assert response.status_code == 422
+    assert "该执法人员系本企业股东的近亲属" in body and "NO-SUCH-0001" in body and "credential_no:" not in body

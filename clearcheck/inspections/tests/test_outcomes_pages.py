@@ -40,7 +40,7 @@ def test_officer_records_a_finding_and_a_correction_order_on_the_page(outcomes_c
     response = officer.post(url, {"action": "disposition_add", "finding_id": finding.pk, "kind": "correct_by_deadline",
                                   "deadline": deadline.isoformat(), "note": "限期公示"}, follow=True)
     html = response.content.decode()
-    assert "责令限期改正" in html and deadline.isoformat() in html and "复查任务" in html
+    assert "责令限期改正" in html and f"{deadline.year}年{deadline.month}月{deadline.day}日" in html and "复查任务" in html
     disposition = finding.dispositions.get()
     assert reverse("inspections:document_correction_order", args=[disposition.pk]) in html
 
@@ -85,7 +85,7 @@ def test_enterprise_sees_its_findings_and_deadlines_after_close(outcomes_county,
     assert "未公示许可证" not in enterprise.get(url).content.decode()  # still being written
     visit_finish(visit)
     html = enterprise.get(url).content.decode()
-    assert "未公示许可证" in html and deadline.isoformat() in html and "复查任务" not in html
+    assert "未公示许可证" in html and f"{deadline.year}年{deadline.month}月{deadline.day}日" in html and "复查任务" not in html
     assert 'value="disposition_add"' not in html
     assert enterprise.get(f"/api/visits/{visit.pk}/findings").json()["items"] == []
     body = enterprise.get(f"/api/enterprise/findings?visit_id={visit.pk}").json()

@@ -65,7 +65,7 @@ def test_r28_enterprise_page_shows_the_same_facts(onsite_county, open_visit):
     assert "B 级年度上限 1 次" in html and "五个严禁" in html and "八个不得" in html
     assert str(CONDUCT_PROHIBITIONS["eight"][0]) in html
     assert 'href="/work/inspections/recusals/"' in html and 'href="/work/inspections/refusals/"' in html
-    detail = client_for(county["enterprise_user"]).get(f"/work/inspections/enterprise/visits/{visit.pk}/")
+    detail = client_for(county["enterprise_user"]).get(f"/enterprise/visits/{visit.pk}/")
     assert detail.status_code == 200 and county["officers"][0].credential_no in detail.content.decode()
 
 
@@ -129,7 +129,7 @@ def test_enterprise_sees_only_its_own_visits(onsite_county, open_visit, make_use
     stranger = client_for(make_user_plain("enterprise", enterprise=county["other_enterprise"]))
     assert stranger.get("/api/visits").json()["items"] == []
     assert stranger.get(f"/api/visits/{visit.pk}").status_code == 404
-    assert stranger.get(f"/work/inspections/enterprise/visits/{visit.pk}/").status_code == 404
+    assert stranger.get(f"/enterprise/visits/{visit.pk}/").status_code == 404
     assert stranger.get("/api/enterprise/current-visit").json()["visit"] is None
     assert client_for(county["head"]).get("/api/enterprise/current-visit").status_code == 404
 

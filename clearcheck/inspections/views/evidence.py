@@ -101,7 +101,7 @@ def _add_from_form(request, visit: Visit):
 
 def _hub_url(request, visit: Visit) -> str:
     if request.user.role == Role.ENTERPRISE:
-        return reverse("inspections:enterprise_visit_detail", args=[visit.pk])
+        return reverse("inspections:enterprise_visit_detail", args=[visit.pk])  # redirects to the portal
     return reverse("inspections:visit_detail", args=[visit.pk])
 
 

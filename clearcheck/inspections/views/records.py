@@ -20,9 +20,9 @@ from django.views.decorators.http import require_POST
 from clearcheck.accounts.choices import Role
 from clearcheck.core.api import get_or_404
 from clearcheck.core.blobs import BlobCorrupted, blob_read
-from clearcheck.core.errors import DomainError, NotFound, RuleViolation
+from clearcheck.core.errors import DomainError, NotFound
 from clearcheck.core.middleware import enterprise_portal
-from clearcheck.core.web import error_message, role_required
+from clearcheck.core.web import error_message, error_text, role_required
 
 from ..choices import NON_INSPECTION_KINDS, EntryResult, RecordStatus, VisitStatus
 from ..selectors import records as selectors
@@ -95,7 +95,7 @@ def record_entry_save(request, visit_id: int, entry_id: int):
     except DomainError as exc:
         if not _is_htmx(request):
             error_message(request, exc)
-        error = f"{exc.rule.id}:{exc.plain}" if isinstance(exc, RuleViolation) else exc.detail
+        error = error_text(exc)
     if not _is_htmx(request):
         if not error:
             messages.success(request, "已保存")
@@ -136,7 +136,7 @@ def record_header_save(request, visit_id: int):
     except DomainError as exc:
         if not _is_htmx(request):
             error_message(request, exc)
-        error = exc.detail if not isinstance(exc, RuleViolation) else f"{exc.rule.id}:{exc.plain}"
+        error = error_text(exc)
     if not _is_htmx(request):
         if not error:
             messages.success(request, "笔录信息已保存")

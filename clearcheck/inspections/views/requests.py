@@ -7,10 +7,11 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 
 from clearcheck.accounts.choices import Role
+from clearcheck.alerts.selectors import alerts_about
 from clearcheck.core.api import get_or_404
 from clearcheck.core.errors import DomainError, FieldError, ValidationFailed
 from clearcheck.core.middleware import enterprise_portal
-from clearcheck.core.web import error_message, role_required
+from clearcheck.core.web import error_message, form_labels, role_required
 from clearcheck.registry import recusals
 from clearcheck.registry.choices import RecusalStatus
 from clearcheck.registry.selectors import agency_list_public
@@ -52,19 +53,24 @@ def recusal_list(request):
             record = recusals.recusal_request_file(actor=request.user, officer_id=officer_id,
                                                    reason=form.cleaned_data["reason"])
         except DomainError as exc:
-            error_message(request, exc)
-            return redirect("inspections:recusal_list")
+            # Shown again with what was typed (issue 19): nothing the enterprise wrote is lost.
+            error_message(request, exc, form_labels(form))
+            return _recusal_list_page(request, typed=request.POST, status=422)
         messages.success(request, "回避申请已提交,待执法机关负责人决定")
         return redirect("inspections:recusal_detail", request_id=record.pk)
-    status = request.GET.get("status") or ""
-    qs = recusals.recusal_requests_for_actor(actor=request.user, status=status or None).order_by("-id")
+    return _recusal_list_page(request)
+
+
+def _recusal_list_page(request, typed=None, status: int = 200):
+    status_filter = request.GET.get("status") or ""
+    qs = recusals.recusal_requests_for_actor(actor=request.user, status=status_filter or None).order_by("-id")
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
     role = request.user.role
     rows = [(r, RECUSAL.actions_for(r.status, role)) for r in page]
     return render(request, "inspections/recusal_list.html", {
-        "page": page, "rows": rows, "status": status, "statuses": RecusalStatus.choices,
-        "can_file": role == Role.ENTERPRISE, "file_form": RecusalFileForm(),
-    })
+        "page": page, "rows": rows, "status": status_filter, "statuses": RecusalStatus.choices,
+        "can_file": role == Role.ENTERPRISE, "typed": typed or {},
+    }, status=status)
 
 
 @enterprise_portal
@@ -96,21 +102,27 @@ def entry_refusal_list(request):
                 occurred_at=data["occurred_at"], place=data["place"], feedback=data["feedback"],
             )
         except DomainError as exc:
-            error_message(request, exc)
-            return redirect("inspections:entry_refusal_list")
+            error_message(request, exc, form_labels(form))
+            return _entry_refusal_list_page(request, can_record, typed=request.POST, status=422)
         messages.success(request, "拒绝入企情况已记录,已反馈监督部门")
         return redirect("inspections:entry_refusal_detail", refusal_id=record.pk)
+    return _entry_refusal_list_page(request, can_record)
+
+
+def _entry_refusal_list_page(request, can_record: bool, typed=None, status: int = 200):
     qs = selectors.entry_refusals_for_actor(actor=request.user).order_by("-id")
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
     return render(request, "inspections/entry_refusal_list.html", {
-        "page": page, "can_record": can_record,
+        "page": page, "can_record": can_record, "typed": typed or {},
         "agencies": agency_list_public() if can_record else [],
-    })
+    }, status=status)
 
 
 @enterprise_portal
 @role_required(*selectors.READER_ROLES)
 def entry_refusal_detail(request, refusal_id: int):
-    """One entry refusal: who came, when and where, and the enterprise's feedback."""
+    """One entry refusal: who came, when and where, the enterprise's feedback, and how the bureau handled the
+    alert it raised (R29).
+    """
     record = get_or_404(selectors.entry_refusal_get_for_actor, actor=request.user, refusal_id=refusal_id)
-    return render(request, "inspections/entry_refusal_detail.html", {"record": record})
+    return render(request, "inspections/entry_refusal_detail.html", {"record": record, "alerts": alerts_about(record)})

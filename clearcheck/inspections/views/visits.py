@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -18,7 +17,6 @@ from clearcheck.accounts.choices import Role
 from clearcheck.accounts.selectors import actor_enterprise_id, actor_has_role
 from clearcheck.core.api import get_or_404
 from clearcheck.core.errors import DomainError
-from clearcheck.core.middleware import enterprise_portal
 from clearcheck.core.web import error_message, role_required
 from clearcheck.registry import codes, credentials
 from clearcheck.registry.models import Officer
@@ -248,22 +246,3 @@ def visit_cancel(request, visit_id: int):
         return redirect("inspections:visit_detail", visit_id=visit_id)
     messages.success(request, "入企记录已撤销")
     return redirect("inspections:visit_detail", visit_id=visit_id)
-
-
-def enterprise_context() -> dict:
-    """What every page of the enterprise's visits shows beside the facts (R28): the conduct prohibitions and
-    where to request a recusal or record a refused entry.
-    """
-    return {"prohibitions": selectors.CONDUCT_PROHIBITIONS, "recusal_url": reverse("inspections:recusal_list"),
-            "refusal_url": reverse("inspections:entry_refusal_list")}
-
-
-@enterprise_portal
-@never_cache
-@role_required(Role.ENTERPRISE)
-def enterprise_visit_detail(request, visit_id: int):
-    """One visit of the enterprise: who inspected, on what basis, the count against the cap (R28)."""
-    visit = get_or_404(selectors.visit_get_for_actor, actor=request.user, visit_id=visit_id)
-    return render(request, "inspections/visits/enterprise_visit_detail.html", {
-        "facts": selectors.visit_facts(visit), **enterprise_context(),
-    })
