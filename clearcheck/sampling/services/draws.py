@@ -25,7 +25,7 @@ from clearcheck.audit.services import actor_label, audit_record
 from clearcheck.catalog.models import InspectionItem
 from clearcheck.catalog.rules import item_list_refusal
 from clearcheck.core import blobs, clock
-from clearcheck.core.errors import Conflict, FieldError, NotFound, RuleViolation, ValidationFailed
+from clearcheck.core.errors import Conflict, FieldError, NotFound, ValidationFailed
 from clearcheck.core.inputs import MAX_ID
 from clearcheck.planning.selectors.tiers import tier_scheme
 from clearcheck.registry.rules import agency_inspection_refusal
@@ -34,21 +34,14 @@ from .. import algorithm
 from ..choices import ALL_STRATUM, DrawStatus, PublicKind, SampleMode, Stratify
 from ..models import Draw, Pool
 from ..pseudonyms import map_parse, parameters_entry
+from ..rules import draw_error_refusal, draw_precheck_refusal, draw_refusal
 from ..selectors import SPECIAL_SECTOR_DIVISIONS
 from ..workflows import DRAW
-from .frames import Frame, frame_build
+from .frames import frame_build
 from .picks import outcome_store, picks_match_entries
 from .pools import manager_check, nul_refuse
 
 MAX_TEAM_SIZE = 10
-
-
-def _refuse(message: str, field: str | None = None) -> RuleViolation:
-    return RuleViolation("R24", message, field=field)
-
-
-def _from_error(exc: algorithm.DrawError) -> RuleViolation:
-    return _refuse(str(exc), exc.field or None)
 
 
 def draw_snapshot(draw: Draw) -> dict:
@@ -172,7 +165,7 @@ def _public_source_free_check(public_source: str, exclude_id: int | None = None)
     taken = (Draw.objects.filter(public_source=public_source).exclude(pk=exclude_id)
              .filter(Q(committed_at__isnull=False) | ~Q(status=DrawStatus.CANCELLED)))
     if taken.exists():
-        raise _refuse(f"公开随机数“{public_source}”已被另一次抽取使用;每期号码只能用于一次抽取,作废的抽取也不例外",
+        raise draw_refusal(f"公开随机数“{public_source}”已被另一次抽取使用;每期号码只能用于一次抽取,作废的抽取也不例外",
                       "public_source")
 
 
@@ -252,31 +245,6 @@ def draw_parameters(draw: Draw, pools: list[Pool], items: list[InspectionItem], 
     return parameters
 
 
-def _precheck(parameters: dict, frame: Frame) -> None:
-    """The bad inputs that are known before any secret exists: an empty pool, a sample larger than its
-    stratum, a team larger than an agency's qualified officers (nothing is committed then).
-    """
-    sizes, by_agency = frame.strata, frame.officers_by_agency
-    if not sizes:
-        raise _refuse("检查对象库为空(或库内企业均已达本年度检查频次上限),无可抽取的企业", "pools")
-    sample = parameters["sample"]
-    try:
-        quotas = {s: algorithm.stratum_quota(sample, s, sizes.get(s, 0))
-                  for s in set(sizes) | set(sample.get("counts", sample.get("ratios", {})))}
-    except algorithm.DrawError as exc:
-        raise _from_error(exc) from None
-    if not sum(quotas.values()):
-        raise _refuse("按所给数量或比例,本次抽取的企业为 0 户", "sample")
-    for agency in parameters["agencies"]:
-        have = by_agency.get(agency, 0)
-        if parameters["team_size"] > have:
-            raise _refuse(f"每组 {parameters['team_size']} 人,超过{agency}执法人员库中符合条件的 {have} 人", "team_size")
-    teams = min(by_agency.get(a, 0) for a in parameters["agencies"]) // parameters["team_size"]
-    if teams * parameters["max_per_team"] < sum(quotas.values()):
-        raise _refuse(f"将抽中 {sum(quotas.values())} 户企业,{teams} 个检查组每组至多 {parameters['max_per_team']} 户,"
-                      "无法分配;请增加每组最多分配的企业数或执法人员", "max_per_team")
-
-
 @transaction.atomic
 def draw_commit(*, actor, draw_id: int) -> tuple[Draw, str]:
     """Freeze the pool and publish the frame hash, parameters and commitment; returns the draw and the
@@ -291,9 +259,10 @@ def draw_commit(*, actor, draw_id: int) -> tuple[Draw, str]:
     try:
         built = frame_build(draw, pools, items)
     except algorithm.DrawError as exc:
-        raise _from_error(exc) from None
+        raise draw_error_refusal(exc) from None
     parameters = draw_parameters(draw, pools, items, pseudonym_key=built.fingerprint)
-    _precheck(parameters, built)
+    if refusal := draw_precheck_refusal(parameters, built):
+        raise refusal
     frame_hash, counts = blobs.blob_put(built.data), built.counts
     draw.pseudonyms_sha256 = blobs.blob_put(built.pseudonym_map) if built.pseudonyms else ""
     draw.frame_pseudonyms = counts["pseudonyms"]
@@ -342,12 +311,12 @@ def frame_checked(*, actor, draw_id: int) -> bytes:
         raise Conflict("该抽取尚未固化对象库")
     if algorithm.sha256_hex(algorithm.canonical_json(draw.parameters)) != draw.parameters_sha256:
         draw_frame_tamper_report(actor=actor, draw=draw, what="parameters")
-        raise _refuse("抽取参数与固化时公布的参数哈希不符(已被改动),已告警", "parameters")
+        raise draw_refusal("抽取参数与固化时公布的参数哈希不符(已被改动),已告警", "parameters")
     try:
         return blobs.blob_read(draw.frame_sha256)
     except blobs.BlobCorrupted:
         draw_frame_tamper_report(actor=actor, draw=draw)
-    raise _refuse(f"抽取框架与公布的框架哈希 {draw.frame_sha256[:12]}… 不符(已被改动或丢失),已告警", "frame")
+    raise draw_refusal(f"抽取框架与公布的框架哈希 {draw.frame_sha256[:12]}… 不符(已被改动或丢失),已告警", "frame")
 
 
 def pseudonyms_checked(*, actor, draw_id: int) -> dict[str, str]:
@@ -361,16 +330,16 @@ def pseudonyms_checked(*, actor, draw_id: int) -> dict[str, str]:
         return map_parse(blobs.blob_read(draw.pseudonyms_sha256))
     except (blobs.BlobCorrupted, ValueError):
         draw_frame_tamper_report(actor=actor, draw=draw, what="pseudonyms")
-    raise _refuse("抽取框架的化名对照表已被改动或丢失,无法确定抽中的个体工商户,已告警", "frame")
+    raise draw_refusal("抽取框架的化名对照表已被改动或丢失,无法确定抽中的个体工商户,已告警", "frame")
 
 
 def _secret_check(draw: Draw, secret: str) -> str:
     try:
         commitment = algorithm.commitment_of(secret)
     except algorithm.DrawError as exc:
-        raise _from_error(exc) from None
+        raise draw_error_refusal(exc) from None
     if commitment != draw.commitment:
-        raise _refuse("密钥与公布的承诺值不符:SHA-256(密钥) 须等于承诺值", "secret")
+        raise draw_refusal("密钥与公布的承诺值不符:SHA-256(密钥) 须等于承诺值", "secret")
     return secret.strip().lower()
 
 
@@ -388,18 +357,18 @@ def _draw_select(*, actor, draw_id: int, secret: str, public_value: str, frame: 
                  pseudonyms: dict[str, str]) -> Draw:
     draw = _draw_locked(actor, draw_id)
     if draw.public_value:
-        raise _refuse(f"公开随机数已于 {draw.selected_at:%Y-%m-%d %H:%M} 录入,不能再次录入", "public_value")
+        raise draw_refusal(f"公开随机数已于 {draw.selected_at:%Y-%m-%d %H:%M} 录入,不能再次录入", "public_value")
     target = DRAW.target(draw.status, "select", draw.title)
     secret = _secret_check(draw, secret)
     try:
         value = algorithm.public_value_normalise(draw.public_kind, public_value)
     except algorithm.DrawError as exc:
-        raise _from_error(exc) from None
+        raise draw_error_refusal(exc) from None
     try:
         outcome = algorithm.draw_compute(frame=frame, parameters=draw.parameters, secret_hex=secret,
                                          public_value=value)
     except algorithm.DrawError as exc:
-        raise _from_error(exc) from None
+        raise draw_error_refusal(exc) from None
     outcome_store(draw, outcome, pseudonyms)
     draw.public_value, draw.seed = value, outcome.seed
     draw.status, draw.selected_at, draw.selected_by = target, clock.now(), actor_label(actor)
@@ -442,14 +411,14 @@ def _draw_reveal(*, actor, draw_id: int, secret: str, frame: bytes, pseudonyms: 
     draw = _draw_locked(actor, draw_id)
     target = DRAW.target(draw.status, "reveal", draw.title)
     if clock.local_today() <= draw.window_end:
-        raise _refuse(f"检查时段至 {draw.window_end} 结束;结束前抽取结果只对本机关可见,不能公开", "secret")
+        raise draw_refusal(f"检查时段至 {draw.window_end} 结束;结束前抽取结果只对本机关可见,不能公开", "secret")
     secret = _secret_check(draw, secret)
     recomputed = algorithm.draw_compute(frame=frame, parameters=draw.parameters, secret_hex=secret,
                                         public_value=draw.public_value)
     if recomputed.seed != draw.seed:
-        raise _refuse("按公布的框架、参数、密钥和公开随机数重算的种子与保存的种子不符,不能公开", "seed")
+        raise draw_refusal("按公布的框架、参数、密钥和公开随机数重算的种子与保存的种子不符,不能公开", "seed")
     if selection_hash(recomputed) != selection_hash(stored_outcome(draw)) or not picks_match_entries(draw, pseudonyms):
-        raise _refuse("按公布的框架、参数、密钥和公开随机数重算的结果与保存的抽取结果不符,不能公开", "selection")
+        raise draw_refusal("按公布的框架、参数、密钥和公开随机数重算的结果与保存的抽取结果不符,不能公开", "selection")
     draw.secret, draw.status = secret, target
     draw.revealed_at, draw.revealed_by = clock.now(), actor_label(actor)
     draw.save()
