@@ -30,3 +30,11 @@ def item_list_refusal(agency, items: Iterable[InspectionItem]) -> RuleViolation 
             return RuleViolation("R02", f"检查事项“{item.code} {item.name}”不在{agency.name}已公布的检查事项清单中",
                                  field="items")
     return None
+
+
+def item_onsite_basis_refusal(*, licensing_onsite_allowed: bool, licensing_onsite_basis: str) -> RuleViolation | None:
+    """R03: an item that allows on-site checks during licensing or payments must state their legal basis."""
+    if licensing_onsite_allowed and not licensing_onsite_basis:
+        return RuleViolation("R03", "允许在行政许可、给付等办理中实施现场检查的事项,须载明其法定依据",
+                             field="licensing_onsite_basis")
+    return None

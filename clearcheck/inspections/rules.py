@@ -30,7 +30,7 @@ from clearcheck.registry.rules import (
 )
 from clearcheck.registry.validators import coordinates_to_wgs84
 
-from .choices import EntryResult, SignerKind, VisitKind
+from .choices import EntryResult, EvidenceOrigin, SignerKind, VisitKind
 from .models import Finding, OnSiteRecord
 
 # --- Check-in (扫码入企): R11 entry, R01 R02 R06 task, R12 R13 R25 officers, R14 team --------------------
@@ -331,4 +331,13 @@ def no_penalty_ground_refusal(entry, finding) -> RuleViolation | None:
     if entry.status != ItemStatus.PUBLISHED:
         return RuleViolation("R19", f"免罚依据“{entry.title}”当前为“{entry.get_status_display()}”,"
                                     f"不在{finding.agency.name}现行公布的免罚清单中", field="no_penalty_entry")
+    return None
+
+
+def third_party_evidence_refusal(evidence) -> RuleViolation | None:
+    """R25: third-party material is never the basis of an inspection result (the officers find it on site)."""
+    third = [e.pk for e in evidence if e.origin == EvidenceOrigin.THIRD_PARTY]
+    if third:
+        return RuleViolation("R25", f"证据 {'、'.join(map(str, third))} 是第三方出具的材料,不能作为检查结果的依据;"
+                                    "检查结果须由执法人员现场检查得出", field="evidence_ids")
     return None

@@ -4,13 +4,14 @@ from django.db import transaction
 
 from clearcheck.audit.services import audit_record
 from clearcheck.core import clock
-from clearcheck.core.errors import FieldError, NotFound, RuleViolation, ValidationFailed
+from clearcheck.core.errors import FieldError, NotFound, ValidationFailed
 from clearcheck.core.inputs import text_of
 from clearcheck.registry.models import Agency
 
 from .. import workflows
 from ..choices import ItemCategory, ItemStatus, ListKind, SpecialSector
 from ..models import InspectionItem, PublishedList
+from ..rules import item_onsite_basis_refusal
 from .common import (
     _agency_for_write,
     _list_member_withdraw,
@@ -56,10 +57,9 @@ def _item_fields_clean(data: dict) -> dict:
             errors.append(FieldError("annual_cap", "年度检查频次上限须为正整数,或留空"))
     if errors:
         raise ValidationFailed(errors)
-    if fields["licensing_onsite_allowed"] and not fields["licensing_onsite_basis"]:
-        raise RuleViolation(
-            "R03", "允许在行政许可、给付等办理中实施现场检查的事项,须载明其法定依据", field="licensing_onsite_basis"
-        )
+    if refusal := item_onsite_basis_refusal(licensing_onsite_allowed=fields["licensing_onsite_allowed"],
+                                            licensing_onsite_basis=fields["licensing_onsite_basis"]):
+        raise refusal
     return fields
 
 

@@ -18,12 +18,12 @@ from clearcheck.core.errors import (
     FieldError,
     NotFound,
     PermissionDenied,
-    RuleViolation,
     ValidationFailed,
 )
 
-from ..choices import EntryResult, EvidenceOrigin, SignerKind
+from ..choices import EntryResult, SignerKind
 from ..models import Evidence, OnSiteRecord, RecordEntry, Signature, VisitOfficer
+from ..rules import third_party_evidence_refusal
 from ..workflows import RECORD
 from .records_common import (
     MAX_NAME,
@@ -72,11 +72,8 @@ def _evidence_clean(visit, evidence_ids) -> list[Evidence]:
     if len(rows) != len(ids):
         missing = sorted(set(ids) - {e.pk for e in rows})
         raise ValidationFailed(FieldError("evidence_ids", f"证据 {'、'.join(map(str, missing))} 不是本次入企的有效证据(不存在或已撤回)"))
-    third = [e.pk for e in rows if e.origin == EvidenceOrigin.THIRD_PARTY]
-    if third:
-        raise RuleViolation(
-            "R25", f"证据 {'、'.join(map(str, third))} 是第三方出具的材料,不能作为检查结果的依据;"
-                   "检查结果须由执法人员现场检查得出", field="evidence_ids")
+    if refusal := third_party_evidence_refusal(rows):
+        raise refusal
     return rows
 
 
