@@ -1,6 +1,8 @@
 """Helpers for thin Django views: role gates and turning domain errors into form messages."""
 
+import hashlib
 import re
+import time
 from functools import lru_cache, wraps
 
 from django.apps import apps
@@ -106,3 +108,35 @@ def form_labels(form) -> dict[str, str]:
 def error_message(request, exc: DomainError, labels: dict[str, str] | None = None) -> None:
     """Show a domain error on the next page (``error_text``)."""
     messages.error(request, error_text(exc, labels))
+
+
+# --- Create forms submitted once (issue 19) ---------------------------------------------------------------
+# The first POST of a create form creates; the user's session remembers where it led under a key made of the
+# form's path and everything typed. The same form sent again within the hour (Back and send, a double tap, a
+# reload of the POST) leads there instead of creating a second record, even when the browser fetched the
+# form anew. Kept in the session: officers share phones, and a logout forgets it.
+_FORM_ONCE_SESSION = "form_once"
+_FORM_ONCE_KEEP = 50
+_FORM_ONCE_SECONDS = 3600
+_FORM_ONCE_IGNORED = {"csrfmiddlewaretoken"}
+
+
+def _form_once_key(request) -> str:
+    typed = sorted((name, value) for name, values in request.POST.lists() if name not in _FORM_ONCE_IGNORED
+                   for value in values)
+    return hashlib.sha256(repr((request.path, typed)).encode()).hexdigest()[:32]
+
+
+def form_once_done(request) -> str | None:
+    """Where the same form with the same content led when it was sent within the hour; else None."""
+    seen = request.session.get(_FORM_ONCE_SESSION, {}).get(_form_once_key(request))
+    if seen and time.time() - seen[1] < _FORM_ONCE_SECONDS:
+        return seen[0]
+    return None
+
+
+def form_once_record(request, url: str) -> None:
+    """Remember that this POST created what ``url`` shows (the newest ``_FORM_ONCE_KEEP`` are kept)."""
+    used = dict(request.session.get(_FORM_ONCE_SESSION, {}))
+    used[_form_once_key(request)] = [url, int(time.time())]
+    request.session[_FORM_ONCE_SESSION] = dict(list(used.items())[-_FORM_ONCE_KEEP:])

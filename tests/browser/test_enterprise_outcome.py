@@ -45,3 +45,22 @@ def test_issue19_the_enterprise_finds_its_correction_deadline_on_its_phone(phone
     expect(page.locator("textarea[name=people]")).to_have_value("两名自称检查人员的男子")
     expect(page.locator("textarea[name=feedback]")).to_have_value("未扫码,未出示证件,已拒绝")
     assert_fits_phone(page)
+
+
+def test_issue19_back_and_resubmit_on_a_phone_files_one_complaint(phone, inspected):
+    from clearcheck.feedback.models import Complaint
+
+    county = inspected["county"]
+    page = phone
+    login(page, county["enterprise_user"].username)
+    page.goto("/enterprise/complaints/new/")
+    page.locator("input[name=subject]").fill("检查过于频繁")
+    page.locator("textarea[name=content]").fill("同一事项一个月内检查三次")
+    page.locator("#complaint-form button[type=submit]").click()
+    expect(page.locator(".messages")).to_contain_text("投诉举报已提交")
+    page.go_back()
+    expect(page.locator("textarea[name=content]")).to_have_value("同一事项一个月内检查三次")
+    page.locator("#complaint-form button[type=submit]").click()
+    expect(page.locator(".messages")).to_contain_text("已经提交过")
+    assert Complaint.objects.filter(subject="检查过于频繁").count() == 1
+    assert_fits_phone(page)

@@ -280,3 +280,24 @@ def test_hotline_time_with_an_offset_postgresql_refuses_is_stored_in_utc(feedbac
     assert response.status_code == 201, response.content
     stored = Complaint.objects.get(external_ref="WO-2").received_at
     assert stored == dt.datetime(2026, 1, 6, 8, 59, tzinfo=dt.UTC)
+
+
+def test_issue19_back_and_resubmit_creates_no_second_complaint(feedback_county, monkeypatch):
+    """The same form with the same content sent again (Back and send, a double tap) creates one complaint and
+    leads the second time to the first one's page; other content, or an hour later, creates a new one."""
+    import time
+
+    client = _client(feedback_county["enterprise_user"])
+    assert 'maxlength="4000"' in client.get("/enterprise/complaints/new/").content.decode()  # shown before sending
+    data = {"subject": "一月内三次检查", "content": "同一事项重复检查"}
+    first = client.post("/enterprise/complaints/new/", data)
+    again = client.post("/enterprise/complaints/new/", data)
+    assert first.status_code == again.status_code == 302 and again["Location"] == first["Location"]
+    assert Complaint.objects.filter(subject="一月内三次检查").count() == 1
+    assert "已经提交过" in client.get(again["Location"]).content.decode()
+    client.post("/enterprise/complaints/new/", {**data, "content": "同一事项重复检查,另有一次"})
+    assert Complaint.objects.filter(subject="一月内三次检查").count() == 2
+    later = time.time() + 3601
+    monkeypatch.setattr(time, "time", lambda: later)
+    client.post("/enterprise/complaints/new/", data)
+    assert Complaint.objects.filter(subject="一月内三次检查").count() == 3

@@ -16,7 +16,7 @@ from clearcheck.core import clock
 from clearcheck.core.api import get_or_404
 from clearcheck.core.errors import DomainError
 from clearcheck.core.middleware import enterprise_portal
-from clearcheck.core.web import error_message, role_required
+from clearcheck.core.web import error_message, form_once_done, form_once_record, role_required
 from clearcheck.inspections.selectors import outcomes as outcome_selectors
 from clearcheck.inspections.selectors import visits as visit_selectors
 from clearcheck.inspections.services.visits import visits_expire_due
@@ -127,6 +127,9 @@ def complaint_create(request):
     """Complain about an inspection or an officer (投诉举报) from the portal."""
     form = {}
     if request.method == "POST":
+        if done := form_once_done(request):
+            messages.info(request, _("这份投诉举报已经提交过,没有重复提交"))
+            return redirect(done)
         form = complaint_values(request.POST)
         try:
             complaint = services.complaint_receive(
@@ -134,7 +137,9 @@ def complaint_create(request):
                 complainant_name=form["complainant_name"], complainant_contact=form["complainant_contact"],
                 agency_id=form["agency_id"] or None, officer_named=form["officer_named"])
             messages.success(request, _("投诉举报已提交,司法局将在答复期限内答复"))
-            return redirect("feedback_enterprise:complaint_detail", complaint_id=complaint.pk)
+            url = reverse("feedback_enterprise:complaint_detail", kwargs={"complaint_id": complaint.pk})
+            form_once_record(request, url)
+            return redirect(url)
         except DomainError as exc:
             error_message(request, exc)
     from clearcheck.registry.selectors import agency_list_public

@@ -205,3 +205,15 @@ def test_issue19_a_refused_recusal_keeps_its_grounds(refusal_county):
     body = response.content.decode()
     assert response.status_code == 422
     assert "该执法人员系本企业股东的近亲属" in body and "NO-SUCH-0001" in body and "credential_no:" not in body
+
+
+def test_issue19_a_refusal_report_sent_twice_is_recorded_once(refusal_county):
+    c = refusal_county
+    client = Client()
+    client.force_login(c["ent_user"])
+    local = clock.local_now() - dt.timedelta(hours=1)
+    data = {"people": "李某", "occurred_at": local.strftime("%Y-%m-%dT%H:%M"), "feedback": "未扫码,拒绝进入"}
+    first = client.post("/work/inspections/refusals/", data)
+    again = client.post("/work/inspections/refusals/", data)
+    assert again["Location"] == first["Location"] and EntryRefusal.objects.count() == 1
+    assert Alert.objects.filter(rule_id="R29").get().occurrences == 1

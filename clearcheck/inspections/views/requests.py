@@ -5,13 +5,14 @@ Entry refusal pages (R29): the enterprise records entries it refused; its reader
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from clearcheck.accounts.choices import Role
 from clearcheck.alerts.selectors import alerts_about
 from clearcheck.core.api import get_or_404
 from clearcheck.core.errors import DomainError, FieldError, ValidationFailed
 from clearcheck.core.middleware import enterprise_portal
-from clearcheck.core.web import error_message, form_labels, role_required
+from clearcheck.core.web import error_message, form_labels, form_once_done, form_once_record, role_required
 from clearcheck.registry import recusals
 from clearcheck.registry.choices import RecusalStatus
 from clearcheck.registry.selectors import agency_list_public
@@ -45,6 +46,9 @@ def _decide(request, request_id: int) -> None:
 def recusal_list(request):
     """The actor's recusal requests; the enterprise files here, the agency head decides pending ones from here."""
     if request.method == "POST":
+        if done := form_once_done(request):
+            messages.info(request, "这份回避申请已经提交过,没有重复提交")
+            return redirect(done)
         form = RecusalFileForm(request.POST)
         try:
             if not form.is_valid():
@@ -57,7 +61,9 @@ def recusal_list(request):
             error_message(request, exc, form_labels(form))
             return _recusal_list_page(request, typed=request.POST, status=422)
         messages.success(request, "回避申请已提交,待执法机关负责人决定")
-        return redirect("inspections:recusal_detail", request_id=record.pk)
+        url = reverse("inspections:recusal_detail", kwargs={"request_id": record.pk})
+        form_once_record(request, url)
+        return redirect(url)
     return _recusal_list_page(request)
 
 
@@ -92,6 +98,9 @@ def entry_refusal_list(request):
     """The actor's entry refusals; the enterprise records one here (R29, 四(八))."""
     can_record = request.user.role == Role.ENTERPRISE
     if request.method == "POST":
+        if done := form_once_done(request):
+            messages.info(request, "这条拒绝入企记录已经提交过,没有重复提交")
+            return redirect(done)
         form = EntryRefusalForm(request.POST)
         try:
             if not form.is_valid():
@@ -105,7 +114,9 @@ def entry_refusal_list(request):
             error_message(request, exc, form_labels(form))
             return _entry_refusal_list_page(request, can_record, typed=request.POST, status=422)
         messages.success(request, "拒绝入企情况已记录,已反馈监督部门")
-        return redirect("inspections:entry_refusal_detail", refusal_id=record.pk)
+        url = reverse("inspections:entry_refusal_detail", kwargs={"refusal_id": record.pk})
+        form_once_record(request, url)
+        return redirect(url)
     return _entry_refusal_list_page(request, can_record)
 
 
