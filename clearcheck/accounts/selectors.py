@@ -1,6 +1,7 @@
 """Account reads and the actor's scope."""
 
 from .choices import AGENCY_ROLES, COUNTY_ROLES, Role
+from .models import User
 
 
 def actor_is_county(actor) -> bool:
@@ -25,3 +26,19 @@ def actor_enterprise_id(actor) -> int | None:
 def actor_has_role(actor, *roles: str) -> bool:
     """Whether the actor is signed in with one of ``roles``."""
     return bool(actor and actor.is_authenticated and actor.role in roles)
+
+
+def person_label(username: str) -> str:
+    """An account as a person reads it: ``姓名(角色)`` — the account's name, else its officer's or enterprise's
+    name, with the role; only an account that no longer exists shows its recorded username.
+    """
+    user = (User.objects.select_related("officer", "enterprise").filter(username=username)
+            .only("display_name", "role", "officer__name", "enterprise__name").first())
+    if user is None:
+        return username
+    name = user.display_name or (user.officer.name if user.officer_id else "") or (
+        user.enterprise.name if user.enterprise_id else "")
+    role = Role(user.role).label if user.role in Role.values else ""
+    if name and role:
+        return f"{name}({role})"
+    return name or str(role) or username
