@@ -173,8 +173,15 @@ def enterprise_public_label(name: str, entity_type: str, uscc: str = "") -> str:
     return public_name(name, entity_type, uscc)
 
 
+def _problems(findings: list[dict]) -> list[dict]:
+    """The findings that are problems: a finding disposed of only as 未发现问题(告知) is not one (issue 19)."""
+    return [f for f in findings
+            if not f["dispositions"] or any(d["kind"] != DispositionKind.NOTICE for d in f["dispositions"])]
+
+
 def _kinds(findings: list[dict], dispositions: list[dict]) -> list[str]:
     """The public result kinds of one visit, from its findings' and dispositions' states."""
+    findings = _problems(findings)
     if not findings:
         return [OutcomeKind.NO_FINDINGS]
     kinds = set()
@@ -237,7 +244,7 @@ def outcome_rows(visits, *, detail: bool = False) -> list[dict]:
             "enterprise": enterprise_public_label(visit.enterprise.name, visit.enterprise.entity_type,
                                                   visit.enterprise.uscc),
             "masked": is_masked(visit.enterprise.entity_type, visit.enterprise.uscc),
-            "items": items[visit.pk], "findings_count": len(findings[visit.pk]),
+            "items": items[visit.pk], "findings_count": len(_problems(findings[visit.pk])),
             "kinds": [(k, str(outcome_labels[k])) for k in kinds],
         }
         if detail:

@@ -86,6 +86,15 @@ def test_result_kinds(hb_county, shops, close_inspection):
     assert rows[visits[1].pk] == ["referred"]
 
 
+def test_issue19_a_finding_told_as_no_problem_is_not_counted_as_a_problem(hb_county, shops, close_inspection):
+    """A finding disposed of only as 未发现问题(告知) publishes as 未发现问题, with no problem counted."""
+    from clearcheck.disclosure import selectors
+
+    visit = close_inspection(shops["company"], disposition="notice")
+    row = selectors.outcome_rows([visit])[0]
+    assert [k for k, _ in row["kinds"]] == ["no_findings"] and row["findings_count"] == 0
+
+
 def test_list_query_count_does_not_grow_with_the_page(hb_county, shops, close_inspection,
                                                        django_assert_max_num_queries):
     client = Client()
