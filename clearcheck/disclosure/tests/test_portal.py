@@ -59,3 +59,22 @@ def test_workspace_links_handbooks_for_editors_only(make_user):
     assert 'href="/work/handbooks/"' in page("bureau")
     assert 'href="/work/handbooks/"' in page("agency_admin")
     assert 'href="/work/handbooks/"' not in page("officer")
+
+
+def test_issue19_rule_modes_and_the_audit_time_read_as_words_and_local_time(county):
+    import re
+
+    from django.test import Client
+
+    from clearcheck.audit.services import audit_record, audit_seal
+
+    client = Client()
+    rules = client.get("/public/rules/").content.decode()
+    assert "拒绝办理" in rules and "预警" in rules and ">BLOCK<" not in rules and ">ALERT<" not in rules
+    audit_record(actor=None, action="demo.mark", subject=("test", "1"))
+    audit_seal()
+    head = client.get("/public/audit/").content.decode()
+    shown = re.search(r'<time datetime="([^"]+)">([^<]+)</time>', head)
+    assert shown and "T" in shown.group(1) and re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", shown.group(2))
+    utc_hour = int(shown.group(1)[11:13])
+    assert int(shown.group(2)[11:13]) == (utc_hour + 8) % 24  # Asia/Shanghai

@@ -1,5 +1,6 @@
 """Public pages of the platform itself: home, rules catalogue, audit-chain head; and the workspace."""
 
+import datetime as dt
 import json
 
 from django.contrib.auth.decorators import login_required
@@ -50,8 +51,15 @@ def _checkpoint_document() -> dict | None:
 
 @require_GET
 def audit_head(request):
-    """Human-readable head of the audit chain: length, head hash, signature."""
-    return render(request, "disclosure/audit_head.html", {"checkpoint": _checkpoint_document()})
+    """Human-readable head of the audit chain: length, head hash, signature, and when it was signed in local
+    time (the signed document keeps its UTC timestamp).
+    """
+    document = _checkpoint_document()
+    try:
+        signed_at = dt.datetime.fromisoformat(document["time"].replace("Z", "+00:00")) if document else None
+    except (KeyError, TypeError, ValueError):
+        signed_at = None
+    return render(request, "disclosure/audit_head.html", {"checkpoint": document, "signed_at": signed_at})
 
 
 @require_GET
