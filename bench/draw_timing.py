@@ -47,7 +47,7 @@ def parts_install(parts: Parts) -> None:
     from clearcheck.sampling.services import draws, frames
 
     for module, name in ((draws, "frame_build"), (frames, "_scan_server"), (frames, "_scan_rows"),
-                         (algorithm, "frame_block"), (draws, "_precheck"),
+                         (algorithm, "frame_block"), (draws, "draw_precheck_refusal"),
                          (blobs, "blob_put"), (draws, "audit_record"), (draws, "frame_checked"),
                          (blobs, "blob_read"), (algorithm, "frame_parse"), (algorithm, "seed_of"),
                          (algorithm, "enterprises_select"), (algorithm, "teams_form"), (algorithm, "teams_assign"),
