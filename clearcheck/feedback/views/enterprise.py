@@ -26,6 +26,14 @@ from ..choices import CONDUCT_QUESTIONS, SCORES
 from ..forms import complaint_values, evaluation_values
 
 
+def _rights() -> dict:
+    """What every page of the enterprise's visits shows beside the facts (R28): the conduct prohibitions and
+    where to request a recusal or record a refused entry.
+    """
+    return {"prohibitions": visit_selectors.CONDUCT_PROHIBITIONS, "recusal_url": reverse("inspections:recusal_list"),
+            "refusal_url": reverse("inspections:entry_refusal_list")}
+
+
 @enterprise_portal
 @never_cache
 @role_required(Role.ENTERPRISE)
@@ -42,8 +50,7 @@ def visit_detail(request, visit_id: int):
         "facts": visit_selectors.visit_facts(visit), "outcome": outcome_selectors.enterprise_visit_outcome(
             actor=request.user, visit=visit), "evaluation": evaluation, "pending": pending,
         "today": clock.local_today(), "is_enterprise": True,
-        "prohibitions": visit_selectors.CONDUCT_PROHIBITIONS, "recusal_url": reverse("inspections:recusal_list"),
-        "refusal_url": reverse("inspections:entry_refusal_list"),
+        **_rights(),
     })
 
 
@@ -63,8 +70,7 @@ def visits(request):
         "facts": visit_selectors.visit_facts(current) if current else None,
         "summary": visit_selectors.enterprise_year_summary(request.user),
         "page": Paginator(qs, 20).get_page(request.GET.get("page")),
-        "prohibitions": visit_selectors.CONDUCT_PROHIBITIONS, "recusal_url": reverse("inspections:recusal_list"),
-        "refusal_url": reverse("inspections:entry_refusal_list"),
+        **_rights(),
         "pending_evaluations": selectors.evaluations_pending_for_enterprise(request.user.enterprise_id),
     })
 

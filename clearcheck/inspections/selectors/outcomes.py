@@ -24,7 +24,7 @@ from clearcheck.registry.models import Agency
 from ..choices import DispositionKind, DispositionStatus, RecordStatus, ReferralStatus, VisitKind, VisitStatus
 from ..models import Disposition, Finding, OnSiteRecord, RecordEntry, Visit, VisitOfficer, VisitTask
 from .requests import MAX_ID
-from .visits import visit_officer_for_actor, visit_tasks, visits_for_actor
+from .visits import visit_officer_for_actor, visits_for_actor
 
 AGENCY_READERS = (Role.AGENCY_ADMIN, Role.AGENCY_HEAD, Role.DEPARTMENT_HEAD)
 DISPOSERS = (Role.AGENCY_ADMIN, Role.AGENCY_HEAD)  # besides the visit's own officers of the agency
@@ -232,14 +232,13 @@ class EnterpriseOutcome:
     """The outcome of one visit as its enterprise reads it (issue 19): never less than the public pages say.
 
     ``findings`` carry their dispositions; an open disposition with a deadline has ``days_left`` (negative
-    once overdue). ``tasks`` are the tasks whose 行政检查通知书 the enterprise may download.
+    once overdue. (The tasks, whose 行政检查通知书 it may download, are the visit's facts: ``visit_facts``.)
     """
 
     record: OnSiteRecord | None
     record_closed: bool
     findings: list[Finding]
     correction_orders: list[Disposition]
-    tasks: list
 
 
 def enterprise_visit_outcome(*, actor, visit: Visit) -> EnterpriseOutcome:
@@ -257,5 +256,4 @@ def enterprise_visit_outcome(*, actor, visit: Visit) -> EnterpriseOutcome:
             disposition.days_left = (disposition.deadline - today).days if open_deadline else None
             if disposition.kind in CORRECTING_KINDS:
                 orders.append(disposition)
-    return EnterpriseOutcome(record=record, record_closed=closed, findings=findings, correction_orders=orders,
-                             tasks=visit_tasks(visit) if visit.kind == VisitKind.INSPECTION else [])
+    return EnterpriseOutcome(record=record, record_closed=closed, findings=findings, correction_orders=orders)
