@@ -2,6 +2,8 @@
 inspections; the head of the officer's agency grants or refuses with reasons; the enterprise is notified on
 its recusal page. A granted request is the recusal, which bars the officer from being assigned to the
 enterprise or checking in there (``rules.recusal_refusal``, read by planning, sampling and inspections).
+Granted recusals are read in ``recusal_reads`` (the one reader, below this module and ``rules``); the rules of
+who may decide are ``rules.recusal_decider_refusal``.
 
 The record lives here, beside the officer and the enterprise it joins, so that every app that assigns
 officers reads one fact from below (ADR 0021). Its audit subject keeps the label it was first recorded
@@ -22,22 +24,19 @@ from clearcheck.accounts.choices import Role
 from clearcheck.accounts.selectors import actor_agency_id, actor_enterprise_id, actor_has_role
 from clearcheck.audit.services import actor_describe, audit_record
 from clearcheck.core import clock
-from clearcheck.core.errors import (
-    Conflict,
-    FieldError,
-    NotFound,
-    PermissionDenied,
-    RuleViolation,
-    ValidationFailed,
-)
+from clearcheck.core.errors import Conflict, FieldError, NotFound, PermissionDenied, ValidationFailed
 from clearcheck.core.inputs import id_or_404
 
 from .choices import RECUSAL_OPEN, RecusalStatus
 from .models import Enterprise, Officer, RecusalRequest
+
+# Granted recusals have one reader, ``recusal_reads``; sampling and inspections still import these two from here.
+from .recusal_reads import recusal_pairs as recusal_pairs
+from .recusal_reads import recused_officer_ids as recused_officer_ids
+from .rules import recusal_decider_refusal
 from .workflows import RECUSAL
 
 MAX_REASON = 2000
-DEPARTMENT_HEAD_MAY_NOT_DECIDE = "内设机构负责人不能决定回避申请,须由行政执法机关负责人决定"
 CREDENTIAL_NO = re.compile(r"^[0-9A-Za-z\-]{1,32}$")
 READER_ROLES = (Role.ENTERPRISE, Role.AGENCY_HEAD, Role.AGENCY_ADMIN, Role.BUREAU, Role.DISCIPLINE)
 
@@ -100,9 +99,8 @@ def recusal_request_decide(*, actor, request_id: int, grant: bool, reason: str) 
               .filter(pk=id_or_404(request_id, "回避申请")).first())
     if record is None or actor_agency_id(actor) != record.agency_id:
         raise NotFound("回避申请不存在")
-    if actor_has_role(actor, Role.DEPARTMENT_HEAD):
-        # R13 with R07's reading of 负责人: the agency head decides, never a department head alone.
-        raise RuleViolation("R13", DEPARTMENT_HEAD_MAY_NOT_DECIDE)
+    if refusal := recusal_decider_refusal(actor):
+        raise refusal
     target = RECUSAL.target(record.status, "grant" if grant else "refuse", str(record), role=actor.role)
     text = _reason_clean(reason, "reason", "请说明决定理由")
     before = recusal_snapshot(record)
@@ -168,33 +166,3 @@ def recusal_requested_during(*, enterprise_id: int, officer_ids, start, end=None
     if end is not None:
         qs = qs.filter(filed_at__lte=end)
     return qs.exists()
-
-
-# --- granted recusals: the one reader (R13) -----------------------------------------------------------
-
-
-def recusals_granted() -> QuerySet[RecusalRequest]:
-    """Every granted recusal: the one definition of "recused" that each reader below narrows (the check-in's
-    hand-written statement is pinned to it by a test, ADR 0015).
-    """
-    return RecusalRequest.objects.filter(status=RecusalStatus.GRANTED)
-
-
-def recused_officer_ids(enterprise_id, officer_ids) -> set[int]:
-    """Of ``officer_ids`` (ids or Officer rows), those recused from the enterprise (one query)."""
-    ids = {int(getattr(o, "pk", o)) for o in officer_ids}
-    if not ids:
-        return set()
-    return set(recusals_granted().filter(enterprise_id=int(getattr(enterprise_id, "pk", enterprise_id)),
-                                         officer_id__in=ids).values_list("officer_id", flat=True))
-
-
-def recusal_pairs(agency_ids) -> set[tuple[str, str]]:
-    """(credential no, USCC) of every granted recusal of the agencies' officers (a draw's exclusions)."""
-    return set(recusals_granted().filter(agency_id__in=list(agency_ids))
-               .values_list("officer__credential_no", "enterprise__uscc"))
-
-
-def recusal_pairs_by_id(officer_ids) -> set[tuple[int, int]]:
-    """(officer id, enterprise id) of every granted recusal of these officers."""
-    return set(recusals_granted().filter(officer_id__in=list(officer_ids)).values_list("officer_id", "enterprise_id"))

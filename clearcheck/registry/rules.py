@@ -11,7 +11,7 @@ from clearcheck.core.errors import PermissionDenied, RuleViolation
 
 from .choices import AgencyStatus, CredentialStatus, PersonnelType, RegisterAuthority
 from .models import Agency, Officer
-from .recusals import recusal_pairs_by_id, recused_officer_ids
+from .recusal_reads import recusal_pairs_by_id, recused_officer_ids
 
 
 def agency_inspection_refusal(agency: Agency) -> RuleViolation | None:
@@ -86,6 +86,15 @@ def pairs_recusal_refusal(pairs: set[tuple[int, int]]) -> RuleViolation | None:
     if hit:
         officer_id, enterprise_id = sorted(hit)[0]
         return RuleViolation("R13", f"执法人员(#{officer_id})已被决定回避企业(#{enterprise_id}),请作废本次抽取后重新抽取")
+    return None
+
+
+def recusal_decider_refusal(actor) -> RuleViolation | None:
+    """R13 with R07's reading of 负责人: the head of the officer's agency decides a recusal request, never a
+    department head alone. None when ``actor``'s role may decide (whose request it is, the caller checks).
+    """
+    if actor_has_role(actor, Role.DEPARTMENT_HEAD):
+        return RuleViolation("R13", "内设机构负责人不能决定回避申请,须由行政执法机关负责人决定")
     return None
 
 
