@@ -11,6 +11,7 @@ from clearcheck.core.errors import NotFound
 from clearcheck.registry.models import Agency
 
 from .choices import ItemStatus, ListKind, VersionStatus
+from .lists import ITEM_LIST, NO_PENALTY_LIST, ListSpec
 from .models import Checklist, ChecklistEntry, InspectionItem, NoPenaltyEntry, PublishedList, Standard
 
 # --- Scope -----------------------------------------------------------------------------------------
@@ -35,34 +36,61 @@ def agencies_for_actor(*, actor) -> QuerySet[Agency]:
     return _scope(actor, Agency.objects.all(), "pk").order_by("code")
 
 
+# --- Members of a list kind (``lists.ListSpec``: items, no-penalty entries) -----------------------
+
+
+def _members_for_actor(spec: ListSpec, *, actor, agency_id: int | None = None, status: str | None = None,
+                       q: str | None = None, facet: str | None = None) -> QuerySet:
+    """Members of ``spec``'s lists the actor may read, by agency, status, the spec's facet and search ``q``."""
+    qs = _scope(actor, spec.model.objects.select_related("agency"))
+    if agency_id:
+        qs = qs.filter(agency_id=agency_id)
+    if status:
+        qs = qs.filter(status=status)
+    if facet:
+        qs = qs.filter(**{spec.facet: facet})
+    q = search_text(q)
+    if q:
+        qs = qs.filter(spec.search_q(q))
+    return qs.order_by("agency_id", *spec.order)
+
+
+def _member_get_for_actor(spec: ListSpec, *, actor, member_id: int):
+    """One member the actor may read; missing and not-yours are both NotFound."""
+    member = _members_for_actor(spec, actor=actor).filter(pk=member_id).first()
+    if member is None:
+        raise NotFound(f"{spec.noun}不存在")
+    return member
+
+
+def _public_members(spec: ListSpec, *, agency: Agency, q: str | None = None, facet: str | None = None) -> QuerySet:
+    """The current published list of ``spec``'s kind of a listed agency, narrowed by facet and search ``q``."""
+    qs = spec.published(agency)
+    if facet:
+        qs = qs.filter(**{spec.facet: facet})
+    q = search_text(q)
+    if q:
+        qs = qs.filter(spec.search_q(q))
+    return qs
+
+
 # --- Inspection items ------------------------------------------------------------------------------
 
 
 def items_for_actor(*, actor, agency_id: int | None = None, status: str | None = None,
                     q: str | None = None) -> QuerySet[InspectionItem]:
     """Items the actor may read, filtered by agency, status and a search over code/name/legal basis."""
-    qs = _scope(actor, InspectionItem.objects.select_related("agency"))
-    if agency_id:
-        qs = qs.filter(agency_id=agency_id)
-    if status:
-        qs = qs.filter(status=status)
-    q = search_text(q)
-    if q:
-        qs = qs.filter(Q(code__icontains=q) | Q(name__icontains=q) | Q(legal_basis__icontains=q))
-    return qs.order_by("agency_id", "code", "id")
+    return _members_for_actor(ITEM_LIST, actor=actor, agency_id=agency_id, status=status, q=q)
 
 
 def item_get_for_actor(*, actor, item_id: int) -> InspectionItem:
     """One item the actor may read; missing and not-yours are both NotFound."""
-    item = items_for_actor(actor=actor).filter(pk=item_id).first()
-    if item is None:
-        raise NotFound("检查事项不存在")
-    return item
+    return _member_get_for_actor(ITEM_LIST, actor=actor, member_id=item_id)
 
 
 def items_published_for(agency) -> QuerySet[InspectionItem]:
     """The published items of ``agency`` (its current item list), by code."""
-    return InspectionItem.objects.filter(agency=agency, status=ItemStatus.PUBLISHED).order_by("code", "id")
+    return ITEM_LIST.published(agency)
 
 
 def item_is_published(item: InspectionItem) -> bool:
@@ -195,27 +223,17 @@ def checklist_is_integrated(checklist: Checklist) -> bool:
 def no_penalty_entries_for_actor(*, actor, agency_id: int | None = None, status: str | None = None,
                                  kind: str | None = None) -> QuerySet[NoPenaltyEntry]:
     """No-penalty entries the actor may read."""
-    qs = _scope(actor, NoPenaltyEntry.objects.select_related("agency"))
-    if agency_id:
-        qs = qs.filter(agency_id=agency_id)
-    if status:
-        qs = qs.filter(status=status)
-    if kind:
-        qs = qs.filter(kind=kind)
-    return qs.order_by("agency_id", "kind", "id")
+    return _members_for_actor(NO_PENALTY_LIST, actor=actor, agency_id=agency_id, status=status, facet=kind)
 
 
 def no_penalty_entry_get_for_actor(*, actor, entry_id: int) -> NoPenaltyEntry:
     """One no-penalty entry the actor may read."""
-    entry = no_penalty_entries_for_actor(actor=actor).filter(pk=entry_id).first()
-    if entry is None:
-        raise NotFound("免罚清单事项不存在")
-    return entry
+    return _member_get_for_actor(NO_PENALTY_LIST, actor=actor, member_id=entry_id)
 
 
 def no_penalty_published_for(agency) -> QuerySet[NoPenaltyEntry]:
     """The published no-penalty entries of ``agency`` (dispositions cite them)."""
-    return NoPenaltyEntry.objects.filter(agency=agency, status=ItemStatus.PUBLISHED).order_by("kind", "id")
+    return NO_PENALTY_LIST.published(agency)
 
 
 # --- Public (published data of listed agencies, no login) ------------------------------------------
@@ -232,13 +250,7 @@ def public_agency_get(*, agency_id: int) -> Agency:
 def public_items(*, agency: Agency, q: str | None = None, category: str | None = None
                  ) -> QuerySet[InspectionItem]:
     """The current published item list of a listed agency, searchable by code, name and legal basis."""
-    qs = items_published_for(agency)
-    q = search_text(q)
-    if q:
-        qs = qs.filter(Q(code__icontains=q) | Q(name__icontains=q) | Q(legal_basis__icontains=q))
-    if category:
-        qs = qs.filter(category=category)
-    return qs
+    return _public_members(ITEM_LIST, agency=agency, q=q, facet=category)
 
 
 def public_list_versions(*, agency: Agency, kind: str = ListKind.ITEMS) -> QuerySet[PublishedList]:
@@ -279,10 +291,4 @@ def public_checklist_get(*, checklist_id: int) -> Checklist:
 def public_no_penalty(*, agency: Agency, kind: str | None = None, q: str | None = None
                       ) -> QuerySet[NoPenaltyEntry]:
     """The published no-penalty list of a listed agency."""
-    qs = no_penalty_published_for(agency)
-    if kind:
-        qs = qs.filter(kind=kind)
-    q = search_text(q)
-    if q:
-        qs = qs.filter(Q(title__icontains=q) | Q(legal_basis__icontains=q) | Q(conditions__icontains=q))
-    return qs
+    return _public_members(NO_PENALTY_LIST, agency=agency, q=q, facet=kind)

@@ -6,16 +6,13 @@ county roles read all. Another agency's record is NotFound (not yours = missing)
 """
 
 
+from ..lists import item_snapshot, no_penalty_snapshot
 from .checklists import (
     checklist_create,
     checklist_entry_add,
     checklist_entry_remove,
     checklist_new_version,
     checklist_publish,
-)
-from .common import (
-    item_snapshot,
-    no_penalty_snapshot,
 )
 from .items import (
     item_create,
