@@ -42,7 +42,7 @@ def test_r27_enterprise_evaluates_a_visit_and_the_bureau_sees_the_alert(phone, s
     # It rates the visit: 2, and one of the 八个不得 happened.
     form = page.locator("#evaluation-form")
     form.get_by_label("2 不满意").check()
-    form.get_by_label("不得刻意要求法定代表人到场").check()
+    form.get_by_label("检查人员刻意要求法定代表人到场").check()
     form.locator("input[name=duration_minutes]").fill("90")
     form.locator("textarea[name=comment]").fill("要求法定代表人必须到场")
     assert_fits_phone(page)
@@ -51,7 +51,7 @@ def test_r27_enterprise_evaluates_a_visit_and_the_bureau_sees_the_alert(phone, s
     expect(page).to_have_url(re.compile(r"/enterprise/evaluations/\d+/$"))
     expect(page.locator(".messages")).to_contain_text("评价已提交")
     expect(page.locator("#score")).to_have_text("2")
-    expect(page.locator("#conduct-answers")).to_contain_text("不得刻意要求法定代表人到场")
+    expect(page.locator("#conduct-answers")).to_contain_text("检查人员刻意要求法定代表人到场")
     assert_fits_phone(page)
     screenshot(page, "journey-evaluation-recorded")
     page.goto("/enterprise/evaluations/")

@@ -10,6 +10,7 @@ from clearcheck.alerts.services import alert_raise
 from clearcheck.audit.services import audit_record
 from clearcheck.core import clock
 from clearcheck.core.errors import Conflict, FieldError, PermissionDenied, ValidationFailed
+from clearcheck.core.inputs import text_field
 from clearcheck.inspections.choices import VisitStatus
 
 from ..choices import CONDUCT_CODES, CONDUCT_QUESTIONS, LOW_SCORE
@@ -17,7 +18,7 @@ from ..models import Evaluation
 from ..selectors import evaluation_visit_for_actor, evaluation_window_days, evaluation_window_end
 
 MAX_MINUTES = 24 * 60
-MAX_COMMENT = 2000
+MAX_COMMENT = 2000  # the form's maxlength and its counter show this limit before sending
 
 
 def _score_clean(value) -> int:
@@ -76,9 +77,8 @@ def evaluation_submit(*, actor, visit_id, score, conduct_yes, duration_minutes, 
                        f"本次截至 {last_day:%Y-%m-%d} 24 时")
     values = {"score": _score_clean(score), "conduct_yes": _conduct_clean(conduct_yes),
               "duration_minutes": _minutes_clean(duration_minutes)}
-    text = (comment or "").strip()
-    if len(text) > MAX_COMMENT:
-        raise ValidationFailed(FieldError("comment", f"意见建议不超过 {MAX_COMMENT} 字"))
+    # Refused when too long, never cut (issue 19); a line break counts once, however the browser sent it.
+    text = text_field(str(comment or "").replace("\r\n", "\n"), "comment", limit=MAX_COMMENT)
     try:
         with transaction.atomic():
             evaluation = Evaluation.objects.create(

@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
 
 from clearcheck.accounts.choices import Role
@@ -20,10 +21,25 @@ from clearcheck.core.web import error_message, form_once_done, form_once_record,
 from clearcheck.inspections.selectors import outcomes as outcome_selectors
 from clearcheck.inspections.selectors import visits as visit_selectors
 from clearcheck.inspections.services.visits import visits_expire_due
+from clearcheck.registry.selectors import agency_list_public
 
 from .. import selectors, services
-from ..choices import CONDUCT_QUESTIONS, SCORES
+from ..choices import CONDUCT_QUESTIONS, CONDUCT_RULES, SCORES
 from ..forms import complaint_values, evaluation_values
+from ..services.complaints import MAX_TEXT
+from ..services.evaluations import MAX_COMMENT
+
+# The forms' own labels, for errors that name a field (core.web.error_text).
+EVALUATION_LABELS = {"score": _lazy("总体评分"), "duration_minutes": _lazy("检查用时"), "comment": _lazy("意见建议"),
+                     "conduct_yes": _lazy("检查中存在的问题")}
+COMPLAINT_LABELS = {"subject": _lazy("事项"), "content": _lazy("内容"), "agency_id": _lazy("被投诉机关"),
+                    "officer_named": _lazy("涉及执法人员"), "complainant_name": _lazy("联系人"),
+                    "complainant_contact": _lazy("联系电话")}
+
+
+def _labels(labels: dict) -> dict[str, str]:
+    """The labels in the request's language."""
+    return {name: str(label) for name, label in labels.items()}
 
 
 def _rights() -> dict:
@@ -88,24 +104,38 @@ def evaluation_list(request):
 
 @role_required(Role.ENTERPRISE)
 def evaluation_create(request, visit_id: int):
-    """The evaluation form of one closed visit (phone first)."""
+    """The evaluation form of one closed visit (phone first). Sent twice (Back and send, a double tap), it
+    leads to the evaluation already given instead of an error; refused, it comes back with what was typed.
+    """
+    if request.method == "POST" and (done := form_once_done(request)):
+        messages.info(request, _("这份评价已经提交过,没有重复提交"))
+        return redirect(done)
     visit = get_or_404(selectors.evaluation_visit_for_actor, actor=request.user, visit_id=visit_id)
     form = {"score": "", "conduct_yes": [], "duration_minutes": "", "comment": ""}
+    status = 200
     if request.method == "POST":
         form = evaluation_values(request.POST)
         try:
             evaluation = services.evaluation_submit(actor=request.user, visit_id=visit.pk, **form)
             messages.success(request, _("评价已提交,感谢您的监督"))
-            return redirect("feedback_enterprise:evaluation_detail", evaluation_id=evaluation.pk)
+            url = reverse("feedback_enterprise:evaluation_detail", kwargs={"evaluation_id": evaluation.pk})
+            form_once_record(request, url)
+            return redirect(url)
         except DomainError as exc:
-            error_message(request, exc)
+            error_message(request, exc, _labels(EVALUATION_LABELS))
+            status = 422
     window_end = selectors.evaluation_window_end(visit.closed_at) if visit.closed_at else None
     last_day = (window_end - dt.timedelta(days=1)).date() if window_end else None
     return render(request, "feedback/enterprise/evaluation_form.html", {
-        "visit": visit, "form": form, "scores": SCORES, "questions": CONDUCT_QUESTIONS,
-        "last_day": last_day,
+        "visit": visit, "form": form, "scores": SCORES, "questions": _questions(), "last_day": last_day,
+        "max_comment": MAX_COMMENT,
         "days_left": selectors.evaluation_days_left(visit.closed_at) if visit.closed_at else None,
-    })
+    }, status=status)
+
+
+def _questions() -> list[tuple[str, object, object]]:
+    """Each conduct question: its code, the behaviour observed, and the rule it breaches."""
+    return [(code, text, CONDUCT_RULES[code]) for code, text in CONDUCT_QUESTIONS]
 
 
 @role_required(Role.ENTERPRISE)
@@ -130,8 +160,11 @@ def complaint_list(request):
 
 @role_required(Role.ENTERPRISE)
 def complaint_create(request):
-    """Complain about an inspection or an officer (投诉举报) from the portal."""
+    """Complain about an inspection or an officer (投诉举报) from the portal. Sent twice, it leads to the
+    complaint already made; refused, it comes back with what was typed (422).
+    """
     form = {}
+    status = 200
     if request.method == "POST":
         if done := form_once_done(request):
             messages.info(request, _("这份投诉举报已经提交过,没有重复提交"))
@@ -147,11 +180,10 @@ def complaint_create(request):
             form_once_record(request, url)
             return redirect(url)
         except DomainError as exc:
-            error_message(request, exc)
-    from clearcheck.registry.selectors import agency_list_public
-
+            error_message(request, exc, _labels(COMPLAINT_LABELS))
+            status = 422
     return render(request, "feedback/enterprise/complaint_form.html", {
-        "form": form, "agencies": agency_list_public()})
+        "form": form, "agencies": agency_list_public(), "max_content": MAX_TEXT}, status=status)
 
 
 @role_required(Role.ENTERPRISE)
