@@ -30,7 +30,7 @@ from clearcheck.registry.rules import (
 )
 from clearcheck.registry.validators import coordinates_to_wgs84
 
-from .choices import EntryResult, EvidenceOrigin, SignerKind, VisitKind
+from .choices import DispositionKind, EntryResult, EvidenceOrigin, SignerKind, VisitKind
 from .models import Finding, OnSiteRecord
 
 # --- Check-in (扫码入企): R11 entry, R01 R02 R06 task, R12 R13 R25 officers, R14 team --------------------
@@ -320,6 +320,25 @@ def findings_undisposed_refusal(record: OnSiteRecord) -> RuleViolation | None:
         return RuleViolation("R19", f"检查发现 {'、'.join(stale)} 所涉检查内容已不是“不符合”,请修改或删除该检查发现",
                              field="findings")
     return None
+
+
+def disposition_kind_refusal(finding, kind: str) -> RuleViolation | None:
+    """R19: the refusal of a disposition that does not fit the finding. A finding records a problem (it ties
+    checklist entries found non-compliant), so "未发现问题(告知)" does not fit it; None when the kind fits.
+    """
+    if kind == DispositionKind.NOTICE:
+        return RuleViolation("R19", f"检查发现 #{finding.pk} 记录的是发现的问题,不能以“未发现问题(告知)”处置;"
+                                    "请选择责令改正、移送、立案或不予处罚", field="kind")
+    return None
+
+
+def disposition_kinds_fitting(finding) -> list[str]:
+    """R19: the dispositions a finding may still be given: those that fit it (``disposition_kind_refusal``)
+    and that it does not have yet (a referral may go to one more agency).
+    """
+    has = {d.kind for d in finding.dispositions.all()} - {DispositionKind.REFER}
+    return [kind for kind in DispositionKind.values
+            if kind not in has and disposition_kind_refusal(finding, kind) is None]
 
 
 def no_penalty_ground_refusal(entry, finding) -> RuleViolation | None:

@@ -22,6 +22,7 @@ urlpatterns = [
     path("visits/start-other/", visits.visit_start_other, name="visit_start_other"),
     path("check-in/<int:enterprise_id>/", visits.visit_checkin_location, name="visit_checkin_location"),
     path("visits/<int:visit_id>/", visits.visit_detail, name="visit_detail"),
+    path("visits/<int:visit_id>/live/", visits.visit_live, name="visit_live"),
     path("visits/<int:visit_id>/confirm/", visits.visit_confirm, name="visit_confirm"),
     path("visits/<int:visit_id>/cancel/", visits.visit_cancel, name="visit_cancel"),
     # The list and each visit's page moved to the enterprise portal (/enterprise/visits/, served by feedback
@@ -35,6 +36,7 @@ urlpatterns = [
     path("visits/<int:visit_id>/record/", records.record_edit, name="record_edit"),
     path("visits/<int:visit_id>/record/entries/<int:entry_id>/", records.record_entry_save, name="record_entry_save"),
     path("visits/<int:visit_id>/record/header/", records.record_header_save, name="record_header_save"),
+    path("visits/<int:visit_id>/record/progress/", records.record_progress, name="record_progress"),
     path("visits/<int:visit_id>/record/sign/", records.record_sign, name="record_sign"),
     path("visits/<int:visit_id>/record/signatures/<int:signature_id>.png", records.record_signature_image,
          name="record_signature_image"),

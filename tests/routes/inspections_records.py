@@ -11,6 +11,7 @@ EXPECTATIONS = {
     "inspections:record_edit": ok(INTERNAL, "enterprise"),
     "inspections:record_entry_save": post_only("officer"),
     "inspections:record_header_save": post_only("officer"),
+    "inspections:record_progress": ok("officer"),
     "inspections:record_sign": ok(INTERNAL, "enterprise"),
     "inspections:record_signature_image": ok(INTERNAL, "enterprise"),
     "inspections:record_close": ok(INTERNAL),

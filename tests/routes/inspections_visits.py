@@ -10,6 +10,7 @@ EXPECTATIONS = {
     "inspections:visit_start_other": post_only("officer"),
     "inspections:visit_checkin_location": ok("officer"),
     "inspections:visit_detail": ok(INTERNAL),
+    "inspections:visit_live": ok(INTERNAL),
     "inspections:visit_confirm": post_only("officer"),
     "inspections:visit_cancel": post_only("officer", "agency_head", "agency_admin"),
     # moved to the enterprise portal (feedback_enterprise:visits): everyone is sent there

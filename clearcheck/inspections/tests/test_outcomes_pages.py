@@ -40,8 +40,9 @@ def test_officer_records_a_finding_and_a_correction_order_on_the_page(outcomes_c
     response = officer.post(url, {"action": "disposition_add", "finding_id": finding.pk, "kind": "correct_by_deadline",
                                   "deadline": deadline.isoformat(), "note": "限期公示"}, follow=True)
     html = response.content.decode()
-    assert "责令限期改正" in html and f"{deadline.year}年{deadline.month}月{deadline.day}日" in html and "复查任务" in html
     disposition = finding.dispositions.get()
+    assert "责令限期改正" in html and f"{deadline.year}年{deadline.month}月{deadline.day}日" in html
+    assert reverse("planning:task_detail", args=[disposition.recheck_task_id]) in html  # the re-check filed
     assert reverse("inspections:document_correction_order", args=[disposition.pk]) in html
 
 
@@ -143,3 +144,51 @@ def test_the_outcomes_page_reads_a_constant_number_of_queries(outcomes_county, f
     finding = finding_create(actor=officer, visit_id=visit.pk, entry_ids=[second.pk], description="二")
     disposition_add(actor=officer, finding_id=finding.pk, kind="case", case_number="C-1")
     assert count() == one
+
+
+def test_r19_a_finding_is_not_offered_notice_nor_a_kind_it_already_has(outcomes_county, failed_visit):
+    """R19: a finding records a problem, so "未发现问题(告知)" is not offered; nor is a kind given already."""
+    county = outcomes_county
+    visit = failed_visit()
+    url = reverse("inspections:outcomes", args=[visit.pk])
+    officer = _client(county["officer_users"][0])
+    entry = visit_entries(visit)[0]
+    officer.post(url, {"action": "finding_create", "entry_ids": [entry.pk], "description": "未公示许可证"})
+    finding = visit.record.findings.get()
+    html = officer.get(url).content.decode()
+    assert 'name="kind" value="notice"' not in html and 'name="kind" value="correct_now"' in html
+    officer.post(url, {"action": "disposition_add", "finding_id": finding.pk, "kind": "correct_now",
+                       "note": "当场公示"})
+    html = officer.get(url).content.decode()
+    assert 'name="kind" value="correct_now"' not in html and 'name="kind" value="case"' in html
+
+
+def test_r19_a_refused_disposition_comes_back_with_its_kind_and_values(outcomes_county, failed_visit):
+    """A server-side error answers 422 with the chosen kind and what was typed, the error beside the form."""
+    county = outcomes_county
+    visit = failed_visit()
+    url = reverse("inspections:outcomes", args=[visit.pk])
+    officer = _client(county["officer_users"][0])
+    entry = visit_entries(visit)[0]
+    officer.post(url, {"action": "finding_create", "entry_ids": [entry.pk], "description": "未公示许可证"})
+    finding = visit.record.findings.get()
+    response = officer.post(url, {"action": "disposition_add", "finding_id": finding.pk,
+                                  "kind": "correct_by_deadline", "note": "限期公示许可证"})
+    html = response.content.decode()
+    assert response.status_code == 422 and not finding.dispositions.exists()
+    assert 'value="correct_by_deadline" required checked' in html and "限期公示许可证</textarea>" in html
+    assert f'id="dispose-error-{finding.pk}"' in html and "整改期限" in html and "deadline" not in html.split(
+        f'id="dispose-error-{finding.pk}"')[1].split("</p>")[0]
+
+
+def test_a_refused_finding_keeps_what_was_typed(outcomes_county, failed_visit):
+    county = outcomes_county
+    visit = failed_visit()
+    url = reverse("inspections:outcomes", args=[visit.pk])
+    officer = _client(county["officer_users"][0])
+    entry = visit_entries(visit)[0]
+    response = officer.post(url, {"action": "finding_create", "entry_ids": [entry.pk], "description": "",
+                                  "legal_basis": "《食品安全法》第三十五条"})
+    html = response.content.decode()
+    assert response.status_code == 422 and 'id="finding-error"' in html
+    assert "《食品安全法》第三十五条</textarea>" in html and not visit.record.findings.exists()

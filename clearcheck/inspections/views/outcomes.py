@@ -21,8 +21,9 @@ from clearcheck.core import clock
 from clearcheck.core.api import get_or_404
 from clearcheck.core.errors import DomainError
 from clearcheck.core.middleware import enterprise_portal
-from clearcheck.core.web import error_message, role_required
+from clearcheck.core.web import error_message, error_text, role_required
 
+from .. import rules
 from ..choices import DispositionKind, RecordStatus, ReferralStatus
 from ..selectors import outcomes as selectors
 from ..services import outcomes as services
@@ -89,6 +90,36 @@ def _post(request, visit) -> str:
     return "findings"
 
 
+# What a form that failed keeps, by action: the page comes back (422) with the chosen kind and typed values.
+KEPT = {
+    "disposition_add": ("finding_id", "kind", "deadline", "referred_to", "case_number", "no_penalty_entry",
+                        "no_fault", "note"),
+    "finding_create": ("description", "legal_basis"),
+    "finding_update": ("finding_id", "description", "legal_basis"),
+}
+
+
+def _kept(request, exc: DomainError) -> dict:
+    """The failed form's values and its error, for the page that answers it again."""
+    data, action = request.POST, request.POST.get("action", "")
+    kept = {name: data.get(name, "") for name in KEPT.get(action, ())}
+    kept.update({"action": action, "error": error_text(exc, _labels()),
+                 "entry_ids": [v for v in data.getlist("entry_ids") if v.isdigit()]})
+    return kept
+
+
+def _labels() -> dict[str, str]:
+    return {"kind": str(_("处置方式")), "deadline": str(_("整改期限")), "referred_to": str(_("接收机关")),
+            "case_number": str(_("立案号")), "no_penalty_entry": str(_("免罚依据")), "note": str(_("说明")),
+            "description": str(_("问题描述")), "legal_basis": str(_("违反的规定")), "entry_ids": str(_("所涉检查内容"))}
+
+
+def _kinds(finding) -> list[tuple]:
+    """The disposition kinds offered for ``finding``: only those that fit it (R19, ``rules``)."""
+    fitting = set(rules.disposition_kinds_fitting(finding))
+    return [(value, label, KIND_HINTS[value]) for value, label in DispositionKind.choices if value in fitting]
+
+
 def _finding_rows(request, findings, record) -> list[dict]:
     """Each finding with what the actor may do to it; choices are read once per agency of the findings."""
     may, agencies, grounds, rows = {}, {}, {}, []
@@ -103,7 +134,7 @@ def _finding_rows(request, findings, record) -> list[dict]:
             "finding": finding, "can_dispose": can_dispose, "warnings": selectors.finding_warnings(finding),
             "can_withdraw": can_dispose and record.status == RecordStatus.DRAFTING,
             "agencies": agencies.get(finding.agency_id, []), "grounds": grounds.get(finding.agency_id, []),
-            "style": STATUS_STYLE.get(finding.status, ""),
+            "style": STATUS_STYLE.get(finding.status, ""), "kinds": _kinds(finding) if can_dispose else [],
         })
     return rows
 
@@ -113,24 +144,30 @@ def _finding_rows(request, findings, record) -> list[dict]:
 def outcomes_page(request, visit_id: int):
     """The findings of a visit and their dispositions; officers record and dispose here (R19)."""
     visit = get_or_404(selectors.outcomes_visit_get_for_actor, actor=request.user, visit_id=visit_id)
+    kept = None
     if request.method == "POST":
-        anchor = "findings"
         try:
             anchor = _post(request, visit)
         except DomainError as exc:
-            error_message(request, exc)
-        return redirect(reverse("inspections:outcomes", args=[visit.pk]) + f"#{anchor}")
+            if request.POST.get("action") not in KEPT:
+                error_message(request, exc)
+                return redirect(reverse("inspections:outcomes", args=[visit.pk]) + "#findings")
+            kept = _kept(request, exc)
+        else:
+            return redirect(reverse("inspections:outcomes", args=[visit.pk]) + f"#{anchor}")
     record = visit.record
     is_enterprise = request.user.role == Role.ENTERPRISE
     can_record = selectors.actor_may_record_findings(request.user, visit)
     findings = _finding_rows(request, selectors.findings_for_actor(actor=request.user, visit_id=visit.pk), record)
+    for row in findings:
+        same = kept is not None and kept.get("finding_id") == str(row["finding"].pk)
+        row["kept"] = kept if same else None
     return render(request, "inspections/outcomes/page.html", {
         "visit": visit, "record": record, "rows": findings, "is_enterprise": is_enterprise,
         "can_record": can_record, "open_entries": selectors.entries_open_for_findings(record) if can_record else [],
-        "kinds": [(value, label, KIND_HINTS[value]) for value, label in DispositionKind.choices],
-        "today": clock.local_today(),
+        "today": clock.local_today(), "kept": kept,
         "undisposed": [r["finding"].pk for r in findings if not r["finding"].dispositions.all()],
-    })
+    }, status=422 if kept else 200)
 
 
 @role_required(*INBOX_ROLES)

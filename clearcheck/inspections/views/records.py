@@ -15,7 +15,8 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
 
 from clearcheck.accounts.choices import Role
 from clearcheck.core.api import get_or_404
@@ -60,6 +61,26 @@ def _outstanding(record) -> list:
     return missing
 
 
+POLL_SECONDS = 5
+
+
+def _progress(record) -> dict:
+    """"已填写 n / m 项": the entries with a result against all entries of the record."""
+    entries = list(record.entries.all())
+    return {"done": sum(1 for e in entries if e.result), "total": len(entries), "poll_seconds": POLL_SECONDS}
+
+
+@never_cache
+@require_GET
+@role_required(Role.OFFICER)
+def record_progress(request, visit_id: int):
+    """The checklist's counter, polled by the record page (htmx) so that a teammate's entries show up."""
+    record = _record(request, visit_id)
+    return render(request, "inspections/records/_progress.html", {
+        **_progress(record), "visit_id": record.visit_id, "poll": selectors.record_can_write(request.user, record),
+    })
+
+
 @enterprise_portal
 @role_required(*READER_ROLES)
 def record_edit(request, visit_id: int):
@@ -68,10 +89,9 @@ def record_edit(request, visit_id: int):
     can_write = selectors.record_can_write(request.user, record)
     evidence = selectors.record_evidence_choices(record.visit) if can_write else []
     entries = [_entry_context(record, e, can_write, evidence) for e in record.entries.all()]
-    done = sum(1 for e in record.entries.all() if e.result)
     return render(request, "inspections/records/record_edit.html", {
-        "record": record, "visit": record.visit, "entries": entries, "can_write": can_write, "done": done,
-        "total": len(entries), "officers": selectors.record_visit_officers(record.visit),
+        "record": record, "visit": record.visit, "entries": entries, "can_write": can_write,
+        **_progress(record), "officers": selectors.record_visit_officers(record.visit),
         "tasks": list(record.visit.tasks.all()), "is_enterprise": request.user.role == Role.ENTERPRISE,
     })
 
@@ -106,8 +126,9 @@ def record_entry_save(request, visit_id: int, entry_id: int):
         raise Http404
     can_write = selectors.record_can_write(request.user, record)
     evidence = selectors.record_evidence_choices(record.visit) if can_write else []
-    response = render(request, "inspections/records/_entry.html",
-                      {"e": _entry_context(record, entry, can_write, evidence, error)})
+    response = render(request, "inspections/records/_entry_saved.html",
+                      {"e": _entry_context(record, entry, can_write, evidence, error), **_progress(record),
+                       "visit_id": record.visit_id, "oob": True})
     if error:
         response["HX-Trigger"] = "record-save-refused"
     return response

@@ -74,8 +74,9 @@ def code_landing(request, token: str):
     officer = request.user.officer if actor_has_role(request.user, Role.OFFICER) else None
     context = {"check": check, "enterprise": check.enterprise, "officer": officer}
     if officer is not None and check.current:
+        tasks = selectors.checkin_tasks_for_officer(officer, check.enterprise)
         context.update({
-            "tasks": selectors.checkin_tasks_for_officer(officer, check.enterprise),
+            "tasks": tasks, "startable": [t for t in tasks if not t.active_visit_id],
             "to_confirm": selectors.pending_confirmations(officer, check.enterprise),
             "key": new_key(), "other_key": new_key(), "kinds": non_inspection_kinds(),
             "colleagues": team_choices(officer), "token": token,
@@ -174,8 +175,9 @@ def visit_checkin_location(request, enterprise_id: int):
             return redirect("inspections:visit_checkin_location", enterprise_id=enterprise.pk)
         return _started(request, visit)
     officer = request.user.officer
+    tasks = selectors.checkin_tasks_for_officer(officer, enterprise)
     return render(request, "inspections/visits/checkin_location.html", {
-        "enterprise": enterprise, "tasks": selectors.checkin_tasks_for_officer(officer, enterprise),
+        "enterprise": enterprise, "tasks": tasks, "startable": [t for t in tasks if not t.active_visit_id],
         "key": new_key(), "other_key": new_key(), "radius": checkin_radius_m(), "kinds": non_inspection_kinds(),
         "colleagues": team_choices(officer), "has_location": enterprise.latitude is not None,
     })
@@ -193,26 +195,44 @@ def visit_list(request):
     })
 
 
-@never_cache
-@role_required(*selectors.INTERNAL_READERS)
-def visit_detail(request, visit_id: int):
-    """The visit hub: status, the countdown to the confirmation deadline, who confirmed, the confirm button
-    for the team's officers, and the links to the record, evidence, outcomes and documents.
-    """
+POLL_SECONDS = 4
+
+
+def _hub_context(request, visit_id: int) -> dict:
     services.visits_expire_due(visit_ids=[visit_id])  # lazy expiry: the page never shows a stale "pending"
     visit = get_or_404(selectors.visit_get_for_actor, actor=request.user, visit_id=visit_id)
     member = selectors.visit_member_for_actor(request.user, visit)
     can_cancel = VISIT.allowed(visit.status, "cancel") and (
         member is not None
         or (request.user.role in MANAGERS and request.user.agency_id == visit.agency_id))
-    return render(request, "inspections/visits/visit_detail.html", {
+    return {
         "visit": visit, "facts": selectors.visit_facts(visit), "member": member,
         "can_confirm": member is not None and member.confirmed_at is None
         and visit.status in (VisitStatus.PENDING, VisitStatus.OPEN),
         "can_cancel": can_cancel, "is_open": visit.status == VisitStatus.OPEN,
         "inspection": visit.kind == VisitKind.INSPECTION,
-        "deadline_ms": int(visit.confirm_deadline.timestamp() * 1000),
-    })
+        "deadline_ms": int(visit.confirm_deadline.timestamp() * 1000), "poll_seconds": POLL_SECONDS,
+    }
+
+
+@never_cache
+@role_required(*selectors.INTERNAL_READERS)
+def visit_detail(request, visit_id: int):
+    """The visit hub: status, the countdown to the confirmation deadline, who confirmed, the confirm button
+    for the team's officers, and the links to the record, evidence, outcomes and documents. While the visit
+    waits for confirmations, its changing part polls ``visit_live``.
+    """
+    return render(request, "inspections/visits/visit_detail.html", _hub_context(request, visit_id))
+
+
+@never_cache
+@require_GET
+@role_required(*selectors.INTERNAL_READERS)
+def visit_live(request, visit_id: int):
+    """The changing part of the visit hub (htmx polls it every few seconds while the visit is pending):
+    the status, the countdown, the confirm button, the team's confirmations and, once open, the work links.
+    """
+    return render(request, "inspections/visits/_live.html", {**_hub_context(request, visit_id), "oob": True})
 
 
 @role_required(Role.OFFICER)
