@@ -62,7 +62,8 @@ def alert_list_for_actor(*, actor, state: str | None = None, rule_id: str | None
                          filters: AlertFilters | None = None) -> QuerySet[Alert]:
     """Alerts the actor may read, newest first (``state``/``rule_id`` kept for existing callers)."""
     filters = filters or AlertFilters(state=state, rule_id=rule_id)
-    return (_filtered(actor, filters).select_related("agency", "assignee").order_by("-raised_at", "-id"))
+    return (_filtered(actor, filters).select_related("agency", "assignee__officer", "assignee__enterprise")
+            .order_by("-raised_at", "-id"))
 
 
 def alert_state_counts(*, actor, filters: AlertFilters | None = None) -> dict[str, int]:

@@ -4,7 +4,9 @@ Code that enforces a rule raises ``RuleViolation("R14")``; the public rules page
 problem documents read the same entries, so a rule's wording lives in exactly one place.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+
+from django.utils.translation import get_language
 
 
 @dataclass(frozen=True)
@@ -16,6 +18,17 @@ class Rule:
     mode: str  # "BLOCK", "ALERT", "BLOCK+ALERT", "feature", "suggestion"
     message_zh: str
     message_en: str
+    name_zh: str = ""  # a short name for lists, axes and legends ("R05 年度计划备案"); see NAMES below
+    name_en: str = ""
+
+    @property
+    def title_zh(self) -> str:
+        """「R05 年度计划备案」: the ID with its short name, as lists, charts and alerts show a rule."""
+        return f"{self.id} {self.name_zh}"
+
+    @property
+    def title_en(self) -> str:
+        return f"{self.id} {self.name_en}"
 
 
 _RULES = [
@@ -83,9 +96,37 @@ _RULES = [
          "Every state change writes an audit event in the same transaction; the chain verifies end to end."),
 ]
 
+# Short names (zh, en) of the rules, for the places that show a rule by its ID: alerts, check runs, charts.
+NAMES = {
+    "R01": ("检查主体公布", "Published agencies"), "R02": ("清单外无检查", "Only listed items"),
+    "R03": ("不以检查为办理前提", "No inspection as a precondition"), "R04": ("依单检查", "Published checklist"),
+    "R05": ("年度计划备案", "Annual plan filing"), "R06": ("事前提报", "Task submitted before entry"),
+    "R07": ("负责人批准", "Head's approval"), "R08": ("专项检查审批", "Special plan approval"),
+    "R09": ("重叠计划合并", "Overlapping plans"), "R10": ("紧急检查补办审批", "Urgent inspection approval"),
+    "R11": ("扫码入企", "Scan to enter"), "R12": ("持证执法", "Credentialed officers"),
+    "R13": ("回避", "Recusal"), "R14": ("两人以上执法", "Two officers"),
+    "R15": ("亮证执法", "Credential shown"), "R16": ("现场笔录完整", "Complete on-site record"),
+    "R17": ("全过程音像记录", "Audio/video recording"), "R18": ("证据完整", "Complete evidence"),
+    "R19": ("问题处置闭环", "Findings closed"), "R20": ("联合检查", "Joint inspection"),
+    "R21": ("检查频次上限", "Yearly inspection cap"), "R22": ("结果互认", "Mutual recognition"),
+    "R23": ("非现场监管", "Off-site supervision"), "R24": ("双随机抽取", "Double-random draw"),
+    "R25": ("禁止第三方代检", "No third-party inspection"), "R26": ("非检查入企留痕", "Other visits scanned"),
+    "R27": ("事后评价", "Evaluation"), "R28": ("入企告知", "Information at entry"),
+    "R29": ("拒绝未扫码入企", "Refused unscanned entry"), "R30": ("全程留痕", "Audit trail"),
+}
+_RULES = [replace(rule, name_zh=NAMES[rule.id][0], name_en=NAMES[rule.id][1]) for rule in _RULES]
+
 RULES: dict[str, Rule] = {rule.id: rule for rule in _RULES}
 
 
 def rule_get(rule_id: str) -> Rule:
     """Return the catalogue entry of ``rule_id`` (KeyError for an unknown ID: a programming error)."""
     return RULES[rule_id]
+
+
+def rule_title(rule_id: str) -> str:
+    """「R05 年度计划备案」 for a known rule ID (in the active language); an unknown one as given."""
+    rule = RULES.get(rule_id)
+    if rule is None:
+        return rule_id
+    return rule.title_en if (get_language() or "").startswith("en") else rule.title_zh

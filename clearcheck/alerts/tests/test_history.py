@@ -63,8 +63,8 @@ def test_an_alert_raised_before_the_move_shows_its_whole_history_afterwards(coun
     client = Client()
     client.force_login(users["bureau"])
     page = client.get(f"/work/alerts/{alert.pk}/").content.decode()
-    for action in ("alert.raise", "alert.repeat", "alert.acknowledge", "alert.assign", "alert.resolve"):
-        assert action in page
+    for label in ("发出预警", "再次触发预警", "标记预警已知悉", "分派预警承办人", "办结预警"):  # issue 19: words, not codes
+        assert label in page
     assert audit_verify().ok
 
 

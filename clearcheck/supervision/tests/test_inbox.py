@@ -125,7 +125,8 @@ def test_detail_page_shows_history_and_refuses_resolve_without_note(county, aler
     client.post(url, {"action": "assign", "assignee": county["users"]["agency_admin"].pk})
     client.post(url, {"action": "resolve", "note": "已督促补报"})
     html = client.get(url).content.decode()
-    assert "alert.raise" in html and "alert.assign" in html and "alert.resolve" in html and "已督促补报" in html
+    assert "发出预警" in html and "分派预警承办人" in html and "办结预警" in html and "已督促补报" in html
+    assert "alert.raise" not in html  # issue 19: the history says what people did, not the event code
 
 
 @pytest.mark.django_db

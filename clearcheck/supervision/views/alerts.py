@@ -7,27 +7,25 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from clearcheck.accounts.choices import Role
 from clearcheck.alerts import selectors, services
 from clearcheck.alerts.checks import raised_where
 from clearcheck.alerts.choices import AlertState, Severity
+from clearcheck.audit.labels import action_label
 from clearcheck.core.api import get_or_404
 from clearcheck.core.errors import DomainError
+from clearcheck.core.rules import rule_title
 from clearcheck.core.web import error_message, role_required
 from clearcheck.registry.models import Agency
 
 from .. import engine
+from ..alert_facts import alert_facts_present
 from ..forms import alert_filters_from, int_from
 from ..selectors import alert_runs_recent
 
 ALERT_READERS = selectors.ALERT_READERS
-HISTORY_LABELS = {
-    "alert.raise": _lazy("触发预警"), "alert.repeat": _lazy("再次触发"), "alert.acknowledge": _lazy("标记已知悉"),
-    "alert.assign": _lazy("分派承办人"), "alert.resolve": _lazy("办结"), "alert.reopen": _lazy("重新打开"),
-}
 
 
 @role_required(*ALERT_READERS)
@@ -43,7 +41,7 @@ def alert_list(request):
         "counts": selectors.alert_state_counts(actor=user, filters=filters),
         "agencies": list(Agency.objects.order_by("name").only("pk", "name")) if county else [],
         "runs": list(alert_runs_recent(actor=user)),
-        "rules": sorted(raised_where()),
+        "rules": [(rule_id, rule_title(rule_id)) for rule_id in sorted(raised_where())],
     })
 
 
@@ -72,10 +70,9 @@ def alert_detail(request, alert_id: int):
         return redirect("supervision:alert_detail", alert_id=alert.pk)
     actions = selectors.alert_actions(actor=user, alert=alert)
     return render(request, "supervision/alert_detail.html", {
-        "alert": alert, "facts": services.alert_facts(alert), **actions,
+        "alert": alert, "facts": alert_facts_present(services.alert_facts(alert)), **actions,
         "assignees": list(selectors.alert_assignable_users(actor=user, alert=alert)) if actions["acts"] else [],
-        "history": [(event, HISTORY_LABELS.get(event.action, event.action))
-                    for event in selectors.alert_history(actor=user, alert=alert)],
+        "history": [(event, action_label(event.action)) for event in selectors.alert_history(actor=user, alert=alert)],
         "matters": list(alert.matters.order_by("-id")) if user.role in (Role.BUREAU, Role.DISCIPLINE) else [],
         "can_open_matter": user.role == Role.BUREAU,
     })
