@@ -8,6 +8,7 @@ from clearcheck.core.api import keyset_page
 
 from . import selectors, services
 from .choices import ListKind
+from .lists import ITEM_LIST, NO_PENALTY_LIST
 from .schemas import (
     ChecklistDetailOut,
     ChecklistFilter,
@@ -254,7 +255,7 @@ def no_penalty_list_publish(request, payload: ListPublishIn):
 def public_item_list(request, agency_id: int, filters: Query[PublicItemFilter]):
     """The current published item list of a listed agency, searchable (清单之外无检查)."""
     agency = selectors.public_agency_get(agency_id=agency_id)
-    return _page(selectors.public_items(agency=agency, q=filters.q, category=filters.category), filters)
+    return _page(selectors.public_members(ITEM_LIST, agency=agency, q=filters.q, facet=filters.category), filters)
 
 
 @router.get("/public/agencies/{agency_id}/item-lists", response=ListVersionPage, auth=None,
@@ -292,4 +293,4 @@ def public_checklist_detail(request, checklist_id: int):
 def public_no_penalty_list(request, agency_id: int, filters: Query[CursorFilter]):
     """The published no-penalty list (首违不罚、轻微不罚) of a listed agency."""
     agency = selectors.public_agency_get(agency_id=agency_id)
-    return _page(selectors.public_no_penalty(agency=agency), filters)
+    return _page(selectors.public_members(NO_PENALTY_LIST, agency=agency), filters)

@@ -10,12 +10,12 @@ of the machinery. Rows, ids, actions and messages are those each kind had before
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Model, Q, QuerySet, TextChoices
 
 from clearcheck.core.workflows import Machine
 
 from . import workflows
-from .choices import ItemStatus, ListKind
+from .choices import ItemCategory, ItemStatus, ListKind, NoPenaltyKind
 from .models import InspectionItem, NoPenaltyEntry
 
 
@@ -31,6 +31,7 @@ class ListSpec:
     order: tuple[str, ...]          # members within an agency's list (and its snapshots)
     search: tuple[str, ...]         # the fields a search ``q`` looks in
     facet: str                      # the choice field a list is narrowed by (public pages, filters)
+    facet_choices: type[TextChoices]  # its values
     snapshot: Callable[[Model], dict]   # what a list version (and the audit trail) keeps of a member
     label: Callable[[Model], str]       # a member named in a refusal
     audit_noun: str                 # "inspection_item" → inspection_item.create / .update / .withdraw
@@ -70,7 +71,7 @@ def no_penalty_snapshot(entry: NoPenaltyEntry) -> dict:
 
 ITEM_LIST = ListSpec(
     kind=ListKind.ITEMS, model=InspectionItem, workflow=workflows.ITEM, noun="检查事项", list_name="检查事项清单",
-    order=("code", "id"), search=("code", "name", "legal_basis"), facet="category",
+    order=("code", "id"), search=("code", "name", "legal_basis"), facet="category", facet_choices=ItemCategory,
     snapshot=item_snapshot, label=str, audit_noun="inspection_item", audit_list="item_list",
     members="items", no_drafts="没有待发布的草稿事项",
 )
@@ -78,6 +79,7 @@ ITEM_LIST = ListSpec(
 NO_PENALTY_LIST = ListSpec(
     kind=ListKind.NO_PENALTY, model=NoPenaltyEntry, workflow=workflows.NO_PENALTY, noun="免罚清单事项",
     list_name="免罚清单", order=("kind", "id"), search=("title", "legal_basis", "conditions"), facet="kind",
+    facet_choices=NoPenaltyKind,
     snapshot=no_penalty_snapshot, label=lambda entry: entry.title, audit_noun="no_penalty_entry",
     audit_list="no_penalty_list", members="entries", no_drafts="没有待发布的草稿免罚事项",
 )

@@ -9,24 +9,32 @@ from django.views.decorators.http import require_GET
 from clearcheck.core.api import get_or_404
 
 from . import selectors
-from .choices import ItemCategory, ListKind, NoPenaltyKind
+from .choices import ListKind
+from .lists import ITEM_LIST, NO_PENALTY_LIST, ListSpec
 
 
 def _page(request, qs, per_page: int = 50):
     return Paginator(qs, per_page).get_page(request.GET.get("page"))
 
 
+def _public_list(request, agency_id: int, spec: ListSpec, template: str, choices_name: str):
+    """The current published list of ``spec``'s kind of a listed agency, with search ``q``, a filter by the
+    spec's facet (its choices are ``choices_name`` in the template) and the version it is.
+    """
+    agency = get_or_404(selectors.public_agency_get, agency_id=agency_id)
+    q = (request.GET.get("q") or "").strip()
+    facet = request.GET.get(spec.facet) if request.GET.get(spec.facet) in spec.facet_choices.values else ""
+    page = _page(request, selectors.public_members(spec, agency=agency, q=q or None, facet=facet or None))
+    return render(request, template, {
+        "agency": agency, "page": page, "q": q, spec.facet: facet, choices_name: spec.facet_choices.choices,
+        "version": selectors.list_version_latest(agency=agency, kind=spec.kind),
+    })
+
+
 @require_GET
 def item_list(request, agency_id: int):
     """The current published item list of a listed agency, with search ``q`` and a category filter."""
-    agency = get_or_404(selectors.public_agency_get, agency_id=agency_id)
-    q = (request.GET.get("q") or "").strip()
-    category = request.GET.get("category") if request.GET.get("category") in ItemCategory.values else ""
-    page = _page(request, selectors.public_items(agency=agency, q=q or None, category=category or None))
-    return render(request, "catalog/public/item_list.html", {
-        "agency": agency, "page": page, "q": q, "category": category, "categories": ItemCategory.choices,
-        "version": selectors.list_version_latest(agency=agency, kind=ListKind.ITEMS),
-    })
+    return _public_list(request, agency_id, ITEM_LIST, "catalog/public/item_list.html", "categories")
 
 
 @require_GET
@@ -68,12 +76,5 @@ def checklist_detail(request, checklist_id: int):
 
 @require_GET
 def no_penalty_list(request, agency_id: int):
-    """The published no-penalty list (首违不罚、轻微不罚) of a listed agency."""
-    agency = get_or_404(selectors.public_agency_get, agency_id=agency_id)
-    q = (request.GET.get("q") or "").strip()
-    kind = request.GET.get("kind") if request.GET.get("kind") in NoPenaltyKind.values else ""
-    page = _page(request, selectors.public_no_penalty(agency=agency, kind=kind or None, q=q or None))
-    return render(request, "catalog/public/no_penalty_list.html", {
-        "agency": agency, "page": page, "q": q, "kind": kind, "kinds": NoPenaltyKind.choices,
-        "version": selectors.list_version_latest(agency=agency, kind=ListKind.NO_PENALTY),
-    })
+    """The published no-penalty list (首违不罚、轻微不罚) of a listed agency, with search ``q`` and a kind filter."""
+    return _public_list(request, agency_id, NO_PENALTY_LIST, "catalog/public/no_penalty_list.html", "kinds")

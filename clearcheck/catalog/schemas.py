@@ -1,14 +1,30 @@
 """Request and response schemas of the catalog API (no business logic: services decide)."""
 
 import datetime as dt
+from collections.abc import Collection
 from typing import Literal
 
 from ninja import Schema
+from pydantic import create_model
 
 from clearcheck.core.api import Page
 
 from . import selectors
 from .choices import ItemCategory, ItemStatus, ListKind, NoPenaltyKind, SpecialSector, VersionStatus
+
+
+def _patch_of(schema: type[Schema], name: str, doc: str, *, without: Collection[str] = ()) -> type[Schema]:
+    """The changes to a draft (only the fields sent): ``schema``'s fields but ``without``, each optional and
+    unset by default. A field added to the kind's input is changeable while a draft, as the services allow.
+    """
+    fields = {field: (info.annotation | None, None) for field, info in schema.model_fields.items()
+              if field not in without}
+    return create_model(name, __base__=Schema, __doc__=doc, __module__=__name__, **fields)
+
+
+def _page_of(out: type[Schema], name: str, doc: str) -> type[Page]:
+    """A keyset page (``core.api.Page``) whose ``items`` are ``out``."""
+    return create_model(name, __base__=Page, __doc__=doc, __module__=__name__, items=(list[out], ...))
 
 
 class ItemOut(Schema):
@@ -67,32 +83,13 @@ class ItemIn(Schema):
     agency_id: int | None = None
 
 
-class ItemPatch(Schema):
-    """Changes to a draft item (only the fields sent)."""
-
-    code: str | None = None
-    name: str | None = None
-    legal_basis: str | None = None
-    object_scope: str | None = None
-    method: str | None = None
-    category: ItemCategory | None = None
-    annual_cap: int | None = None
-    licensing_onsite_allowed: bool | None = None
-    licensing_onsite_basis: str | None = None
-    single_officer_basis: str | None = None
-    special_sector: SpecialSector | Literal[""] | None = None
+ItemPatch = _patch_of(ItemIn, "ItemPatch", "Changes to a draft item (only the fields sent).", without={"agency_id"})
 
 
-class ItemPage(Page):
-    """A page of items."""
-
-    items: list[ItemOut]
+ItemPage = _page_of(ItemOut, "ItemPage", "A page of items.")
 
 
-class ItemPublicPage(Page):
-    """A page of published items."""
-
-    items: list[ItemPublicOut]
+ItemPublicPage = _page_of(ItemPublicOut, "ItemPublicPage", "A page of published items.")
 
 
 class ItemFilter(Schema):
@@ -146,10 +143,7 @@ class ListVersionDetailOut(ListVersionOut):
     snapshot: str
 
 
-class ListVersionPage(Page):
-    """A page of list versions."""
-
-    items: list[ListVersionOut]
+ListVersionPage = _page_of(ListVersionOut, "ListVersionPage", "A page of list versions.")
 
 
 class VersionFilter(Schema):
@@ -190,17 +184,10 @@ class StandardIn(Schema):
     content: str
 
 
-class StandardPatch(Schema):
-    """Changes to a draft standard."""
-
-    title: str | None = None
-    content: str | None = None
+StandardPatch = _patch_of(StandardIn, "StandardPatch", "Changes to a draft standard.", without={"code"})
 
 
-class StandardPage(Page):
-    """A page of standards."""
-
-    items: list[StandardOut]
+StandardPage = _page_of(StandardOut, "StandardPage", "A page of standards.")
 
 
 class StandardFilter(Schema):
@@ -287,10 +274,7 @@ class EntryIn(Schema):
     order: int | None = None
 
 
-class ChecklistPage(Page):
-    """A page of checklists."""
-
-    items: list[ChecklistOut]
+ChecklistPage = _page_of(ChecklistOut, "ChecklistPage", "A page of checklists.")
 
 
 class ChecklistFilter(Schema):
@@ -325,19 +309,10 @@ class NoPenaltyIn(Schema):
     conditions: str
 
 
-class NoPenaltyPatch(Schema):
-    """Changes to a draft no-penalty entry."""
-
-    kind: NoPenaltyKind | None = None
-    title: str | None = None
-    legal_basis: str | None = None
-    conditions: str | None = None
+NoPenaltyPatch = _patch_of(NoPenaltyIn, "NoPenaltyPatch", "Changes to a draft no-penalty entry.")
 
 
-class NoPenaltyPage(Page):
-    """A page of no-penalty entries."""
-
-    items: list[NoPenaltyOut]
+NoPenaltyPage = _page_of(NoPenaltyOut, "NoPenaltyPage", "A page of no-penalty entries.")
 
 
 class NoPenaltyFilter(Schema):

@@ -63,17 +63,6 @@ def _member_get_for_actor(spec: ListSpec, *, actor, member_id: int):
     return member
 
 
-def _public_members(spec: ListSpec, *, agency: Agency, q: str | None = None, facet: str | None = None) -> QuerySet:
-    """The current published list of ``spec``'s kind of a listed agency, narrowed by facet and search ``q``."""
-    qs = spec.published(agency)
-    if facet:
-        qs = qs.filter(**{spec.facet: facet})
-    q = search_text(q)
-    if q:
-        qs = qs.filter(spec.search_q(q))
-    return qs
-
-
 # --- Inspection items ------------------------------------------------------------------------------
 
 
@@ -247,10 +236,17 @@ def public_agency_get(*, agency_id: int) -> Agency:
     return agency
 
 
-def public_items(*, agency: Agency, q: str | None = None, category: str | None = None
-                 ) -> QuerySet[InspectionItem]:
-    """The current published item list of a listed agency, searchable by code, name and legal basis."""
-    return _public_members(ITEM_LIST, agency=agency, q=q, facet=category)
+def public_members(spec: ListSpec, *, agency: Agency, q: str | None = None, facet: str | None = None) -> QuerySet:
+    """The current published list of ``spec``'s kind of a listed agency (``lists.ITEM_LIST``: its item list,
+    清单之外无检查), narrowed by the spec's facet and a search ``q`` over the spec's search fields.
+    """
+    qs = spec.published(agency)
+    if facet:
+        qs = qs.filter(**{spec.facet: facet})
+    q = search_text(q)
+    if q:
+        qs = qs.filter(spec.search_q(q))
+    return qs
 
 
 def public_list_versions(*, agency: Agency, kind: str = ListKind.ITEMS) -> QuerySet[PublishedList]:
@@ -286,9 +282,3 @@ def public_checklist_get(*, checklist_id: int) -> Checklist:
     if checklist is None:
         raise NotFound("检查表单不存在或未发布")
     return checklist
-
-
-def public_no_penalty(*, agency: Agency, kind: str | None = None, q: str | None = None
-                      ) -> QuerySet[NoPenaltyEntry]:
-    """The published no-penalty list of a listed agency."""
-    return _public_members(NO_PENALTY_LIST, agency=agency, q=q, facet=kind)

@@ -17,6 +17,7 @@ from clearcheck.core.web import error_message, role_required
 from . import selectors, services
 from .choices import ItemCategory, ItemStatus, ListKind, NoPenaltyKind, SpecialSector, VersionStatus
 from .forms import ChecklistForm, EntryForm, ItemForm, NoPenaltyForm, StandardForm, form_values
+from .lists import ITEM_LIST, NO_PENALTY_LIST, ListSpec
 
 READERS = tuple(AGENCY_ROLES | COUNTY_ROLES)
 MANAGERS = (Role.AGENCY_ADMIN, Role.AGENCY_HEAD)
@@ -30,6 +31,30 @@ def _page(request, qs, per_page: int = 30):
     return Paginator(qs, per_page).get_page(request.GET.get("page"))
 
 
+def _create_posted(request, form_class, create) -> tuple[dict, object | None]:
+    """The POSTed form's values and the record ``create`` (a service) made of them; None when refused, with
+    the refusal as the page's message, so the page shows again what was typed.
+    """
+    values = form_values(form_class, request.POST)
+    try:
+        return values, create(actor=request.user, **values)
+    except DomainError as exc:
+        error_message(request, exc)
+        return values, None
+
+
+def _list_publish(request, spec: ListSpec, publish, back: str):
+    """Publish the actor's agency's drafts as a new version of its list of ``spec``'s kind (``publish``: the
+    kind's service), then back to the page ``back``.
+    """
+    try:
+        version = publish(actor=request.user, agency=request.user.agency_id, reason=request.POST.get("reason", ""))
+        messages.success(request, f"已发布{spec.list_name}第 {version.number} 版")
+    except DomainError as exc:
+        error_message(request, exc)
+    return redirect(back)
+
+
 # --- Items -----------------------------------------------------------------------------------------
 
 
@@ -38,13 +63,10 @@ def item_list(request):
     """The actor's items with status badges; create and publish forms for the agency admin and head."""
     form_data = {}
     if request.method == "POST":
-        form_data = form_values(ItemForm, request.POST)
-        try:
-            item = services.item_create(actor=request.user, **form_data)
+        form_data, item = _create_posted(request, ItemForm, services.item_create)
+        if item:
             messages.success(request, f"已新增草稿事项 {item.code}")
             return redirect("catalog:item_list")
-        except DomainError as exc:
-            error_message(request, exc)
     agency_id = int_or_none(request.GET.get("agency"))
     status = request.GET.get("status") or None
     q = (request.GET.get("q") or "").strip()
@@ -61,13 +83,7 @@ def item_list(request):
 @require_POST
 def item_list_publish(request):
     """Publish the actor's agency's drafts as a new item list version."""
-    try:
-        version = services.item_list_publish(actor=request.user, agency=request.user.agency_id,
-                                             reason=request.POST.get("reason", ""))
-        messages.success(request, f"已发布检查事项清单第 {version.number} 版")
-    except DomainError as exc:
-        error_message(request, exc)
-    return redirect("catalog:item_list")
+    return _list_publish(request, ITEM_LIST, services.item_list_publish, "catalog:item_list")
 
 
 @role_required(*READERS)
@@ -125,13 +141,10 @@ def standard_list(request):
     """Standards of the actor's scope, with a create form."""
     form_data = {}
     if request.method == "POST":
-        form_data = form_values(StandardForm, request.POST)
-        try:
-            standard = services.standard_create(actor=request.user, **form_data)
+        form_data, standard = _create_posted(request, StandardForm, services.standard_create)
+        if standard:
             messages.success(request, "已新增草稿标准")
             return redirect("catalog:standard_detail", standard_id=standard.pk)
-        except DomainError as exc:
-            error_message(request, exc)
     q = (request.GET.get("q") or "").strip()
     qs = selectors.standards_for_actor(actor=request.user, q=q or None)
     return render(request, "catalog/standard_list.html", {
@@ -171,13 +184,10 @@ def checklist_list(request):
     """Checklists of the actor's scope, with a create form."""
     form_data = {}
     if request.method == "POST":
-        form_data = form_values(ChecklistForm, request.POST)
-        try:
-            checklist = services.checklist_create(actor=request.user, **form_data)
+        form_data, checklist = _create_posted(request, ChecklistForm, services.checklist_create)
+        if checklist:
             messages.success(request, "已新建检查表单草稿,请添加条目")
             return redirect("catalog:checklist_detail", checklist_id=checklist.pk)
-        except DomainError as exc:
-            error_message(request, exc)
     q = (request.GET.get("q") or "").strip()
     status = request.GET.get("status") or None
     qs = selectors.checklists_for_actor(actor=request.user, status=status, q=q or None)
@@ -263,13 +273,10 @@ def no_penalty_list(request):
     """The actor's no-penalty entries, with create and publish forms."""
     form_data = {}
     if request.method == "POST":
-        form_data = form_values(NoPenaltyForm, request.POST)
-        try:
-            services.no_penalty_entry_create(actor=request.user, **form_data)
+        form_data, entry = _create_posted(request, NoPenaltyForm, services.no_penalty_entry_create)
+        if entry:
             messages.success(request, "已新增草稿免罚事项")
             return redirect("catalog:no_penalty_list")
-        except DomainError as exc:
-            error_message(request, exc)
     status = request.GET.get("status") or None
     qs = selectors.no_penalty_entries_for_actor(actor=request.user, status=status)
     return render(request, "catalog/no_penalty_list.html", {
@@ -283,13 +290,7 @@ def no_penalty_list(request):
 @require_POST
 def no_penalty_list_publish(request):
     """Publish the actor's agency's draft no-penalty entries as a new list version."""
-    try:
-        version = services.no_penalty_list_publish(actor=request.user, agency=request.user.agency_id,
-                                                   reason=request.POST.get("reason", ""))
-        messages.success(request, f"已发布免罚清单第 {version.number} 版")
-    except DomainError as exc:
-        error_message(request, exc)
-    return redirect("catalog:no_penalty_list")
+    return _list_publish(request, NO_PENALTY_LIST, services.no_penalty_list_publish, "catalog:no_penalty_list")
 
 
 @role_required(*READERS)

@@ -15,8 +15,10 @@ from ..models import Checklist, ChecklistEntry, InspectionItem, Standard
 from ..rules import item_published_refusal
 from .common import (
     _agency_for_write,
-    _manager_check,
+    _next_version_number,
     _required,
+    _row_for_write,
+    _supersede_published,
 )
 
 # --- Checklists (R02, R04) -------------------------------------------------------------------------
@@ -33,11 +35,7 @@ def _entry_dict(e: ChecklistEntry) -> dict:
 
 
 def _checklist_for_write(actor, checklist_id: int) -> Checklist:
-    checklist = Checklist.objects.select_for_update().filter(pk=checklist_id).first()
-    if checklist is None:
-        raise NotFound("检查表单不存在")
-    _manager_check(actor, checklist.agency_id)
-    return checklist
+    return _row_for_write(Checklist, "检查表单", actor, checklist_id)
 
 
 @transaction.atomic
@@ -127,11 +125,7 @@ def checklist_publish(*, actor, checklist_id: int) -> Checklist:
     checklist.published_at = clock.now()
     checklist.published_by = actor_label(actor)
     checklist.save(update_fields=["status", "published_at", "published_by", "updated_at"])
-    superseded = list(Checklist.objects.select_for_update()
-                      .filter(code=checklist.code, status=VersionStatus.PUBLISHED).exclude(pk=checklist.pk))
-    for old in superseded:
-        old.status = workflows.transition_target(workflows.CHECKLIST, old.status, "supersede", str(old))
-        old.save(update_fields=["status", "updated_at"])
+    superseded = _supersede_published(workflows.CHECKLIST, Checklist.objects.filter(code=checklist.code), checklist)
     agencies = sorted({e.item.agency_id for e in entries})
     audit_record(actor=actor, action="checklist.publish", subject=checklist, before={"status": VersionStatus.DRAFT},
                  after={**_checklist_dict(checklist), "entries": [_entry_dict(e) for e in entries],
@@ -143,11 +137,7 @@ def checklist_publish(*, actor, checklist_id: int) -> Checklist:
 def checklist_new_version(*, actor, checklist_id: int) -> Checklist:
     """Copy a published checklist into a new draft with version + 1; the published row stays intact (R04)."""
     source = _checklist_for_write(actor, checklist_id)
-    workflows.transition_target(workflows.CHECKLIST, source.status, "new_version", str(source))
-    versions = Checklist.objects.select_for_update().filter(code=source.code)
-    if versions.filter(status=VersionStatus.DRAFT).exists():
-        raise ValidationFailed(FieldError("code", f"表单 {source.code} 已有草稿版本,请先完成该草稿"))
-    number = versions.aggregate(n=Max("version"))["n"] + 1
+    number = _next_version_number(workflows.CHECKLIST, source, Checklist.objects.filter(code=source.code), "表单")
     draft = Checklist.objects.create(agency_id=source.agency_id, code=source.code, version=number, name=source.name,
                                      object_type=source.object_type, status=VersionStatus.DRAFT, previous=source)
     ChecklistEntry.objects.bulk_create([

@@ -13,14 +13,14 @@ from django.db.models import Max
 from clearcheck.audit.services import actor_label, audit_record
 from clearcheck.core import clock
 from clearcheck.core.canonical import canonical_text
-from clearcheck.core.errors import FieldError, NotFound, ValidationFailed
+from clearcheck.core.errors import FieldError, ValidationFailed
 from clearcheck.registry.models import Agency
 
 from .. import workflows
 from ..choices import ItemStatus
 from ..lists import ListSpec
 from ..models import PublishedList
-from .common import _agency_for_write, _manager_check, _reason_clean, _unknown_fields_check
+from .common import _agency_for_write, _reason_clean, _row_for_write, _unknown_fields_check
 
 # --- Published list versions -----------------------------------------------------------------------
 
@@ -62,12 +62,7 @@ class MemberWrites:
 
 def _member_for_write(writes: MemberWrites, actor, member_id: int):
     """A member the actor may change, locked; NotFound when missing or another agency's."""
-    spec = writes.spec
-    member = spec.model.objects.select_for_update().filter(pk=member_id).first()
-    if member is None:
-        raise NotFound(f"{spec.noun}不存在")
-    _manager_check(actor, member.agency_id)
-    return member
+    return _row_for_write(writes.spec.model, writes.spec.noun, actor, member_id)
 
 
 def member_create(writes: MemberWrites, *, actor, agency: Agency | int | None, data: dict):

@@ -1,11 +1,10 @@
 """Standards (检查标准): immutable published versions."""
 
 from django.db import transaction
-from django.db.models import Max
 
 from clearcheck.audit.services import actor_label, audit_record
 from clearcheck.core import clock
-from clearcheck.core.errors import FieldError, NotFound, ValidationFailed
+from clearcheck.core.errors import FieldError, ValidationFailed
 from clearcheck.core.inputs import text_of
 from clearcheck.registry.models import Agency
 
@@ -14,8 +13,10 @@ from ..choices import VersionStatus
 from ..models import Standard
 from .common import (
     _agency_for_write,
-    _manager_check,
+    _next_version_number,
     _required,
+    _row_for_write,
+    _supersede_published,
     _unknown_fields_check,
 )
 
@@ -39,12 +40,13 @@ def _standard_dict(s: Standard) -> dict:
             "status": s.status}
 
 
+def _versions_of(standard: Standard):
+    """Every version of the standard's code (a code is the agency's own)."""
+    return Standard.objects.filter(agency_id=standard.agency_id, code=standard.code)
+
+
 def _standard_for_write(actor, standard_id: int) -> Standard:
-    standard = Standard.objects.select_for_update().filter(pk=standard_id).first()
-    if standard is None:
-        raise NotFound("检查标准不存在")
-    _manager_check(actor, standard.agency_id)
-    return standard
+    return _row_for_write(Standard, "检查标准", actor, standard_id)
 
 
 @transaction.atomic
@@ -87,14 +89,7 @@ def standard_publish(*, actor, standard_id: int) -> Standard:
     standard.published_at = clock.now()
     standard.published_by = actor_label(actor)
     standard.save(update_fields=["status", "published_at", "published_by", "updated_at"])
-    superseded = list(
-        Standard.objects.select_for_update()
-        .filter(agency_id=standard.agency_id, code=standard.code, status=VersionStatus.PUBLISHED)
-        .exclude(pk=standard.pk)
-    )
-    for old in superseded:
-        old.status = workflows.transition_target(workflows.STANDARD, old.status, "supersede", str(old))
-        old.save(update_fields=["status", "updated_at"])
+    superseded = _supersede_published(workflows.STANDARD, _versions_of(standard), standard)
     audit_record(actor=actor, action="standard.publish", subject=standard, before={"status": VersionStatus.DRAFT},
                  after={"status": standard.status, "superseded": [s.pk for s in superseded]})
     return standard
@@ -104,11 +99,7 @@ def standard_publish(*, actor, standard_id: int) -> Standard:
 def standard_new_version(*, actor, standard_id: int) -> Standard:
     """Copy a published standard into a new draft with version + 1 (the published one stays as it is)."""
     source = _standard_for_write(actor, standard_id)
-    workflows.transition_target(workflows.STANDARD, source.status, "new_version", str(source))
-    versions = Standard.objects.select_for_update().filter(agency_id=source.agency_id, code=source.code)
-    if versions.filter(status=VersionStatus.DRAFT).exists():
-        raise ValidationFailed(FieldError("code", f"标准 {source.code} 已有草稿版本,请先完成该草稿"))
-    number = versions.aggregate(n=Max("version"))["n"] + 1
+    number = _next_version_number(workflows.STANDARD, source, _versions_of(source), "标准")
     draft = Standard.objects.create(agency_id=source.agency_id, code=source.code, version=number,
                                     title=source.title, content=source.content, status=VersionStatus.DRAFT)
     audit_record(actor=actor, action="standard.new_version", subject=draft,
