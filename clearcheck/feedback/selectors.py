@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from clearcheck.accounts.choices import Role
 from clearcheck.accounts.selectors import actor_agency_id, actor_enterprise_id, actor_has_role
@@ -215,3 +216,41 @@ def complaint_counts(today: dt.date | None = None) -> dict:
     counts["overdue"] = complaints_overdue(today).count()
     return counts
 
+
+
+@dataclass(frozen=True)
+class ProgressStep:
+    """One step of a complaint as its complainant follows it: what happened, when (if recorded), details."""
+
+    label: str
+    at: dt.datetime | None = None
+    detail: str = ""
+    done: bool = True
+
+
+def complaint_progress(complaint: Complaint, today: dt.date | None = None) -> dict:
+    """Where the enterprise's complaint stands (issue 19): the steps so far (registered, accepted, forwarded
+    to an agency, replied, closed, or not accepted), the ones still awaited, and the reply
+    deadline with the days left or how late it is. The agency's own handling report stays with the bureau:
+    the complainant is answered by the reply.
+    """
+    today = today or clock.local_today()
+    status = complaint.status
+    steps = [ProgressStep(str(ComplaintStatus.RECEIVED.label), complaint.received_at)]
+    if status == ComplaintStatus.REJECTED:
+        # The reason is the reply (shown under it).
+        steps.append(ProgressStep(str(ComplaintStatus.REJECTED.label), complaint.closed_at))
+    else:
+        accepted = status != ComplaintStatus.RECEIVED
+        steps.append(ProgressStep(str(ComplaintStatus.ACCEPTED.label), done=accepted))
+        if complaint.handling_agency_id:
+            steps.append(ProgressStep(_("转交办理"), complaint.forwarded_at, complaint.handling_agency.name))
+        steps.append(ProgressStep(str(ComplaintStatus.HANDLED.label), complaint.replied_at,
+                                  done=complaint.replied_at is not None))
+        steps.append(ProgressStep(str(ComplaintStatus.CLOSED.label), complaint.closed_at,
+                                  done=status == ComplaintStatus.CLOSED))
+    waiting = status in COMPLAINT_OPEN and complaint.replied_at is None
+    left = (complaint.deadline - today).days
+    return {"steps": steps, "waiting": waiting, "overdue": complaint_is_overdue(complaint, today),
+            "days_left": left if waiting and left >= 0 else None,
+            "days_late": -left if waiting and left < 0 else None}

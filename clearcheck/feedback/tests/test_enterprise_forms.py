@@ -37,8 +37,8 @@ def test_r27_conduct_questions_read_as_the_behaviour_observed_under_the_same_cod
     """Ticking one reports a breach: each question names what the officers did, not the rule (issue 19)."""
     codes = [code for code, _text in CONDUCT_QUESTIONS]
     assert codes == [f"five-{i}" for i in range(1, 6)] + [f"eight-{i}" for i in range(1, 9)]
-    assert CONDUCT_CODES == frozenset(codes)
-    for code, text in CONDUCT_QUESTIONS:
+    assert frozenset(codes) == CONDUCT_CODES
+    for _code, text in CONDUCT_QUESTIONS:
         assert not str(text).startswith(("严禁", "不得")), text
     labels = dict(CONDUCT_QUESTIONS)
     assert str(labels["five-1"]) == "检查人员以罚代管、逐利检查(为罚款、收费而检查)"

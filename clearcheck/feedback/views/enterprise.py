@@ -152,10 +152,12 @@ def _conduct_rows(evaluation) -> list[tuple[str, bool]]:
 
 @role_required(Role.ENTERPRISE)
 def complaint_list(request):
-    """The enterprise's complaints and their replies."""
+    """The enterprise's complaints, each with where it stands (replied, or the days left to the deadline)."""
     qs = selectors.complaints_for_actor(actor=request.user)
+    page = Paginator(qs, 20).get_page(request.GET.get("page"))
+    today = clock.local_today()
     return render(request, "feedback/enterprise/complaint_list.html", {
-        "page": Paginator(qs, 20).get_page(request.GET.get("page"))})
+        "page": page, "rows": [(c, selectors.complaint_progress(c, today)) for c in page]})
 
 
 @role_required(Role.ENTERPRISE)
@@ -188,6 +190,7 @@ def complaint_create(request):
 
 @role_required(Role.ENTERPRISE)
 def complaint_detail(request, complaint_id: int):
-    """One of the enterprise's complaints, with the bureau's reply once given."""
+    """One of the enterprise's complaints: where it stands step by step, and the bureau's reply once given."""
     complaint = get_or_404(selectors.complaint_get_for_actor, actor=request.user, complaint_id=complaint_id)
-    return render(request, "feedback/enterprise/complaint_detail.html", {"complaint": complaint})
+    return render(request, "feedback/enterprise/complaint_detail.html", {
+        "complaint": complaint, "progress": selectors.complaint_progress(complaint)})
