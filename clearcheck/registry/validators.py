@@ -107,8 +107,9 @@ def _choice(data: dict, field: str, choices, errors: list[FieldError], default=N
         by_label = {str(lbl): val for val, lbl in choices.choices}
         if value in by_label:
             return by_label[value]
-        allowed = "、".join(f"{v}({lbl})" for v, lbl in choices.choices)
-        errors.append(FieldError(field, f"{label or field}取值“{value or ''}”无效,可选:{allowed}"))
+        # People read the hint (issue 19): the Chinese names, which the cell may hold, not the codes.
+        allowed = "、".join(str(lbl) for _, lbl in choices.choices)
+        errors.append(FieldError(field, f"{label or field}取值“{value or ''}”无效,可填:{allowed}"))
     return value
 
 

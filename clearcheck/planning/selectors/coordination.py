@@ -341,6 +341,14 @@ def joint_inspection_tasks(joint: JointInspection) -> list[InspectionTask]:
     return list(joint.tasks.select_related("agency").prefetch_related("items", "officers").order_by("agency_id", "id"))
 
 
+def tasks_overlapping(task: InspectionTask) -> list[InspectionTask]:
+    """The other open tasks at ``task``'s enterprise whose windows share a day with it (any agency, R09: the
+    candidates for one joint visit), with their agencies, earliest first.
+    """
+    return list(_open_tasks(task.window_start, task.window_end).filter(enterprise_id=task.enterprise_id)
+                .exclude(pk=task.pk).select_related("agency").order_by("window_start", "id"))
+
+
 def tasks_window_overlap(tasks) -> tuple[dt.date, dt.date] | None:
     """The common window (latest start .. earliest end) of ``tasks``, or None when they share no day."""
     start = max(t.window_start for t in tasks)
@@ -352,5 +360,5 @@ __all__ = [
     "COORDINATION_STATUSES", "Group", "PlannedVolume", "SuggestedVisit", "TaskWindow", "coordination_groups",
     "coordination_groups_for_actor", "coordination_period_default", "coordination_scope", "joint_inspection_get_for_actor",
     "joint_inspection_tasks", "joint_inspections_for_actor", "overlap_runs", "planned_volumes",
-    "planned_volumes_for_actor", "tasks_window_overlap", "visits_suggest",
+    "planned_volumes_for_actor", "tasks_overlapping", "tasks_window_overlap", "visits_suggest",
 ]

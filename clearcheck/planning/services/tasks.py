@@ -14,7 +14,7 @@ from clearcheck.accounts.selectors import actor_agency_id, actor_has_role, actor
 from clearcheck.audit.services import actor_label, audit_record
 from clearcheck.catalog.models import Checklist, InspectionItem
 from clearcheck.core import clock
-from clearcheck.core.errors import FieldError, NotFound, PermissionDenied, ValidationFailed
+from clearcheck.core.errors import DomainError, FieldError, NotFound, PermissionDenied, ValidationFailed
 from clearcheck.registry.choices import EnterpriseStatus
 from clearcheck.registry.models import Agency, Enterprise, Officer
 
@@ -25,7 +25,7 @@ from ..models import AnnualPlanEntry, InspectionTask, SpecialPlan
 from ..selectors.tasks import task_id_valid
 from ..settings import planning_settings_for
 from ..workflows import TASK
-from .caps import cap_place_release, cap_place_take, task_cap_verdict
+from .caps import cap_place_release, cap_place_take, cap_refusal_for, task_cap_verdict
 from .coordination import reduction_flags_apply
 
 WRITER_ROLES = (Role.AGENCY_ADMIN, Role.AGENCY_HEAD, Role.DEPARTMENT_HEAD)
@@ -250,6 +250,22 @@ def task_update(*, actor, task_id: int, data: dict) -> InspectionTask:
     audit_record(actor=actor, action="inspection_task.update", subject=task, before=before,
                  after=task_snapshot(task))
     return task
+
+
+def task_approval_refusals(task: InspectionTask) -> list[DomainError]:
+    """What submitting or approving ``task`` now would run into, read only (its page shows it before anyone
+    decides): the checks ``task_submit`` and ``task_approve`` make on its content (R01 R02 R04 R08 R12 R13
+    R14 R24 R25) and, while it holds no place yet, the limits (R21).
+    """
+    found: list[DomainError] = []
+    try:
+        _revalidate(task)
+    except DomainError as exc:
+        found.append(exc)
+    if task.status in (TaskStatus.DRAFT, TaskStatus.SUBMITTED, TaskStatus.REJECTED) and \
+            (refusal := cap_refusal_for(task)):
+        found.append(refusal)
+    return found
 
 
 # --- Workflow --------------------------------------------------------------------------------------

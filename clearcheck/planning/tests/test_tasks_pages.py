@@ -43,7 +43,7 @@ def test_form_refusal_shows_rule_and_clause(plan_county):
         "items": [plan_county["items"]["food"].pk], "officers": [plan_county["officers"][0].pk],
         "window_start": "2026-12-01", "window_end": "2026-12-02", "then": "save",
     })
-    assert response.status_code == 200 and "R14(四(九))" in response.content.decode()
+    assert response.status_code == 422 and "R14(四(九))" in response.content.decode()
     assert not InspectionTask.objects.exists()
 
 

@@ -19,6 +19,7 @@ from clearcheck.registry.selectors import agency_list_for_actor
 from ..choices import JointStatus, TaskSource, TaskStatus
 from ..selectors import coordination as selectors
 from ..services import coordination as services
+from .labels import COORDINATION_LABELS
 
 READERS = tuple(AGENCY_ROLES | COUNTY_ROLES)
 MERGERS = (Role.BUREAU, Role.AGENCY_ADMIN, Role.AGENCY_HEAD)
@@ -47,7 +48,7 @@ def _merge_post(request):
             lead_agency_id=request.POST.get("lead_agency_id"), note=request.POST.get("note", ""),
         )
     except DomainError as exc:
-        error_message(request, exc)
+        error_message(request, exc, COORDINATION_LABELS)
         return None
     messages.success(request, f"已合并为联合检查 #{joint.pk}")
     return redirect("planning:joint_inspection_detail", joint_id=joint.pk)
@@ -115,7 +116,7 @@ def joint_inspection_detail(request, joint_id: int):
                                                    reason=request.POST.get("reason", ""))
                 messages.success(request, "已解散该联合检查")
         except DomainError as exc:
-            error_message(request, exc)
+            error_message(request, exc, COORDINATION_LABELS)
         return redirect("planning:joint_inspection_detail", joint_id=joint.pk)
     lead_manager = (request.user.role in (Role.AGENCY_ADMIN, Role.AGENCY_HEAD)
                     and request.user.agency_id == joint.lead_agency_id)

@@ -19,9 +19,11 @@ from clearcheck.registry.models import Agency
 
 from ..choices import ApproverKind, SpecialPlanStatus
 from ..selectors import plans as selectors
+from ..selectors.people import people_labelled
 from ..services import plans as services
 from ..services import special_plans as special
 from ..workflows import SPECIAL_PLAN
+from .labels import PLAN_LABELS, SPECIAL_PLAN_LABELS
 
 READERS = tuple(AGENCY_ROLES | COUNTY_ROLES)
 MANAGERS = (Role.AGENCY_ADMIN, Role.AGENCY_HEAD)
@@ -57,7 +59,7 @@ def plan_list(request):
             messages.success(request, f"已建立 {plan.year} 年度检查计划,请安排月度检查")
             return redirect("planning:plan_detail", plan_id=plan.pk)
         except DomainError as exc:
-            error_message(request, exc)
+            error_message(request, exc, PLAN_LABELS)
     year = int_or_none(request.GET.get("year"))
     qs = selectors.annual_plans_for_actor(actor=request.user, year=year)
     return render(request, "planning/plans/plan_list.html", {
@@ -94,11 +96,12 @@ def plan_detail(request, plan_id: int):
         try:
             _plan_post(request, plan)
         except DomainError as exc:
-            error_message(request, exc)
+            error_message(request, exc, PLAN_LABELS)
         anchor = f"#month-{request.POST.get('month')}" if request.POST.get("month") else ""
         return redirect(f"{request.path}{anchor}")
     can_manage = _manages(request.user, plan.agency_id)
-    filings = list(selectors.plan_filings_for_actor(actor=request.user, plan_id=plan.pk).order_by("-version"))
+    filings = people_labelled(selectors.plan_filings_for_actor(actor=request.user, plan_id=plan.pk)
+                              .order_by("-version"), "filed_by")
     return render(request, "planning/plans/plan_detail.html", {
         "plan": plan, "schedule": selectors.annual_plan_schedule(plan), "filings": filings,
         "can_manage": can_manage, "deadline": services.filing_deadline(plan.year),
@@ -114,7 +117,7 @@ def plan_file(request, plan_id: int):
     try:
         filing = services.annual_plan_file(actor=request.user, plan_id=plan_id, reason=request.POST.get("reason", ""))
     except DomainError as exc:
-        error_message(request, exc)
+        error_message(request, exc, PLAN_LABELS)
         return redirect("planning:plan_detail", plan_id=plan_id)
     if filing.on_time:
         messages.success(request, f"已备案第 {filing.version} 版")
@@ -183,7 +186,7 @@ def special_plan_create(request):
             messages.success(request, "已拟定专项检查计划草稿;请登记法制审核和集体讨论后报批")
             return redirect("planning:special_plan_detail", special_plan_id=plan.pk)
         except DomainError as exc:
-            error_message(request, exc)
+            error_message(request, exc, SPECIAL_PLAN_LABELS)
     return render(request, "planning/special_plans/special_plan_create.html", {
         "form_data": form_data, "approver_kinds": ApproverKind.choices,
         "agencies": _co_agency_choices(request.user),
@@ -232,7 +235,7 @@ def special_plan_detail(request, special_plan_id: int):
         try:
             _special_post(request, plan)
         except DomainError as exc:
-            error_message(request, exc)
+            error_message(request, exc, SPECIAL_PLAN_LABELS)
         return redirect("planning:special_plan_detail", special_plan_id=plan.pk)
     user = request.user
     is_lead = _manages(user, plan.lead_agency_id)

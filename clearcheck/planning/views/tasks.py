@@ -6,22 +6,26 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from clearcheck.accounts.choices import AGENCY_ROLES, COUNTY_ROLES, Role
+from clearcheck.accounts.selectors import actor_agency_id, actor_is_county
 from clearcheck.core import clock
 from clearcheck.core.api import get_or_404
 from clearcheck.core.errors import DomainError, FieldError, ValidationFailed
-from clearcheck.core.web import error_message, role_required
+from clearcheck.core.web import error_message, error_text, form_once_done, form_once_record, role_required
 from clearcheck.registry.models import Enterprise
 
 from ..choices import URGENT_SOURCES, AvGround, InspectionType, TaskSource, TaskStatus
 from ..rules import draw_required
 from ..selectors import tasks as selectors
+from ..selectors.coordination import tasks_overlapping
 from ..selectors.limits import limit_lines
+from ..selectors.people import people_labelled
 from ..services import tasks as services
-from ..services.caps import cap_refusal_for
 from ..workflows import TASK
+from .labels import TASK_ACTION_LABELS, TASK_FORM_LABELS
 
 READERS = tuple(AGENCY_ROLES | COUNTY_ROLES)
 WRITERS = services.WRITER_ROLES
@@ -37,14 +41,15 @@ def _int(value) -> int | None:
 
 @role_required(*READERS)
 def task_list(request):
-    """Tasks of the actor's scope, filtered by status and source, newest first."""
+    """Tasks of the actor's scope, filtered by status and source; today's and upcoming ones first."""
     status = request.GET.get("status") or None
     source = request.GET.get("source") or None
-    qs = selectors.tasks_for_actor(actor=request.user, status=status, source=source,
-                                   enterprise_id=_int(request.GET.get("enterprise")))
+    qs = selectors.tasks_agenda(selectors.tasks_for_actor(actor=request.user, status=status, source=source,
+                                                          enterprise_id=_int(request.GET.get("enterprise"))),
+                                clock.local_today())
     return render(request, "planning/tasks/list.html", {
         "page": Paginator(qs, 30).get_page(request.GET.get("page")), "status": status or "", "source": source or "",
-        "statuses": TaskStatus.choices, "sources": TaskSource.choices,
+        "statuses": TaskStatus.choices, "sources": TaskSource.choices, "today": clock.local_today(),
         "can_create": request.user.role in WRITERS,
     })
 
@@ -71,6 +76,7 @@ def task_create(request):
     form = {"inspection_type": InspectionType.ROUTINE, "source": TaskSource.ANNUAL_PLAN, "items": [],
             "officers": [], "uscc": "", "notice": "", "window_start": "", "window_end": "", "checklist": None,
             "source_reference": "", "urgent_reason": "", "av_ground": ""}
+    status = 200
     if request.method == "POST":
         post = request.POST
         form = {
@@ -81,6 +87,9 @@ def task_create(request):
             "source_reference": post.get("source_reference", ""), "urgent_reason": post.get("urgent_reason", ""),
             "av_ground": post.get("av_ground", ""),
         }
+        done = form_once_done(request)  # the same form sent again (Back, a double tap): the task it made
+        if done is not None:
+            return redirect(done)
         try:
             if chosen is None:
                 raise ValidationFailed(FieldError("enterprise", "请填写统一社会信用代码或搜索选择企业"))
@@ -93,20 +102,28 @@ def task_create(request):
                 checklist=form["checklist"], notice=form["notice"], source_reference=form["source_reference"],
                 urgent_reason=form["urgent_reason"], av_ground=form["av_ground"],
             )
-            if post.get("then") == "submit":
+        except DomainError as exc:
+            error_message(request, exc, TASK_FORM_LABELS)
+            status = 422
+        else:
+            url = reverse("planning:task_detail", args=[task.pk])
+            form_once_record(request, url)
+            if post.get("then") != "submit":
+                messages.success(request, f"已保存{task}(草稿)")
+                return redirect(url)
+            try:
                 services.task_submit(actor=request.user, task_id=task.pk)
                 messages.success(request, f"已提报{task},等待本机关负责人审批")
-            else:
-                messages.success(request, f"已保存{task}(草稿)")
-            return redirect("planning:task_detail", task_id=task.pk)
-        except DomainError as exc:
-            error_message(request, exc)
+            except DomainError as exc:  # saved as a draft; its page says why it was not filed
+                messages.warning(request, f"已保存{task}(草稿),但未能提报")
+                error_message(request, exc, TASK_FORM_LABELS)
+            return redirect(url)
     return render(request, "planning/tasks/form.html", {
         "form": form, "choices": choices, "found": found, "chosen": chosen if isinstance(chosen, int) else None,
         "q": request.GET.get("q", ""), "types": InspectionType.choices, "sources": TaskSource.choices,
         "av_grounds": AvGround.choices,
         "today": clock.local_today(),
-    })
+    }, status=status)
 
 
 def _actions(task, user) -> list[tuple[str, str]]:
@@ -125,20 +142,34 @@ def _actions(task, user) -> list[tuple[str, str]]:
     return shown
 
 
-@role_required(*READERS)
-def task_detail(request, task_id: int):
-    """One task with its items, officers, its limits with this year's counts (R21) and the actions open to
-    the actor.
-    """
-    task = get_or_404(selectors.task_get_for_actor, actor=request.user, task_id=task_id)
-    cap_warning = None
-    if task.status in (TaskStatus.DRAFT, TaskStatus.SUBMITTED, TaskStatus.REJECTED):
-        cap_warning = cap_refusal_for(task)
+def _detail_page(request, task, *, typed: dict | None = None, status: int = 200):
+    today = clock.local_today()
+    open_ = task.status in (TaskStatus.DRAFT, TaskStatus.SUBMITTED, TaskStatus.REJECTED, TaskStatus.URGENT_STARTED)
+    refusals = [error_text(exc, TASK_FORM_LABELS) for exc in services.task_approval_refusals(task)] if open_ else []
+    overlapping = tasks_overlapping(task) if open_ or task.status == TaskStatus.APPROVED else []
+    for other in overlapping:  # another agency's task is named, opened only by its own agency and the county
+        other.linkable = actor_is_county(request.user) or other.agency_id == actor_agency_id(request.user)
+    people_labelled([task], "created_by", "approved_by")
     return render(request, "planning/tasks/detail.html", {
-        "task": task, "actions": _actions(task, request.user), "cap_warning": cap_warning,
+        "task": task, "actions": _actions(task, request.user), "refusals": refusals,
+        "officer_lines": selectors.task_officer_lines(task, today), "overlapping": overlapping,
         "limits": limit_lines(year=task.year, enterprise_id=task.enterprise_id, tasks=[task]),
         "draw_required": draw_required(task.inspection_type, task.source),
-    })
+        "from_inbox": request.GET.get("from") == "inbox" or request.POST.get("next") == "inbox",
+        "overdue": bool(task.approval_deadline and task.status == TaskStatus.URGENT_STARTED
+                        and task.approval_deadline < today),
+        "typed": typed or {},
+    }, status=status)
+
+
+@role_required(*READERS)
+def task_detail(request, task_id: int):
+    """One task as the head decides on it (R07): its basis, items with their legal bases, officers by name
+    and personnel type, its limits with this year's counts (R21, ``limit_lines``), and its conflicts (what
+    approval would refuse now, officers barred or recused, other tasks at the enterprise on the same days);
+    then the actions open to the actor, approving and returning (退回, with its reason) among them.
+    """
+    return _detail_page(request, get_or_404(selectors.task_get_for_actor, actor=request.user, task_id=task_id))
 
 
 _ACTIONS = {
@@ -154,18 +185,23 @@ _ACTIONS = {
 @role_required(*READERS)
 @require_POST
 def task_action(request, task_id: int):
-    """Run one workflow action; refusals come back as messages with their rule ID and clause."""
+    """Run one workflow action from the task's page. Done: back to the page (or the inbox the head came from).
+    Refused: the page again (422) with the refusal, its rule ID and clause, and what was typed.
+    """
     get_or_404(selectors.task_get_for_actor, actor=request.user, task_id=task_id)
     action = request.POST.get("action", "")
     run = _ACTIONS.get(action)
     if run is None:
         messages.error(request, "未知操作")
-    else:
-        try:
-            task = run(request.user, task_id, request.POST)
-            messages.success(request, f"{task}:已{TASK.transitions[action].label}")
-        except DomainError as exc:
-            error_message(request, exc)
+        return redirect("planning:task_detail", task_id=task_id)
+    try:
+        task = run(request.user, task_id, request.POST)
+    except DomainError as exc:
+        error_message(request, exc, TASK_ACTION_LABELS)
+        task = get_or_404(selectors.task_get_for_actor, actor=request.user, task_id=task_id)
+        typed = {"action": action, "note": request.POST.get("note", ""), "reason": request.POST.get("reason", "")}
+        return _detail_page(request, task, typed=typed, status=422)
+    messages.success(request, f"{task}:已{TASK.transitions[action].label}")
     if request.POST.get("next") == "inbox":
         return redirect("planning:approval_inbox")
     return redirect("planning:task_detail", task_id=task_id)
@@ -173,7 +209,9 @@ def task_action(request, task_id: int):
 
 @role_required(Role.AGENCY_HEAD)
 def approval_inbox(request):
-    """The agency head's inbox: submitted tasks and urgent ones due for approval afterwards (补办)."""
+    """The agency head's inbox: submitted tasks and urgent ones due for approval afterwards (补办), earliest
+    start first and urgent ones first on the same day. Each opens the task's page, where the head decides.
+    """
     qs = selectors.approval_inbox(actor=request.user)
     return render(request, "planning/tasks/inbox.html", {
         "page": Paginator(qs, 30).get_page(request.GET.get("page")), "today": clock.local_today(),

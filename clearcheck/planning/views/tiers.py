@@ -12,7 +12,9 @@ from clearcheck.core.web import error_message, role_required
 from clearcheck.registry.models import Agency, Enterprise
 
 from ..selectors import tiers as selectors
+from ..selectors.people import people_labelled
 from ..services import tiers as services
+from .labels import TIER_LABELS
 
 READERS = tuple(AGENCY_ROLES | COUNTY_ROLES)
 
@@ -48,7 +50,7 @@ def tier_scheme(request):
             messages.success(request, "已保存分级方案")
             return redirect("planning:tier_scheme")
         except DomainError as exc:
-            error_message(request, exc)
+            error_message(request, exc, TIER_LABELS)
     return render(request, "planning/tiers/scheme.html", {
         "agency": agency, "tiers": tiers, "rows": [*rows, {}] if can_manage else rows, "can_manage": can_manage,
         "agencies": Agency.objects.filter(listed=True).order_by("code") if request.user.role in COUNTY_ROLES else [],
@@ -86,9 +88,10 @@ def enterprise_tier_assign(request):
             messages.success(request, f"{row.enterprise.name}:评定为 {row.tier.code} {row.tier.name}")
             return redirect("planning:enterprise_tier_assign")
         except DomainError as exc:
-            error_message(request, exc)
-    history = selectors.tier_history(actor=request.user)
+            error_message(request, exc, TIER_LABELS)
+    page = Paginator(selectors.tier_history(actor=request.user), 30).get_page(request.GET.get("page"))
+    page.object_list = people_labelled(page.object_list, "assigned_by")  # names looked up once for the page
     return render(request, "planning/tiers/assign.html", {
         "tiers": tiers, "can_manage": can_manage, "found": found, "q": q,
-        "page": Paginator(history, 30).get_page(request.GET.get("page")),
+        "page": page,
     })
