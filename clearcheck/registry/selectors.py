@@ -3,6 +3,7 @@ county roles; the enterprise file is open to county and agency users (inspection
 the enterprise itself. Missing and not-yours are the same ``NotFound``.
 """
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
 
 from clearcheck.accounts.choices import AGENCY_ROLES, Role
@@ -207,3 +208,39 @@ def industry_search(*, q: str | None = None, level: str | None = None) -> QueryS
     if level:
         qs = qs.filter(level=level)
     return qs.order_by("code")
+
+
+# --- the deployment's jurisdiction as a hierarchy (issue 19: the dashboards' region filter) ----------------
+
+def jurisdiction_root() -> Region | None:
+    """The region the deployment serves (``CLEARCHECK["REGION_CODE"]``: a county today, a province later)."""
+    return Region.objects.filter(code=settings.CLEARCHECK["REGION_CODE"]).first()
+
+
+def region_children(code: str) -> QuerySet[Region]:
+    """The regions directly below ``code``, by code (one level: what a lazy-loaded tree asks for)."""
+    return Region.objects.filter(parent_id=code).order_by("code")
+
+
+def region_path_in_jurisdiction(code: str) -> list[Region] | None:
+    """The regions from the jurisdiction's root down to ``code`` (both included), or None when ``code`` is not
+    the root or below it. At most one query per level (GB/T 2260 has three).
+    """
+    root = settings.CLEARCHECK["REGION_CODE"]
+    path: list[Region] = []
+    current = Region.objects.filter(code=code).first()
+    while current is not None:
+        path.append(current)
+        if current.code == root:
+            return path[::-1]
+        current = Region.objects.filter(code=current.parent_id).first() if current.parent_id else None
+    return None
+
+
+def region_codes_under(code: str) -> list[str]:
+    """``code`` and the codes of every region below it (one query per level)."""
+    codes, level = [code], [code]
+    while level:
+        level = list(Region.objects.filter(parent_id__in=level).values_list("code", flat=True))
+        codes += level
+    return codes

@@ -28,6 +28,7 @@ matter_patterns = [
 
 dashboard_patterns = [
     path("", dashboard_views.overview, name="overview"),
+    path("regions/", dashboard_views.regions, name="regions"),
 ]
 
 urlpatterns = [

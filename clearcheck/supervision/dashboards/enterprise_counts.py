@@ -76,13 +76,15 @@ def enterprise_counts_due(now: dt.datetime, every: dt.timedelta = REFRESH) -> bo
     return counted_at is None or counted_at <= now - every
 
 
-def enterprises_in_scope(*, region: str = "", industry: str = "") -> int:
-    """How many registered enterprises a region and industry section cover (either may be empty): the
+def enterprises_in_scope(*, region: tuple[str, ...] | str = (), industry: str = "") -> int:
+    """How many registered enterprises regions (a code or the codes of a region and those below it) and an
+    industry section cover (either may be empty): the
     counts plus the enterprises registered since; a live count when no count was ever taken.
     """
+    region = (region,) if isinstance(region, str) and region else tuple(region)
     live = Enterprise.objects.all()
     if region:
-        live = live.filter(region_id=region)
+        live = live.filter(region_id__in=region)
     if industry:
         live = live.filter(industry_id__in=industry_codes(industry))
     floor = RollupWatermark.objects.filter(name=WATERMARK).values_list("floor_id", flat=True).first()
@@ -90,7 +92,7 @@ def enterprises_in_scope(*, region: str = "", industry: str = "") -> int:
         return live.count()
     counted = EnterpriseCountRollup.objects.all()
     if region:
-        counted = counted.filter(region=region)
+        counted = counted.filter(region__in=region)
     if industry:
         counted = counted.filter(industry=industry)
     return (counted.aggregate(n=Sum("enterprises"))["n"] or 0) + live.filter(id__gte=floor).count()

@@ -28,7 +28,7 @@ NEAR = 2000  # rollup rows near the top read at most, before the tail is joined 
 def _tail_sql(snapshot: Snapshot, filters: Filters, **more) -> tuple[str, list]:
     """The tail of the filters' year per enterprise: ``enterprise_id, n, s`` (region, industry, agency)."""
     tail, params = tail_sql(snapshot.floor_id, months=year_months(filters.year), agency_id=filters.agency_id,
-                            region=filters.region, industry=filters.industry, **more)
+                            region=filters.region_codes, industry=filters.industry, **more)
     return (f"SELECT enterprise_id, COUNT(*) AS n, SUM(seconds) AS s FROM ({tail}) x "
             "GROUP BY enterprise_id"), params
 
@@ -41,11 +41,13 @@ def _with_totals(snapshot: Snapshot, filters: Filters, **more) -> tuple[str, lis
     model = EnterpriseAgencyYearRollup if filters.agency_id else EnterpriseYearRollup
     on = ["r.enterprise_id = t.enterprise_id", "r.year = %s"]
     params.append(filters.year)
-    for column, value in (("agency_id", filters.agency_id), ("region", filters.region),
-                          ("industry", filters.industry)):
+    for column, value in (("agency_id", filters.agency_id), ("industry", filters.industry)):
         if value:
             on.append(f"r.{column} = %s")
             params.append(value)
+    if filters.region:
+        on.append(f"r.region IN ({', '.join(['%s'] * len(filters.region_codes))})")
+        params += list(filters.region_codes)
     sql = (f"SELECT t.enterprise_id, COALESCE(r.visits, 0) AS before_v, COALESCE(r.seconds, 0) AS before_s, "
            f"t.n, t.s FROM ({tail}) t LEFT JOIN {model._meta.db_table} r ON {' AND '.join(on)}")
     return sql, params
@@ -57,7 +59,7 @@ def _totals_qs(filters: Filters):
     else:
         qs = EnterpriseYearRollup.objects.filter(year=filters.year)
     if filters.region:
-        qs = qs.filter(region=filters.region)
+        qs = qs.filter(region__in=filters.region_codes)
     if filters.industry:
         qs = qs.filter(industry=filters.industry)
     return qs
@@ -67,7 +69,7 @@ def histogram(snapshot: Snapshot, filters: Filters) -> dict[int, int]:
     """visits_n → enterprises with that many visits in the year (n ≥ 1), rollup + tail."""
     qs = VisitsPerEnterpriseHistogram.objects.filter(year=filters.year, agency_key=filters.agency_id or 0)
     if filters.region:
-        qs = qs.filter(region=filters.region)
+        qs = qs.filter(region__in=filters.region_codes)
     if filters.industry:
         qs = qs.filter(industry=filters.industry)
     if not filters.region and not filters.industry:  # the coarse rows: a few dozen instead of ~50,000
@@ -89,7 +91,7 @@ def distribution(snapshot: Snapshot, filters: Filters) -> dict:
     counts = histogram(snapshot, filters)
     visited = sum(counts.values())
     buckets = dict.fromkeys(BUCKETS, 0)
-    buckets["0"] = max(enterprises_in_scope(region=filters.region, industry=filters.industry) - visited, 0)
+    buckets["0"] = max(enterprises_in_scope(region=filters.region_codes, industry=filters.industry) - visited, 0)
     for n, e in counts.items():
         buckets[str(n) if n < 5 else "5+"] += e
     labels = [_("%(n)s 次") % {"n": b} for b in BUCKETS]

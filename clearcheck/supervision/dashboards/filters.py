@@ -7,6 +7,7 @@ from clearcheck.accounts.choices import Role
 from clearcheck.accounts.selectors import actor_has_role, actor_is_county
 from clearcheck.core import clock
 from clearcheck.core.errors import FieldError, NotFound, ValidationFailed
+from clearcheck.registry.selectors import region_codes_under, region_path_in_jurisdiction
 
 # The bureau's dashboard is read by the county roles; an agency's by its admin and head (its own data).
 AGENCY_READERS = (Role.AGENCY_ADMIN, Role.AGENCY_HEAD)
@@ -23,6 +24,12 @@ class Filters:
     region: str = ""
     industry: str = ""
     tier: str = ""
+    # The region and every region below it (a city of a province covers its counties): what ``region`` matches.
+    region_codes: tuple[str, ...] = ()
+
+    def __post_init__(self):
+        if self.region and not self.region_codes:  # a region given alone matches its own code
+            object.__setattr__(self, "region_codes", (self.region,))
 
     @property
     def first_month(self) -> dt.date:
@@ -75,6 +82,18 @@ def _int(data, name: str, default: int | None, low: int, high: int) -> int | Non
     return value
 
 
+def _region(code: str) -> tuple[str, tuple[str, ...]]:
+    """A region of the deployment's jurisdiction and the codes it covers; its root is "all" (no filter)."""
+    if not code:
+        return "", ()
+    path = region_path_in_jurisdiction(code)
+    if path is None:
+        raise ValidationFailed(FieldError("region", "所选区划不在本平台辖区内"))
+    if len(path) == 1:
+        return "", ()
+    return code, tuple(region_codes_under(code))
+
+
 def filters_parse(data, *, scope_agency_id: int | None) -> Filters:
     """Filters from a query string; an agency user's agency filter is always its own."""
     year = _int(data, "year", clock.local_year(), 2000, 2100)
@@ -84,7 +103,9 @@ def filters_parse(data, *, scope_agency_id: int | None) -> Filters:
         raise ValidationFailed(FieldError("month_to", "结束月份不能早于开始月份"))
     agency_id = _int(data, "agency", None, 1, 2**62)
     text = {name: (data.get(name) or "").strip()[:8] for name in ("region", "industry", "tier")}
-    filters = Filters(year=year, month_from=month_from, month_to=month_to, agency_id=agency_id, **text)
+    text["region"], region_codes = _region(text["region"])
+    filters = Filters(year=year, month_from=month_from, month_to=month_to, agency_id=agency_id,
+                      region_codes=region_codes, **text)
     if scope_agency_id is not None:
         filters = replace(filters, agency_id=scope_agency_id)
     return filters

@@ -33,8 +33,8 @@ def closed_loop(filters: Filters) -> dict:
         findings = findings.filter(record__visit__agency_id=filters.agency_id)
         overdue = overdue.filter(finding__agency_id=filters.agency_id)
     if filters.region:
-        findings = findings.filter(record__visit__enterprise__region_id=filters.region)
-        overdue = overdue.filter(finding__record__visit__enterprise__region_id=filters.region)
+        findings = findings.filter(record__visit__enterprise__region_id__in=filters.region_codes)
+        overdue = overdue.filter(finding__record__visit__enterprise__region_id__in=filters.region_codes)
     if filters.industry:
         industry_section(filters.industry)
         codes = [c for c, s in _SECTIONS.items() if s == filters.industry]

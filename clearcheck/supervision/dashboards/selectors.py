@@ -61,7 +61,9 @@ def month_cells(snapshot: Snapshot, filters: Filters) -> MonthCells:
     qs = qs.filter(month__gte=filters.first_month, month__lte=filters.last_month)
     if filters.agency_id:
         qs = qs.filter(agency_id=filters.agency_id)
-    for name in ("region", "industry", "tier"):
+    if filters.region:
+        qs = qs.filter(region__in=filters.region_codes)
+    for name in ("industry", "tier"):
         if getattr(filters, name):
             qs = qs.filter(**{name: getattr(filters, name)})
     cells = MonthCells()
@@ -71,7 +73,7 @@ def month_cells(snapshot: Snapshot, filters: Filters) -> MonthCells:
         for *key, n, s in rows.values_list(*grouping, "n", "s"):
             _add(target, tuple(key), n, s)
     tail, params = tail_sql(snapshot.floor_id, months=(filters.first_month, filters.last_month),
-                            agency_id=filters.agency_id, region=filters.region, industry=filters.industry,
+                            agency_id=filters.agency_id, region=filters.region_codes, industry=filters.industry,
                             tier=filters.tier)
     dims = "month, agency_id, source, joint, drawn, entry_method"
     for month, agency, source, joint, drawn, entry, n, s in fetch(

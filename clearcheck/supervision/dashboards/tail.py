@@ -29,7 +29,7 @@ def _in(column: str, values: list) -> tuple[str, list]:
 
 
 def tail_sql(floor_id: int, *, months: tuple[dt.date, dt.date] | None = None, agency_id: int | None = None,
-             region: str = "", industry: str = "", tier: str = "", enterprise_ids=None) -> tuple[str, list]:
+             region: tuple[str, ...] | str = (), industry: str = "", tier: str = "", enterprise_ids=None) -> tuple[str, list]:
     """SELECT of the tail's facts with their parameters: ``visit_id, enterprise_id, agency_id, month,
     joint, entry_method, seconds, source, drawn`` (joint and drawn as 0/1).
 
@@ -56,9 +56,11 @@ def tail_sql(floor_id: int, *, months: tuple[dt.date, dt.date] | None = None, ag
     # Region and industry as a semi-join: the planner hashes a region's enterprises (its index) when they
     # are fewer than the tail, or looks each tail visit's enterprise up when they are not (6,853 look-ups
     # took 59 ms at 10M visits; the hash of a 2,950-enterprise county 18 ms).
+    region = (region,) if isinstance(region, str) and region else tuple(region)
     if region:
-        where.append(f"v.enterprise_id IN (SELECT e.id FROM {ENTERPRISE} e WHERE e.region_id = %s)")
-        params.append(region)
+        clause, values = _in("e.region_id", region)
+        where.append(f"v.enterprise_id IN (SELECT e.id FROM {ENTERPRISE} e WHERE {clause})")
+        params += values
     if industry:
         clause, values = _in("e.industry_id", industry_codes(industry))
         where.append(f"v.enterprise_id IN (SELECT e.id FROM {ENTERPRISE} e WHERE {clause})")

@@ -16,7 +16,8 @@ from clearcheck.core import clock
 from clearcheck.core.errors import NotFound, ValidationFailed
 from clearcheck.core.web import role_required
 from clearcheck.planning.models import Tier
-from clearcheck.registry.models import Industry, Region
+from clearcheck.registry.models import Industry
+from clearcheck.registry.selectors import jurisdiction_root, region_children, region_path_in_jurisdiction
 
 from .burden import enterprise_burden, public_burden
 from .export import xlsx_response
@@ -41,9 +42,30 @@ def _items(panels: dict, order, params: dict) -> list[dict]:
              "export_url": "?" + urlencode({**params, "format": "xlsx", "panel": key})} for key in order]
 
 
+def region_levels(code: str) -> list[dict]:
+    """The region filter as the path from the deployment's jurisdiction down to ``code``: one select per
+    region of the path that has regions below it (its children, the next region of the path chosen). Only the
+    path's levels are read: the rest of the tree loads when a region is chosen (``regions`` below), and the
+    national table of 6,727 places is never sent.
+    """
+    path = region_path_in_jurisdiction(code) if code else None
+    if path is None:
+        root = jurisdiction_root()
+        path = [root] if root is not None else []
+    levels = []
+    for index, region in enumerate(path):
+        children = list(region_children(region.code).values_list("code", "name"))
+        chosen = path[index + 1].code if index + 1 < len(path) else ""
+        # "All of" a region: the root's is no filter (""), a lower region's is its own code.
+        levels.append({"region": region, "all_value": "" if index == 0 else region.code,
+                       "children": children, "chosen": chosen})
+        if not children:
+            break
+    return levels
+
+
 def _choices() -> dict:
     return {
-        "regions": list(Region.objects.order_by("code").values_list("code", "name")),
         "industries": list(Industry.objects.filter(level="section").order_by("code").values_list("code", "name")),
         "tiers": sorted(set(Tier.objects.values_list("code", flat=True))) or ["A", "B", "C", "D"],
         "months": list(range(1, 13)),
@@ -71,7 +93,16 @@ def overview(request):
         "panels": _items(panels, PANEL_ORDER, filters.params()), "filters": filters,
         "export_all": "?" + urlencode({**filters.params(), "format": "xlsx"}),
         "agencies": agencies_for_filter(request.user), "scoped": scope is not None, **_choices(),
+        "region_levels": region_levels(filters.region),
     })
+
+
+@require_GET
+@role_required(*COUNTY_ROLES, *AGENCY_READERS)
+def regions(request):
+    """The region filter's selects down to ``?region=`` (htmx, on choosing a region): the next level loads."""
+    return render(request, "supervision/dashboards/region_filter.html",
+                  {"region_levels": region_levels((request.GET.get("region") or "").strip()[:8])})
 
 
 @require_GET
