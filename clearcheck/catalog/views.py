@@ -31,27 +31,32 @@ def _page(request, qs, per_page: int = 30):
     return Paginator(qs, per_page).get_page(request.GET.get("page"))
 
 
-def _create_posted(request, form_class, create) -> tuple[dict, object | None]:
-    """The POSTed form's values and the record ``create`` (a service) made of them; None when refused, with
-    the refusal as the page's message, so the page shows again what was typed.
+def _attempt(request, service, **arguments):
+    """What ``service(actor=request.user, **arguments)`` returns; None when it refuses, the refusal then being
+    the page's message.
     """
-    values = form_values(form_class, request.POST)
     try:
-        return values, create(actor=request.user, **values)
+        return service(actor=request.user, **arguments)
     except DomainError as exc:
         error_message(request, exc)
-        return values, None
+        return None
+
+
+def _create_posted(request, form_class, create) -> tuple[dict, object | None]:
+    """The POSTed form's values and the record ``create`` (a service) made of them; None when refused, so the
+    page shows again what was typed.
+    """
+    values = form_values(form_class, request.POST)
+    return values, _attempt(request, create, **values)
 
 
 def _list_publish(request, spec: ListSpec, publish, back: str):
     """Publish the actor's agency's drafts as a new version of its list of ``spec``'s kind (``publish``: the
     kind's service), then back to the page ``back``.
     """
-    try:
-        version = publish(actor=request.user, agency=request.user.agency_id, reason=request.POST.get("reason", ""))
+    version = _attempt(request, publish, agency=request.user.agency_id, reason=request.POST.get("reason", ""))
+    if version:
         messages.success(request, f"已发布{spec.list_name}第 {version.number} 版")
-    except DomainError as exc:
-        error_message(request, exc)
     return redirect(back)
 
 
@@ -90,13 +95,10 @@ def item_list_publish(request):
 def item_detail(request, item_id: int):
     """One item; a draft can be edited by the agency admin or head."""
     item = get_or_404(selectors.item_get_for_actor, actor=request.user, item_id=item_id)
-    if request.method == "POST":
-        try:
-            services.item_update(actor=request.user, item_id=item.pk, data=form_values(ItemForm, request.POST))
-            messages.success(request, "已保存")
-            return redirect("catalog:item_detail", item_id=item.pk)
-        except DomainError as exc:
-            error_message(request, exc)
+    if request.method == "POST" and _attempt(request, services.item_update, item_id=item.pk,
+                                             data=form_values(ItemForm, request.POST)):
+        messages.success(request, "已保存")
+        return redirect("catalog:item_detail", item_id=item.pk)
     return render(request, "catalog/item_detail.html", {
         "item": item, "categories": ItemCategory.choices, "special_sectors": SpecialSector.choices, "can_manage": _can_manage(request.user, item.agency_id),
     })
@@ -106,12 +108,9 @@ def item_detail(request, item_id: int):
 @require_POST
 def item_withdraw(request, item_id: int):
     """Withdraw an item (a published one leaves the list in a new version)."""
-    try:
-        services.item_withdraw(actor=request.user, item_id=item_id, reason=request.POST.get("reason", ""))
-        messages.success(request, "已撤回该事项")
-    except DomainError as exc:
-        error_message(request, exc)
+    if not _attempt(request, services.item_withdraw, item_id=item_id, reason=request.POST.get("reason", "")):
         return redirect("catalog:item_detail", item_id=item_id)
+    messages.success(request, "已撤回该事项")
     return redirect("catalog:item_list")
 
 
@@ -216,15 +215,10 @@ def checklist_detail(request, checklist_id: int):
 def checklist_entry_add(request, checklist_id: int):
     """Add an entry (R02: only published items)."""
     values = form_values(EntryForm, request.POST)
-    try:
-        services.checklist_entry_add(
-            actor=request.user, checklist_id=checklist_id, item_id=int_or_none(values.get("item")),
-            content=values.get("content") or "", standard_id=int_or_none(values.get("standard")),
-            standard_text=values.get("standard_text") or "",
-        )
+    if _attempt(request, services.checklist_entry_add, checklist_id=checklist_id,
+                item_id=int_or_none(values.get("item")), content=values.get("content") or "",
+                standard_id=int_or_none(values.get("standard")), standard_text=values.get("standard_text") or ""):
         messages.success(request, "已添加条目")
-    except DomainError as exc:
-        error_message(request, exc)
     return redirect("catalog:checklist_detail", checklist_id=checklist_id)
 
 
@@ -232,11 +226,8 @@ def checklist_entry_add(request, checklist_id: int):
 @require_POST
 def checklist_entry_remove(request, checklist_id: int, entry_id: int):
     """Remove an entry of a draft checklist."""
-    try:
-        services.checklist_entry_remove(actor=request.user, checklist_id=checklist_id, entry_id=entry_id)
+    if _attempt(request, services.checklist_entry_remove, checklist_id=checklist_id, entry_id=entry_id):
         messages.success(request, "已删除条目")
-    except DomainError as exc:
-        error_message(request, exc)
     return redirect("catalog:checklist_detail", checklist_id=checklist_id)
 
 
@@ -244,11 +235,8 @@ def checklist_entry_remove(request, checklist_id: int, entry_id: int):
 @require_POST
 def checklist_publish(request, checklist_id: int):
     """Publish a draft checklist (immutable afterwards, R04)."""
-    try:
-        checklist = services.checklist_publish(actor=request.user, checklist_id=checklist_id)
+    if checklist := _attempt(request, services.checklist_publish, checklist_id=checklist_id):
         messages.success(request, f"已发布检查表单第 {checklist.version} 版")
-    except DomainError as exc:
-        error_message(request, exc)
     return redirect("catalog:checklist_detail", checklist_id=checklist_id)
 
 
@@ -256,12 +244,9 @@ def checklist_publish(request, checklist_id: int):
 @require_POST
 def checklist_new_version(request, checklist_id: int):
     """Start a new draft version from a published checklist."""
-    try:
-        draft = services.checklist_new_version(actor=request.user, checklist_id=checklist_id)
+    if draft := _attempt(request, services.checklist_new_version, checklist_id=checklist_id):
         messages.success(request, f"已生成第 {draft.version} 版草稿")
         return redirect("catalog:checklist_detail", checklist_id=draft.pk)
-    except DomainError as exc:
-        error_message(request, exc)
     return redirect("catalog:checklist_detail", checklist_id=checklist_id)
 
 
@@ -298,18 +283,15 @@ def no_penalty_detail(request, entry_id: int):
     """One no-penalty entry: edit a draft, or withdraw it."""
     entry = get_or_404(selectors.no_penalty_entry_get_for_actor, actor=request.user, entry_id=entry_id)
     if request.method == "POST":
-        try:
-            if request.POST.get("action") == "withdraw":
-                services.no_penalty_entry_withdraw(actor=request.user, entry_id=entry.pk,
-                                                   reason=request.POST.get("reason", ""))
+        if request.POST.get("action") == "withdraw":
+            if _attempt(request, services.no_penalty_entry_withdraw, entry_id=entry.pk,
+                        reason=request.POST.get("reason", "")):
                 messages.success(request, "已撤回该免罚事项")
                 return redirect("catalog:no_penalty_list")
-            services.no_penalty_entry_update(actor=request.user, entry_id=entry.pk,
-                                             data=form_values(NoPenaltyForm, request.POST))
+        elif _attempt(request, services.no_penalty_entry_update, entry_id=entry.pk,
+                      data=form_values(NoPenaltyForm, request.POST)):
             messages.success(request, "已保存")
             return redirect("catalog:no_penalty_detail", entry_id=entry.pk)
-        except DomainError as exc:
-            error_message(request, exc)
     return render(request, "catalog/no_penalty_detail.html", {
         "entry": entry, "kinds": NoPenaltyKind.choices, "can_manage": _can_manage(request.user, entry.agency_id),
     })
