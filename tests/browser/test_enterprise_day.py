@@ -90,6 +90,13 @@ def test_a_complaint_typed_before_the_session_expired_is_sent_once_after_the_log
     expect(page).to_have_url(re.compile(r"/enterprise/complaints/\d+/$"))
     expect(page.locator(".messages")).to_contain_text("已经提交过")
     assert Complaint.objects.count() == 1
+
+    # Its list says where each complaint stands: registered, and the days left to the reply.
+    page.goto("/enterprise/complaints/")
+    row = page.locator("#complaints li", has_text="未亮证检查")
+    expect(row).to_contain_text("已登记")
+    expect(row).to_contain_text("前答复,还剩")
+    assert_fits_phone(page)
     assert not page.js_errors
 
 

@@ -65,6 +65,8 @@
   function count(root) {
     root.querySelectorAll("textarea[maxlength], input[maxlength]").forEach(function (field) {
       if (field.tagName === "INPUT" && TEXT_TYPES.indexOf((field.getAttribute("type") || "text").toLowerCase()) === -1) { return; }
+      // A search box (a GET form) keeps its plain limit: a search term is not something to lose.
+      if (field.form && (field.form.getAttribute("method") || "get").toLowerCase() === "get" && !field.form.hasAttribute("hx-post")) { return; }
       var max = parseInt(field.getAttribute("maxlength"), 10);
       if (!(max > 0) || field.hasAttribute("data-counter")) { return; }
       var out = document.createElement("span");
