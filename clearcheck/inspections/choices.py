@@ -129,3 +129,10 @@ class ReferralStatus(models.TextChoices):
     PENDING = "pending", _("待接收")
     ACCEPTED = "accepted", _("已接收办理")
     HANDLED = "handled", _("已办结")
+
+
+class RecusalAnswer(models.TextChoices):
+    """Whether the enterprise asked for a recusal, as the officers recorded it in the on-site record (告知事项)."""
+
+    NO = "no", _("否")
+    YES = "yes", _("是")

@@ -50,8 +50,8 @@ class EvidenceOut(Schema):
     content_type: str
     original_name: str
     captured_at: dt.datetime
-    latitude: Decimal
-    longitude: Decimal
+    latitude: Decimal | None = Field(description="null: no position was obtained (stated at upload)")
+    longitude: Decimal | None
     captured_by_id: int | None
     captured_by_name: str
     proves: str
@@ -104,6 +104,7 @@ class EvidenceMetaIn(Schema):
     latitude: str | None = Field(None, max_length=32)
     longitude: str | None = Field(None, max_length=32)
     datum: str = Field("wgs84", max_length=8)
+    no_position: bool = Field(False, description="the phone gave no position: stored without one (未取得位置)")
     captured_by: DbId | None = None
     origin: str = Field("captured", max_length=16)
     covers_from: str | None = Field(None, max_length=40)
@@ -164,6 +165,7 @@ def _meta(request, payload: EvidenceMetaIn) -> dict:
     return {
         "kind": payload.kind, "proves": payload.proves, "captured_at": payload.captured_at,
         "latitude": payload.latitude, "longitude": payload.longitude, "datum": payload.datum,
+        "no_position": payload.no_position,
         "captured_by": _captured_by(request, payload.captured_by), "origin": payload.origin,
         "covers_from": payload.covers_from, "covers_to": payload.covers_to, "original_name": payload.original_name,
     }

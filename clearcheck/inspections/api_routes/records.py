@@ -78,6 +78,10 @@ class RecordOut(Schema):
     representative_title: str
     enterprise_opinion: str
     opinion_refused: bool
+    credentials_shown: bool = Field(description="the officers confirmed they showed their credentials")
+    rights_told: bool = Field(description="the officers confirmed they told the basis, items and rights")
+    recusal_answer: Literal["", "no", "yes"] = Field(
+        description="whether the enterprise asked for a recusal, as confirmed in the record; empty: not yet")
     av_required: bool
     av_missing_reason: str
     frequency_count: int
@@ -120,7 +124,8 @@ def _record_out(actor, record) -> dict:
         "enterprise_name": visit.enterprise.name, "place": record.place, "recorder_id": record.recorder_id,
         "findings_summary": record.findings_summary, "enterprise_representative": record.enterprise_representative,
         "representative_title": record.representative_title, "enterprise_opinion": record.enterprise_opinion,
-        "opinion_refused": record.opinion_refused, "av_required": record.av_required,
+        "opinion_refused": record.opinion_refused, "credentials_shown": record.credentials_shown,
+        "rights_told": record.rights_told, "recusal_answer": record.recusal_answer, "av_required": record.av_required,
         "av_missing_reason": record.av_missing_reason, "frequency_count": record.frequency_count,
         "frequency_cap": record.frequency_cap, "frequency_limits": record.limit_lines, "started_at": visit.opened_at, "closed_at": record.closed_at,
         "closed_by": record.closed_by, "entries": entries, "signatures": signatures, "missing": missing,
@@ -158,6 +163,9 @@ class HeaderPatchIn(Schema):
     representative_title: str | None = Field(None, max_length=64)
     enterprise_opinion: str | None = Field(None, max_length=4000)
     opinion_refused: bool | None = None
+    credentials_shown: bool | None = None
+    rights_told: bool | None = None
+    recusal_answer: Literal["", "no", "yes"] | None = None
 
 
 class SignatureIn(Schema):
@@ -224,8 +232,9 @@ def record_entry_patch(request, visit_id: DbId, entry_id: DbId, payload: EntryPa
 def record_header_patch(request, visit_id: DbId, payload: HeaderPatchIn):
     """Place, recorder, findings, the enterprise's representative and its opinion (or its refusal)."""
     values = payload.model_dump(exclude_unset=True)
-    if "opinion_refused" in values and values["opinion_refused"] is None:
-        raise ValidationFailed(FieldError("opinion_refused", "请选择是或否"))
+    for name in ("opinion_refused", "credentials_shown", "rights_told", "recusal_answer"):
+        if name in values and values[name] is None:
+            raise ValidationFailed(FieldError(name, "请选择是或否"))
     services.record_header_update(actor=request.user, visit_id=visit_id, **values)
     return _current(request, visit_id)
 

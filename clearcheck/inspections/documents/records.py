@@ -69,6 +69,19 @@ def _recusal_asked(record: OnSiteRecord, officer_ids: list[int], end) -> bool:
                                     start=visit.started_at, end=end)
 
 
+def _evidence_rows(visit) -> list[dict]:
+    """The visit's evidence (withdrawn uploads left out): what it proves, when and where it was captured —
+    "未取得位置" where the phone gave no position (R18), never a stand-in address.
+    """
+    rows = []
+    for e in visit.evidence.filter(withdrawn_at__isnull=True).order_by("captured_at", "id"):
+        place = (f"{e.latitude}, {e.longitude}(WGS-84)" if e.latitude is not None and e.longitude is not None
+                 else "未取得位置")
+        rows.append({"id": e.pk, "kind": e.get_kind_display(), "proves": e.proves, "at": minute_cn(e.captured_at),
+                     "place": place, "by": e.captured_by_name})
+    return rows
+
+
 def record_context(record: OnSiteRecord) -> dict:
     """What the 现场检查笔录 prints: unit, address, legal representative, place, start and end to the
     minute, officers with credential numbers, recorder, each checklist entry and its result, findings,
@@ -117,6 +130,9 @@ def record_context(record: OnSiteRecord) -> dict:
         "frequency_exempt_source": "、".join(dict.fromkeys(t.get_source_display() for t in tasks))
         if lines and all(line.current == CURRENT_EXEMPT for line in lines) else "",
         "recusal_asked": _recusal_asked(record, [vo.officer_id for vo in team], end),
+        "credentials_shown": record.credentials_shown, "rights_told": record.rights_told,
+        "recusal_answer": record.get_recusal_answer_display() if record.recusal_answer else "",
+        "evidence": _evidence_rows(visit),
         "entries": entries, "findings": findings, "findings_summary": record.findings_summary,
         "representative": record.enterprise_representative, "representative_title": record.representative_title,
         "opinion": record.enterprise_opinion, "opinion_refused": record.opinion_refused,

@@ -24,8 +24,9 @@ class Evidence(models.Model):
     content_type = models.CharField("内容类型", max_length=100)
     original_name = models.CharField("原文件名", max_length=255, blank=True)
     captured_at = models.DateTimeField("采集时间")
-    latitude = models.DecimalField("纬度(WGS-84)", max_digits=9, decimal_places=6)
-    longitude = models.DecimalField("经度(WGS-84)", max_digits=9, decimal_places=6)
+    # None (both): the phone gave no position and the uploader stated so (采集时未取得位置); never a stand-in.
+    latitude = models.DecimalField("纬度(WGS-84)", max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField("经度(WGS-84)", max_digits=9, decimal_places=6, null=True, blank=True)
     captured_by = models.ForeignKey("registry.Officer", verbose_name="采集人", null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="evidence_captured")
     captured_by_name = models.CharField("采集人姓名", max_length=64)

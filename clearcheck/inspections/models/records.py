@@ -9,7 +9,7 @@ from django.db.models import Q
 
 from clearcheck.planning.rules import LimitLine
 
-from ..choices import EntryResult, RecordStatus, SignerKind
+from ..choices import EntryResult, RecordStatus, RecusalAnswer, SignerKind
 
 
 class OnSiteRecord(models.Model):
@@ -34,6 +34,11 @@ class OnSiteRecord(models.Model):
     representative_title = models.CharField("职务", max_length=64, blank=True)
     enterprise_opinion = models.TextField("企业意见", blank=True)
     opinion_refused = models.BooleanField("企业拒绝发表意见", default=False)
+    # What the officers confirmed as steps of the record (告知事项); the record prints only what was confirmed.
+    credentials_shown = models.BooleanField("已出示行政执法证件", default=False)
+    rights_told = models.BooleanField("已告知检查依据、事项和企业权利", default=False)
+    recusal_answer = models.CharField("被检查单位是否申请回避", max_length=8, blank=True,
+                                      choices=RecusalAnswer.choices)
     av_required = models.BooleanField("须全过程音像记录", default=False)
     av_missing_reason = models.TextField("未能全过程音像记录的理由", blank=True)
     frequency_count = models.PositiveIntegerField("本年度检查次数", default=0)

@@ -104,7 +104,8 @@ def evidence_snapshot(record: Evidence) -> dict:
     return {
         "visit": record.visit_id, "kind": record.kind, "origin": record.origin, "sha256": record.sha256,
         "size": record.size, "content_type": record.content_type, "original_name": record.original_name,
-        "captured_at": record.captured_at, "latitude": str(record.latitude), "longitude": str(record.longitude),
+        "captured_at": record.captured_at, "latitude": _coordinate(record.latitude),
+        "longitude": _coordinate(record.longitude),
         "captured_by": record.captured_by_id, "captured_by_name": record.captured_by_name, "proves": record.proves,
         "covers_from": record.covers_from, "covers_to": record.covers_to, "uploaded_by": record.uploaded_by,
         "uploaded_at": record.uploaded_at,
@@ -121,8 +122,8 @@ class EvidenceMetadata:
     kind: str
     origin: str
     captured_at: dt.datetime
-    latitude: Decimal
-    longitude: Decimal
+    latitude: Decimal | None  # None (both): no position was obtained, as the uploader stated (R18)
+    longitude: Decimal | None
     captured_by: Officer
     proves: str
     covers_from: dt.datetime | None
@@ -133,7 +134,8 @@ class EvidenceMetadata:
         """The metadata as stored on a chunked upload until its last chunk arrives."""
         return {
             "kind": self.kind, "origin": self.origin, "captured_at": self.captured_at.isoformat(),
-            "latitude": str(self.latitude), "longitude": str(self.longitude), "captured_by": self.captured_by.pk,
+            "latitude": _coordinate(self.latitude), "longitude": _coordinate(self.longitude),
+            "captured_by": self.captured_by.pk,
             "proves": self.proves, "original_name": self.original_name,
             "covers_from": self.covers_from.isoformat() if self.covers_from else None,
             "covers_to": self.covers_to.isoformat() if self.covers_to else None,
@@ -147,11 +149,16 @@ class EvidenceMetadata:
 
         return cls(
             kind=data["kind"], origin=data["origin"], captured_at=when(data["captured_at"]),
-            latitude=Decimal(data["latitude"]), longitude=Decimal(data["longitude"]),
+            latitude=Decimal(data["latitude"]) if data.get("latitude") else None,
+            longitude=Decimal(data["longitude"]) if data.get("longitude") else None,
             captured_by=Officer.objects.get(pk=data["captured_by"]), proves=data["proves"],
             covers_from=when(data.get("covers_from")), covers_to=when(data.get("covers_to")),
             original_name=data.get("original_name", ""),
         )
+
+
+def _coordinate(value) -> str | None:
+    return None if value is None else str(value)
 
 
 def _blank(value) -> bool:
@@ -197,11 +204,13 @@ def _original_name(value) -> str:
 
 def metadata_clean(*, visit: Visit, kind, origin, captured_at, latitude, longitude, datum, captured_by,
                    proves, covers_from, covers_to, original_name, sha256=None,
-                   sha256_required: bool = False) -> EvidenceMetadata:
+                   sha256_required: bool = False, no_position: bool = False) -> EvidenceMetadata:
     """Check the metadata of evidence for ``visit`` (R18); every missing field is named at once.
 
     Raises ``EvidenceMetadataMissing`` (R18) when a required field is missing, else ``ValidationFailed``
     for malformed values (a latitude out of range, a capture time in the future or before the visit).
+    The place is the phone's position; with ``no_position`` and no coordinates the uploader states that no
+    position was obtained, and none is stored (never the check-in or registered address in its stead).
     """
     errors: list[FieldError] = []
     missing: list[str] = []
@@ -232,7 +241,8 @@ def metadata_clean(*, visit: Visit, kind, origin, captured_at, latitude, longitu
                                                     "不能作为本次检查的证据"))
 
     lat = lng = None
-    has_lat, has_lng = need("latitude", latitude), need("longitude", longitude)
+    stated_none = no_position and _blank(latitude) and _blank(longitude)
+    has_lat, has_lng = (False, False) if stated_none else (need("latitude", latitude), need("longitude", longitude))
     if has_lat and has_lng:
         datum = str(datum or Datum.WGS84).strip().lower()
         lat, lng, place_errors = coordinates_to_wgs84(latitude, longitude, datum)
@@ -399,7 +409,8 @@ def _too_large(kind: str, limit: int) -> str:
 
 def evidence_add(*, actor, visit_id, kind, content, proves, captured_at, latitude, longitude, captured_by,
                  datum: str = Datum.WGS84, origin: str = EvidenceOrigin.CAPTURED, covers_from=None,
-                 covers_to=None, original_name: str = "", sha256: str | None = None) -> Evidence:
+                 covers_to=None, original_name: str = "", sha256: str | None = None,
+                 no_position: bool = False) -> Evidence:
     """Add one piece of evidence in one request (R18): metadata checked, SHA-256 computed (and compared
     with ``sha256`` when the client sent one), type checked by content, size limited, stored once.
 
@@ -410,7 +421,7 @@ def evidence_add(*, actor, visit_id, kind, content, proves, captured_at, latitud
     meta = metadata_clean(visit=visit, kind=kind, origin=origin, captured_at=captured_at, latitude=latitude,
                           longitude=longitude, datum=datum, captured_by=captured_by, proves=proves,
                           covers_from=covers_from, covers_to=covers_to, original_name=original_name,
-                          sha256=sha256)
+                          sha256=sha256, no_position=no_position)
     if content is None:
         raise ValidationFailed(FieldError("file", "请选择要上传的证据文件"))
     limit = min(types.max_bytes(meta.kind), types.direct_max_bytes())

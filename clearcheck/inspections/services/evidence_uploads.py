@@ -121,7 +121,7 @@ def _discard_on_commit(upload: EvidenceUpload) -> None:
 @transaction.atomic
 def evidence_upload_create(*, actor, visit_id, kind, size, sha256, proves, captured_at, latitude, longitude,
                            captured_by, datum: str = Datum.WGS84, origin: str = EvidenceOrigin.CAPTURED,
-                           covers_from=None, covers_to=None, original_name: str = ""
+                           covers_from=None, covers_to=None, original_name: str = "", no_position: bool = False
                            ) -> tuple[EvidenceUpload, bool]:
     """Start a chunked upload of evidence (R18): the metadata is checked now, the content at the end.
 
@@ -132,7 +132,7 @@ def evidence_upload_create(*, actor, visit_id, kind, size, sha256, proves, captu
     meta = metadata_clean(visit=visit, kind=kind, origin=origin, captured_at=captured_at, latitude=latitude,
                           longitude=longitude, datum=datum, captured_by=captured_by, proves=proves,
                           covers_from=covers_from, covers_to=covers_to, original_name=original_name,
-                          sha256=sha256, sha256_required=True)
+                          sha256=sha256, sha256_required=True, no_position=no_position)
     digest = str(sha256).strip().lower()
     try:
         declared = int(size)

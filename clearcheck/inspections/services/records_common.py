@@ -88,7 +88,8 @@ def record_snapshot(record: OnSiteRecord) -> dict:
         "visit": record.visit_id, "status": record.status, "place": record.place, "recorder": record.recorder_id,
         "findings_summary": record.findings_summary, "enterprise_representative": record.enterprise_representative,
         "representative_title": record.representative_title, "enterprise_opinion": record.enterprise_opinion,
-        "opinion_refused": record.opinion_refused, "av_required": record.av_required,
+        "opinion_refused": record.opinion_refused, "credentials_shown": record.credentials_shown,
+        "rights_told": record.rights_told, "recusal_answer": record.recusal_answer, "av_required": record.av_required,
         "av_missing_reason": record.av_missing_reason, "frequency_count": record.frequency_count,
         "frequency_cap": record.frequency_cap, "closed_at": record.closed_at, "closed_by": record.closed_by,
     }

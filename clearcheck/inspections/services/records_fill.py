@@ -21,7 +21,7 @@ from clearcheck.core.errors import (
     ValidationFailed,
 )
 
-from ..choices import EntryResult, SignerKind
+from ..choices import EntryResult, RecusalAnswer, SignerKind
 from ..models import Evidence, OnSiteRecord, RecordEntry, Signature, VisitOfficer
 from ..rules import third_party_evidence_refusal
 from ..workflows import RECORD
@@ -42,7 +42,9 @@ from .signatures import signature_png_from_data_url
 UNSET = object()
 MAX_EVIDENCE_PER_ENTRY = 50
 HEADER_FIELDS = ("place", "recorder_id", "findings_summary", "enterprise_representative", "representative_title",
-                 "enterprise_opinion", "opinion_refused")
+                 "enterprise_opinion", "opinion_refused", "credentials_shown", "rights_told", "recusal_answer")
+# The steps the officers confirm (告知事项): each a yes/no the record prints only once confirmed.
+STEP_FLAGS = ("credentials_shown", "rights_told")
 
 
 def _record_for_write(actor, visit_id) -> tuple:
@@ -132,9 +134,13 @@ def _header_values(visit, fields: dict) -> dict:
         try:
             if name == "recorder_id":
                 values[name] = _recorder_clean(visit, value)
-            elif name == "opinion_refused":
+            elif name == "opinion_refused" or name in STEP_FLAGS:
                 if not isinstance(value, bool):
                     raise ValidationFailed(FieldError(name, "请选择是或否"))
+                values[name] = value
+            elif name == "recusal_answer":
+                if value not in ("", *RecusalAnswer.values):
+                    raise ValidationFailed(FieldError(name, "请选择被检查单位是否申请回避"))
                 values[name] = value
             else:
                 limit = {"place": 255, "enterprise_representative": MAX_NAME,
@@ -161,7 +167,8 @@ def _recorder_clean(visit, value):
 def record_header_update(*, actor, visit_id, **fields) -> OnSiteRecord:
     """Set header fields of the record: place, recorder (an officer of the visit), findings summary, the
     enterprise's representative and title, and its opinion — or that it refused to give one (the two
-    exclude each other).
+    exclude each other); and the steps the officers confirm (告知事项): credentials shown, the basis, items
+    and rights told, whether the enterprise asked for a recusal.
     """
     visit, _vo, record = _record_for_write(actor, visit_id)
     if not fields:
@@ -181,7 +188,8 @@ def record_header_update(*, actor, visit_id, **fields) -> OnSiteRecord:
     if after == before:
         return record
     record.save(update_fields=["place", "recorder", "findings_summary", "enterprise_representative",
-                               "representative_title", "enterprise_opinion", "opinion_refused"])
+                               "representative_title", "enterprise_opinion", "opinion_refused",
+                               "credentials_shown", "rights_told", "recusal_answer"])
     voided = signatures_void(record)
     audit_record(actor=actor, action="record.update", subject=record, before=before, after=after,
                  extra={"signatures_voided": voided} if voided else None)

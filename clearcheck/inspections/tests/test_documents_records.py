@@ -5,6 +5,7 @@ embeds the drawn signature or notes the refusal to sign; who may download (anoth
 enterprise 404; the enterprise its own record and order).
 """
 
+import json
 import time
 
 import pytest
@@ -65,6 +66,25 @@ def test_r16_record_renders_every_field(inspected):
     recorder = county["officers"][1]
     assert f"{recorder.name}(执法证号:{recorder.credential_no})" in text
     assert "笔录填写中" not in text
+
+
+def test_record_states_only_the_steps_the_officers_confirmed(inspected):
+    """The 告知事项 come from confirmations made in the record (audited as record.update); without them the
+    record says they were not confirmed instead of asserting them."""
+    visit = inspected["finish"](steps=False)
+    text = layout_text("record.html", documents.record_context(record_of(visit)))
+    assert "已出示行政执法证件" not in text and "是否申请回避:否" not in text
+    assert "出示行政执法证件:笔录中未确认" in text and "是否申请回避:笔录中未确认" in text
+
+
+def test_record_steps_confirmed_are_audited_and_printed(inspected):
+    from clearcheck.audit.models import AuditEvent
+
+    visit = inspected["finish"]()
+    text = layout_text("record.html", documents.record_context(record_of(visit)))
+    assert "检查人员已出示行政执法证件" in text and "是否申请回避:否" in text and "笔录中未确认" not in text
+    events = AuditEvent.objects.filter(action="record.update", subject_id=str(record_of(visit).pk))
+    assert any(json.loads(e.body)["after"].get("credentials_shown") is True for e in events)
 
 
 def test_record_embeds_the_drawn_signature(inspected):

@@ -75,6 +75,23 @@ def test_r18_evidence_without_a_metadata_field_is_refused_naming_it(team, missin
     assert not Evidence.objects.exists()
 
 
+def test_r18_evidence_without_a_position_is_stored_without_one_when_stated(team):
+    """No position from the phone: the uploader states it and none is stored — never a stand-in address."""
+    from clearcheck.audit.models import AuditEvent
+
+    record = add(team, jpeg(2100), latitude=None, longitude=None, no_position=True)
+    assert record.latitude is None and record.longitude is None
+    event = AuditEvent.objects.get(action="evidence.add", subject_id=str(record.pk))
+    assert '"latitude":null' in event.body
+    with pytest.raises(EvidenceMetadataMissing):  # not stated: still R18's missing place
+        add(team, jpeg(2200), latitude=None, longitude=None)
+
+
+def test_r18_a_position_given_wins_over_the_statement(team):
+    record = add(team, jpeg(2300), no_position=True)
+    assert str(record.latitude) == SITE[0] and str(record.longitude) == SITE[1]
+
+
 def test_r18_every_missing_field_is_named_at_once(team):
     with pytest.raises(EvidenceMetadataMissing) as caught:
         services.evidence_add(actor=team["first"], visit_id=team["visit"].pk, content=jpeg(), kind="photo",

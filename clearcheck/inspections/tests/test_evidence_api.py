@@ -249,6 +249,39 @@ def test_the_form_post_without_script_adds_evidence(team):
     assert "R18" in refused.content.decode() and "证明事项" in refused.content.decode()
 
 
+def test_the_form_without_a_position_says_so_and_stamps_no_address(team):
+    """No position: the page says 未取得位置 before and after; the enterprise's address never stands in."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from clearcheck.inspections.models import Evidence
+
+    url = f"/work/inspections/visits/{team['visit'].pk}/evidence/"
+    c = client(team["first"])
+    form = c.get(url).content.decode()
+    enterprise = team["visit"].enterprise
+    assert "未取得位置" in form and str(enterprise.latitude) not in form
+    local = clock.local_now().strftime("%Y-%m-%dT%H:%M:%S")
+    response = c.post(url, {
+        "kind": "photo", "proves": "消防通道堵塞", "captured_at": local, "latitude": "", "longitude": "",
+        "no_position": "1", "datum": "wgs84", "captured_by": team["first"].officer_id, "origin": "captured",
+        "file": SimpleUploadedFile("exit.jpg", jpeg(1700)),
+    }, follow=True)
+    record = Evidence.objects.get(proves="消防通道堵塞")
+    assert record.latitude is None and record.longitude is None
+    html = response.content.decode()
+    card = html.split(f'id="evidence-{record.pk}"')[1].split("</section>")[0]
+    assert "未取得位置" in card and "WGS-84" not in card
+
+
+def test_the_api_upload_states_no_position(team):
+    data = jpeg(1800)
+    response = client(team["first"]).post(
+        f"/api/visits/{team['visit'].pk}/evidence-uploads", json.dumps({
+            "kind": "photo", "proves": "无定位", "captured_at": clock.now().isoformat(), "size": len(data),
+            "sha256": sha(data), "no_position": True}), content_type="application/json")
+    assert response.status_code in (200, 201), response.content
+
+
 def test_the_file_page_serves_the_verified_bytes_with_their_type(team):
     evidence = api_add(team, pdf(), name="笔录附件.pdf", kind="document").json()
     response = client(team["first"]).get(f"/work/inspections/evidence/{evidence['id']}/file/")

@@ -151,9 +151,11 @@ def inspected(outcomes_county, failed_visit):
     order = disposition_add(actor=first, finding_id=finding.pk, kind="correct_by_deadline", deadline=deadline,
                             note="补办并公示食品生产许可证")
 
-    def finish(*, refused=False, opinion_refused=False, summary="检查情况见各项记录", close=True):
+    def finish(*, refused=False, opinion_refused=False, summary="检查情况见各项记录", close=True, steps=True):
         header = {"place": "阿胶生产车间", "recorder_id": county["officers"][1].pk, "findings_summary": summary,
                   "enterprise_representative": "李华", "representative_title": "质量负责人"}
+        if steps:  # the 告知事项 the officers confirm in the record
+            header.update({"credentials_shown": True, "rights_told": True, "recusal_answer": "no"})
         header.update({"opinion_refused": True} if opinion_refused else {"enterprise_opinion": "对检查结果无异议"})
         record_header_update(actor=first, visit_id=visit.pk, **header)
         record_sign_officer(actor=first, visit_id=visit.pk)

@@ -70,18 +70,6 @@ def evidence_file_response(request, record: Evidence):
     return response
 
 
-def _position(visit: Visit) -> tuple[str, str, str]:
-    """Where the evidence was captured when the phone gives no position: the check-in position, else the
-    enterprise's registered location (both WGS-84).
-    """
-    if visit.latitude is not None and visit.longitude is not None:
-        return str(visit.latitude), str(visit.longitude), "入企定位位置"
-    enterprise = visit.enterprise
-    if getattr(enterprise, "latitude", None) is not None and getattr(enterprise, "longitude", None) is not None:
-        return str(enterprise.latitude), str(enterprise.longitude), "企业登记位置"
-    return "", "", ""
-
-
 def _add_from_form(request, visit: Visit):
     data = request.POST
     kind = data.get("kind", "")
@@ -89,7 +77,8 @@ def _add_from_form(request, visit: Visit):
         actor=request.user, visit_id=visit.pk, kind=kind, content=request.FILES.get("file"),
         proves=data.get("proves", ""), captured_at=data.get("captured_at") or None,
         latitude=data.get("latitude") or None, longitude=data.get("longitude") or None,
-        datum=data.get("datum") or "wgs84", captured_by=data.get("captured_by") or request.user.officer_id,
+        datum=data.get("datum") or "wgs84", no_position=data.get("no_position") == "1",
+        captured_by=data.get("captured_by") or request.user.officer_id,
         origin=data.get("origin") or EvidenceOrigin.CAPTURED,
         covers_from=(data.get("covers_from") or None) if kind in AV_KINDS else None,
         covers_to=(data.get("covers_to") or None) if kind in AV_KINDS else None,
@@ -140,12 +129,10 @@ def evidence_list(request, visit_id: int):
     rows = [(e, selectors.evidence_file_allowed(request.user, e), types.size_text(e.size)) for e in page]
     context = {"visit": visit, "page": page, "rows": rows, "can_upload": can_upload, "hub_url": _hub_url(request, visit)}
     if can_upload:
-        latitude, longitude, place_label = _position(visit)
         kinds = list(EvidenceKind)
         context.update({
             "kinds": EvidenceKind.choices, "origins": EvidenceOrigin.choices,
             "officers": selectors.visit_confirmed_officers(visit), "me": request.user.officer_id,
-            "fallback": {"latitude": latitude, "longitude": longitude, "label": place_label},
             "now_local": clock.local_now().strftime("%Y-%m-%dT%H:%M:%S"),
             "accept_all": ",".join(dict.fromkeys(",".join(types.ACCEPT[k] for k in kinds).split(","))),
             "config": json.dumps({

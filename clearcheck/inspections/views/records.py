@@ -142,6 +142,10 @@ def _header_values(post) -> dict:
         values["recorder_id"] = post.get("recorder_id") or None
     if post.get("opinion_present"):
         values["opinion_refused"] = post.get("opinion_refused") == "on"
+    if post.get("steps_present"):
+        values["credentials_shown"] = post.get("credentials_shown") == "on"
+        values["rights_told"] = post.get("rights_told") == "on"
+        values["recusal_answer"] = post.get("recusal_answer", "")
     return values
 
 

@@ -1,7 +1,7 @@
 /* Evidence upload on a phone (R18), plain JavaScript without libraries.
  *
  * The officer takes a photo or video (or picks a file), says what it proves; the page fills in the capture
- * time (the file's time), the place (navigator.geolocation, else the check-in position the page carries)
+ * time (the file's time), the place (navigator.geolocation; without it the evidence states 未取得位置)
  * and, for recordings, the span recorded. It computes the file's SHA-256, declares the upload to
  * /api/visits/<id>/evidence-uploads and sends the file in chunks (PATCH with Upload-Offset). When a chunk
  * fails (dropped connection, timeout, server restart) it waits, asks the server how far it got, and
@@ -188,11 +188,10 @@
       place.textContent = _("采集地点:当前定位(%(lat)s, %(lon)s,精度约 %(m)s 米)",
         { lat: latitude.value, lon: longitude.value, m: Math.round(pos.coords.accuracy) });
     }, function () {
-      var label = place.dataset.fallbackLabel;
-      latitude.value = latitude.dataset.fallback;
-      longitude.value = longitude.dataset.fallback;
-      place.textContent = label ? _("未能取得当前定位,采集地点按%(label)s登记(%(lat)s, %(lon)s)",
-        { label: label, lat: latitude.value, lon: longitude.value }) : _("未能取得当前定位,请开启定位权限后重试");
+      // No position: the evidence states so (未取得位置); no other address stands in for it.
+      latitude.value = "";
+      longitude.value = "";
+      place.textContent = _("未能取得当前定位:证据将注明未取得位置(可开启定位权限后重试)");
     }, { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 });
   }
 
@@ -333,6 +332,7 @@
       kind: kind.value, proves: proves, origin: el("evidence-origin").value,
       captured_by: parseInt(el("evidence-captured-by").value, 10) || null, captured_at: isoOf(capturedAt),
       latitude: latitude.value || null, longitude: longitude.value || null, datum: datum.value || "wgs84",
+      no_position: !(latitude.value && longitude.value),
     };
     if (isAv(kind.value)) {
       metadata.covers_from = isoOf(coversFrom);
