@@ -131,7 +131,9 @@ class TaskFilter(Schema):
 
 
 class InboxFilter(Schema):
-    """Keyset cursor of the approval inbox."""
+    """Cursor of the approval inbox: the id of the last task of the previous page (its order is by start date,
+    urgency and id).
+    """
 
     cursor: DbId | None = None
     limit: int = 50
@@ -260,9 +262,11 @@ def task_create(request, payload: TaskIn):
 
 @router.get("/tasks/approval-inbox", response=TaskPage, summary="Tasks awaiting the head's approval")
 def approval_inbox(request, filters: Query[InboxFilter]):
-    """Submitted tasks and urgent ones due for approval afterwards (补办), of the caller's scope."""
-    items, cursor = keyset_page(_with_lines(selectors.approval_inbox(actor=request.user)), cursor=filters.cursor,
-                                limit=filters.limit)
+    """Submitted tasks and urgent ones due for approval afterwards (补办), of the caller's scope: earliest start
+    first, urgent ones first on the same day, then by id. ``next_cursor`` is the last task's id; a task decided
+    since keeps its place.
+    """
+    items, cursor = selectors.approval_inbox_page(actor=request.user, cursor=filters.cursor, limit=filters.limit)
     return {"items": items, "next_cursor": cursor}
 
 
