@@ -12,6 +12,7 @@ from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from clearcheck.alerts.selectors import alert_rule_counts
+from clearcheck.core.rules import rule_title
 from clearcheck.inspections.choices import EntryMethod
 from clearcheck.inspections.models import EntryRefusal
 from clearcheck.planning.choices import TaskSource
@@ -150,8 +151,9 @@ def _alerts(filters: Filters) -> dict:
     rows = alert_rule_counts(year=filters.year, agency_id=filters.agency_id)
     return {
         "title": _("预警(按规则)"),
-        "chart": {"type": "bars", "x": [r[0] for r in rows], "data": [r[1] for r in rows]},
-        "table": {"headers": [_("规则"), _("预警数"), _("未办结")], "rows": [list(r) for r in rows]},
+        "chart": {"type": "bars", "x": [rule_title(r[0]) for r in rows], "data": [r[1] for r in rows]},
+        "table": {"headers": [_("规则"), _("预警数"), _("未办结")],
+                  "rows": [[rule_title(r[0]), *r[1:]] for r in rows]},
     }
 
 
