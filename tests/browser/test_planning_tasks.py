@@ -1,5 +1,6 @@
 """Browser journey of tasks on a phone (R06, R07): the agency admin drafts and submits a task, the
-department head cannot approve it (sees R07), the agency head approves it from the approval inbox.
+department head cannot approve it (sees R07), the agency head opens it from the approval inbox and approves it
+on its page.
 """
 
 import datetime as dt
@@ -60,13 +61,14 @@ def test_task_is_submitted_refused_to_the_department_head_and_approved_by_the_he
     expect(page.locator("h1")).to_contain_text("已提报待审批")
     screenshot(page, "journey-task-r07-refused")
 
-    # The agency head approves it from the approval inbox.
+    # The agency head opens it from the approval inbox and approves it on its page (issue 19).
     login(page, "scjg-head")
     page.goto("/work/planning/tasks/inbox/")
-    card = page.locator("#inbox li").filter(has_text="东阿阿胶股份有限公司")
+    card = page.locator("#inbox tbody tr").filter(has_text="东阿阿胶股份有限公司")
     expect(card).to_have_count(1)
     assert_fits_phone(page)
-    card.get_by_role("button", name="批准").click()
+    card.locator("a.row-link").click()
+    page.locator("#task-approve").click()
     expect(page).to_have_url(re.compile(r"/work/planning/tasks/inbox/$"))
     expect(page.locator(".messages")).to_contain_text("已批准")
     expect(page.locator("#inbox")).not_to_contain_text("东阿阿胶股份有限公司")
