@@ -189,6 +189,9 @@ CLEARCHECK = {
     # Key (32 random bytes, hex) of the pseudonyms under which individual businesses appear in published draws
     # (ADR 0017); escrowed for the judicial bureau's audit. Made only by `clearcheck init`.
     "PSEUDONYM_KEY_FILE": os.environ.get("CLEARCHECK_PSEUDONYM_KEY_FILE", str(VAR_DIR / "keys" / "pseudonym.key")),
+    # The retired signing keys with their periods (`clearcheck keys rotate`); empty: history.json beside the
+    # audit signing key. Back it up with the keys: verification of what a retired key signed needs it.
+    "KEY_HISTORY_FILE": os.environ.get("CLEARCHECK_KEY_HISTORY_FILE", ""),
     # Public keys (PEM files, comma-separated) of retired code keys whose tokens still verify after a rotation.
     "CODE_RETIRED_PUBLIC_KEY_FILES": [p for p in os.environ.get("CLEARCHECK_CODE_RETIRED_PUBLIC_KEY_FILES", "").split(",") if p],
     # Origin printed into QR codes (enterprise code landing page, e-credential verify page).

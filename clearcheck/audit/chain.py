@@ -4,8 +4,10 @@ import hashlib
 
 from django.conf import settings
 
-from clearcheck.core import crypto
+from clearcheck.core import crypto, keys
 from clearcheck.core.canonical import canonical_bytes
+
+CHECKPOINT_KEY_SETTING = "SIGNING_KEY_FILE"
 
 
 def link_hash(prev_hash: str, seq: int, event_id: int, body: str) -> str:
@@ -24,4 +26,16 @@ def checkpoint_payload(length: int, head_hash: str, time_iso: str, key_id: str, 
 
 def checkpoint_key() -> crypto.SigningKey:
     """The platform's checkpoint signing key."""
-    return crypto.signing_key_load(settings.CLEARCHECK["SIGNING_KEY_FILE"])
+    return crypto.signing_key_load(settings.CLEARCHECK[CHECKPOINT_KEY_SETTING])
+
+
+def checkpoint_keys_document() -> dict:
+    """The published checkpoint keys: the current one and every retired one with its period (issue 20)."""
+    key = checkpoint_key()
+    history = keys.key_history(CHECKPOINT_KEY_SETTING)
+    entries = [{"key_id": key.key_id, "suite": key.suite, "public_key_pem": key.public_key_pem, "current": True,
+                "valid_from": history[-1].as_json()["retired_at"] if history else None, "retired_at": None}]
+    for retired in reversed(history):
+        entries.append({**retired.as_json(), "current": False})
+        entries[-1].pop("setting")
+    return {"keys": entries}

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Model
 
-from clearcheck.core import clock
+from clearcheck.core import clock, keys
 from clearcheck.core.canonical import canonical_text, utc_text
 from clearcheck.core.context import request_id_get
 from clearcheck.core.rows import rows_insert
@@ -171,3 +171,26 @@ def checkpoint_sign(*, length: int, head_hash: str, key=None, at=None) -> Checkp
         body=payload.decode("utf-8"),
         signature=key.sign(payload),
     )
+
+
+
+# --- Keys: rotation is an audited act ----------------------------------------------------------------
+
+KEY_ALIASES = {"audit": "SIGNING_KEY_FILE", "code": "CODE_SIGNING_KEY_FILE"}
+
+
+@transaction.atomic
+def platform_key_rotate(*, actor, key: str) -> tuple[str, str]:
+    """Retire the platform key ``key`` (``"audit"`` or ``"code"``) and make its successor; (old id, new id).
+
+    The event is recorded after the new key exists and before the history and the key file change, in the
+    same transaction: when the files cannot be rotated, the exception rolls the event back, so the trail never
+    claims a rotation that did not happen (issue 20).
+    """
+    at = clock.now()
+
+    def record(old_id: str, new_id: str) -> None:
+        audit_record(actor=actor, action="platform_key.rotate", subject=("platform_key", key),
+                     before={"key_id": old_id}, after={"key_id": new_id}, extra={"retired_at": utc_text(at)})
+
+    return keys.key_rotate(KEY_ALIASES[key], at=at, record=record)

@@ -1,12 +1,13 @@
 """``clearcheck audit verify``: recompute the chain end to end and check the signed checkpoints."""
 
+import datetime as dt
 import json
 from dataclasses import dataclass, field
 
-from clearcheck.core import crypto
+from clearcheck.core import crypto, keys
 from clearcheck.core.canonical import utc_text
 
-from .chain import checkpoint_key, checkpoint_payload, link_hash
+from .chain import CHECKPOINT_KEY_SETTING, checkpoint_key, checkpoint_payload, link_hash
 from .models import GENESIS_HASH, AuditEvent, ChainHead, Checkpoint
 
 _COLUMNS = ("id", "seq", "prev_hash", "hash", "body", "action", "actor_id", "actor_label",
@@ -47,6 +48,16 @@ def _columns_match_body(row: dict, body: dict) -> bool:
         and row["occurred_at"] is not None
         and body.get("occurred_at") == utc_text(row["occurred_at"])
     )
+
+
+def _signed_in_period(key_id: str, signed_at: str, retired: dict, current_id: str | None, current_from) -> bool:
+    """Whether a checkpoint dated ``signed_at`` was signed while ``key_id`` was in use."""
+    at = dt.datetime.fromisoformat(signed_at.replace("Z", "+00:00"))
+    if key_id in retired:
+        return retired[key_id].signed_in_period(at)
+    if key_id == current_id and current_from is not None:
+        return at >= current_from  # the current key signs only after the last rotation
+    return True  # a key given from outside (--public-key): its period is the published document's matter
 
 
 def public_keys_read(pem_text: str) -> dict[str, bytes]:
@@ -124,19 +135,29 @@ def audit_verify(*, external_checkpoint: dict | None = None, stop_at_first: bool
         report.broken(None, None, f"链头记录为 {head.length} 条,实际可校验 {report.length} 条:链尾被截断或链头被改动")
 
     public_keys = dict(public_keys or {})
+    # Retired keys verify only what they signed in their period (core.keys: the history kept at rotation).
+    retired = {k.key_id: k for k in keys.key_history(CHECKPOINT_KEY_SETTING)}
+    current_from = max((k.retired_at for k in retired.values()), default=None)
+    current_id = None
     try:
         key = checkpoint_key()
         public_keys[key.key_id] = key.public_key_raw
+        current_id = key.key_id
     except crypto.KeyFileMissing as missing:
-        if checkpoints and not public_keys:
+        if checkpoints and not public_keys and not retired:
             report.broken(None, None, f"无法校验检查点签名:{missing}")
             return report
     for cp in checkpoints:
         report.checkpoints_checked += 1
+        signed_at = json.loads(cp.body)["time"]
+        payload = checkpoint_payload(cp.length, cp.head_hash, signed_at, cp.key_id, cp.suite)
         raw = public_keys.get(cp.key_id)
-        payload = checkpoint_payload(cp.length, cp.head_hash, json.loads(cp.body)["time"], cp.key_id, cp.suite)
+        if raw is None and cp.key_id in retired:
+            raw = retired[cp.key_id].raw
         if raw is None or payload.decode() != cp.body or not crypto.signature_valid(cp.suite, raw, cp.signature, payload):
             report.broken(None, None, f"长度为 {cp.length} 的检查点签名无效")
+        elif not _signed_in_period(cp.key_id, signed_at, retired, current_id, current_from):
+            report.broken(None, None, f"长度为 {cp.length} 的检查点由密钥 {cp.key_id} 签于其使用期之外:签名时间或密钥被改动")
         elif cp.length > report.length:
             report.broken(None, None, f"检查点记载链长 {cp.length},但链上只有 {report.length} 条:链尾被删除")
         elif hash_at.get(cp.length) != cp.head_hash:

@@ -19,7 +19,7 @@ from django.core.exceptions import ImproperlyConfigured
 ED25519 = "ed25519"
 SECRET_BYTES = 32
 _lock = threading.Lock()
-_cache: dict[str, "SigningKey"] = {}
+_cache: dict[str, tuple[int, "SigningKey"]] = {}
 
 
 def b64url(data: bytes) -> str:
@@ -113,15 +113,26 @@ def _file_create_exclusive(file: Path, content: bytes) -> bool:
 
 def signing_key_load(path: str) -> SigningKey:
     """Load the Ed25519 key at ``path``; raises :class:`KeyFileMissing` when there is none (never creates one)."""
+    file = Path(path)
+    try:
+        # Keyed by the file's mtime too: after `clearcheck keys rotate`, every process signs with the new
+        # key at its next use instead of signing with the retired one until it restarts.
+        stamp = file.stat().st_mtime_ns
+    except FileNotFoundError:
+        raise KeyFileMissing(path) from None
     with _lock:
-        if path in _cache:
-            return _cache[path]
-        file = Path(path)
-        if not file.is_file():
-            raise KeyFileMissing(path)
+        cached = _cache.get(path)
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
         key = _signing_key(_private_key_read(file))
-        _cache[path] = key
+        _cache[path] = (stamp, key)
         return key
+
+
+def signing_key_forget(path: str) -> None:
+    """Drop the cached key of ``path`` (after a rotation replaced the file)."""
+    with _lock:
+        _cache.pop(path, None)
 
 
 def signing_key_create(path: str) -> bool:

@@ -5,6 +5,7 @@ JSON in URL-safe base64, the signature covers ``v1.<alg>.<kid>.<payload>`` so ne
 key id can be swapped. E-credential tokens (``credentials.py``) use the same format with ``"t": "cred"``.
 """
 
+import datetime
 import functools
 import io
 import json
@@ -33,6 +34,7 @@ from clearcheck.core.crypto import (
     signing_key_load,
 )
 from clearcheck.core.errors import Conflict, FieldError, NotFound, PermissionDenied, ValidationFailed
+from clearcheck.core.keys import key_history
 
 from .models import Enterprise, EnterpriseCode
 
@@ -56,6 +58,9 @@ class TokenInvalid(Exception):
         self.message = message
 
 
+CODE_KEY_SETTING = "CODE_SIGNING_KEY_FILE"
+
+
 @dataclass(frozen=True)
 class PublicKey:
     """A key that verifies tokens: suite, key id, raw public bytes, PEM; ``current`` signs new tokens."""
@@ -65,11 +70,13 @@ class PublicKey:
     raw: bytes
     pem: str
     current: bool
+    valid_from: datetime.datetime | None = None
+    retired_at: datetime.datetime | None = None
 
 
 def code_signing_key() -> SigningKey:
     """The key that signs new enterprise codes and e-credentials (created on first use)."""
-    return signing_key_load(settings.CLEARCHECK["CODE_SIGNING_KEY_FILE"])
+    return signing_key_load(settings.CLEARCHECK[CODE_KEY_SETTING])
 
 
 @functools.lru_cache(maxsize=32)
@@ -87,6 +94,12 @@ def code_public_keys() -> dict[str, PublicKey]:
     """Every key a token may name (kid → key): the current one and the retired ones still trusted."""
     key = code_signing_key()
     keys = {key.key_id: PublicKey(key.suite, key.key_id, key.public_key_raw, key.public_key_pem, current=True)}
+    # Codes carry no signing time (a printed poster stays valid until reissued or revoked), so a retired
+    # key verifies what it signed without a period check; the period is published with it.
+    for retired in key_history(CODE_KEY_SETTING):
+        keys.setdefault(retired.key_id, PublicKey(retired.suite, retired.key_id, retired.raw, retired.public_key_pem,
+                                                  current=False, valid_from=retired.valid_from,
+                                                  retired_at=retired.retired_at))
     for path in settings.CLEARCHECK.get("CODE_RETIRED_PUBLIC_KEY_FILES", []):
         retired = _retired_key(path)
         keys.setdefault(retired.key_id, retired)

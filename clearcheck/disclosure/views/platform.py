@@ -8,7 +8,7 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from clearcheck.audit.chain import checkpoint_key
+from clearcheck.audit.chain import checkpoint_key, checkpoint_keys_document
 from clearcheck.audit.selectors import checkpoint_latest
 from clearcheck.core.rules import RULES
 
@@ -73,6 +73,5 @@ def audit_checkpoint_json(request):
 
 @require_GET
 def audit_keys_json(request):
-    """Public keys that sign checkpoints, for offline verification."""
-    key = checkpoint_key()
-    return JsonResponse({"keys": [{"key_id": key.key_id, "suite": key.suite, "public_key_pem": key.public_key_pem}]})
+    """Public keys that sign checkpoints, the retired ones with their periods, for offline verification."""
+    return JsonResponse(checkpoint_keys_document())
