@@ -4,6 +4,9 @@ agencies and the county to visits, agency managers to referrals, the enterprise 
 import pytest
 from django.test import Client
 
+from clearcheck.inspections.tests.onsite_fixtures import *  # noqa: F403
+from clearcheck.planning.tests.test_tasks_fixtures import *  # noqa: F403
+
 pytestmark = pytest.mark.django_db
 
 
@@ -42,3 +45,22 @@ def test_every_workspace_card_opens_for_its_role(make_user, role):
     assert links
     refused = {path: client.get(path).status_code for path in links}
     assert {p: s for p, s in refused.items() if s != 200} == {}
+
+
+def test_the_officers_workspace_leads_with_today_and_shows_no_admin_cards(onsite_county, open_visit):
+    """Issue 19: an officer's workspace starts with today's own work (visits in progress, today's tasks) and
+    shows only the cards of pages an officer uses — no plans, pools, draws, checklists or officer lists."""
+    county = onsite_county
+    visit = open_visit()
+    html = _page(county["officer_users"][0])
+    main = html.split("<main>")[1]
+    assert main.index('id="today"') < main.index('<a class="card"')
+    today = main.split('id="today"')[1].split("</section>")[0]
+    assert f"/work/inspections/visits/{visit.pk}/" in today and county["enterprise"].name in today
+    for path in ("/work/planning/plans/", "/work/sampling/", "/work/registry/officers/", "/work/catalog/checklists/"):
+        assert f'class="card" href="{path}' not in html, path
+    assert html.count('<a class="card"') <= 5
+
+
+def test_workspace_of_other_roles_has_no_today_section(make_user):
+    assert 'id="today"' not in _page(make_user("agency_admin"))

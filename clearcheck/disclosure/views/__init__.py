@@ -12,11 +12,13 @@ from .handbooks import (  # noqa: F401
 )
 from .outcomes import outcome_detail, outcome_list  # noqa: F401
 from .platform import (  # noqa: F401
+    audit_archived_head,
     audit_checkpoint_json,
     audit_head,
+    audit_heads_json,
     audit_keys_json,
     home,
     rules,
-    workspace,
 )
 from .portal import portal, rights  # noqa: F401
+from .workspace import workspace  # noqa: F401
