@@ -184,6 +184,13 @@
     try { return Boolean(logout) && new URL(form.action, location.href).pathname === logout; } catch (e) { return false; }
   }
 
+  // Whether this page came from following a link or sending a form (not Back, Forward or a reload, after
+  // which a send that never reached the server must not count as received).
+  function arrived() {
+    var entries = window.performance && performance.getEntriesByType ? performance.getEntriesByType("navigation") : [];
+    return !entries.length || entries[0].type === "navigate";
+  }
+
   function drafts() {
     if (!local || !session) { return; }
     document.addEventListener("submit", function (event) {
@@ -202,11 +209,13 @@
     var forms = Array.prototype.slice.call(document.querySelectorAll("form[data-draft]"));
     var pending = session.getItem(PENDING);
     session.removeItem(PENDING);
-    if (pending) {
-      // The page after a send: refused (an error page, a login form, or the form again) keeps the draft;
-      // anything else means it was received.
+    if (pending && arrived()) {
+      // The page the send led to. Refused (an error page, a login form, an error message, or the form given
+      // back with what was typed) keeps the draft; anything else means it was received. A form that leads
+      // back to itself when received comes back empty.
       var refused = document.getElementById("error-page") || document.querySelector("input[type=password]") ||
-        forms.some(function (form) { return draftStoreKey(form) === pending; });
+        document.querySelector(".messages .error") ||
+        forms.some(function (form) { return draftStoreKey(form) === pending && !isEmpty(form); });
       if (!refused) { local.removeItem(pending); }
     }
     forms.forEach(function (form) {
