@@ -190,14 +190,18 @@ StandardPatch = _patch_of(StandardIn, "StandardPatch", "Changes to a draft stand
 StandardPage = _page_of(StandardOut, "StandardPage", "A page of standards.")
 
 
-class StandardFilter(Schema):
-    """Standard filters."""
+class _VersionedFilter(Schema):
+    """Filters of a versioned document (standards, checklists)."""
 
     agency: int | None = None
     status: VersionStatus | None = None
     q: str | None = None
     cursor: int | None = None
     limit: int = 50
+
+
+class StandardFilter(_VersionedFilter):
+    """Standard filters."""
 
 
 class EntryOut(Schema):
@@ -277,14 +281,8 @@ class EntryIn(Schema):
 ChecklistPage = _page_of(ChecklistOut, "ChecklistPage", "A page of checklists.")
 
 
-class ChecklistFilter(Schema):
+class ChecklistFilter(_VersionedFilter):
     """Checklist filters."""
-
-    agency: int | None = None
-    status: VersionStatus | None = None
-    q: str | None = None
-    cursor: int | None = None
-    limit: int = 50
 
 
 class NoPenaltyOut(Schema):
