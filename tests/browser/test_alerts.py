@@ -40,7 +40,7 @@ def test_bureau_resolves_an_alert_opens_a_matter_and_a_visitor_reads_the_notice(
     page.locator("#alert-resolve").get_by_role("button", name="办结").click()
     expect(page.locator("#alert-state")).to_have_text("已办结")
     expect(page.locator("#alert-note")).to_contain_text("已约谈涉事机关")
-    expect(page.locator("#alert-history")).to_contain_text("alert.resolve")
+    expect(page.locator("#alert-history")).to_contain_text("办结预警")  # issue 19: in words
     assert_fits_phone(page)
     screenshot(page, "journey-alert-resolved")
 
