@@ -59,7 +59,8 @@ def _isolated_keys_and_files(settings, tmp_path, _session_key_files):
 
     audit_key = tmp_path / "keys" / "audit.pem"
     crypto.signing_key_create(str(audit_key))
-    settings.CLEARCHECK = {**settings.CLEARCHECK, **_session_key_files, "SIGNING_KEY_FILE": str(audit_key)}
+    settings.CLEARCHECK = {**settings.CLEARCHECK, **_session_key_files, "SIGNING_KEY_FILE": str(audit_key),
+                           "AUDIT_ARCHIVE_DIR": str(tmp_path / "audit-archive")}
     settings.MEDIA_ROOT = tmp_path / "files"
 
 

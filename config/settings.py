@@ -189,6 +189,9 @@ CLEARCHECK = {
     # Key (32 random bytes, hex) of the pseudonyms under which individual businesses appear in published draws
     # (ADR 0017); escrowed for the judicial bureau's audit. Made only by `clearcheck init`.
     "PSEUDONYM_KEY_FILE": os.environ.get("CLEARCHECK_PSEUDONYM_KEY_FILE", str(VAR_DIR / "keys" / "pseudonym.key")),
+    # Daily archived heads of the audit chain and the mark of the last verification (`clearcheck audit archive`,
+    # `audit verify --incremental`): point it at a write-once or off-server mount (docs/deployment.md).
+    "AUDIT_ARCHIVE_DIR": os.environ.get("CLEARCHECK_AUDIT_ARCHIVE_DIR", str(VAR_DIR / "audit-archive")),
     # The retired signing keys with their periods (`clearcheck keys rotate`); empty: history.json beside the
     # audit signing key. Back it up with the keys: verification of what a retired key signed needs it.
     "KEY_HISTORY_FILE": os.environ.get("CLEARCHECK_KEY_HISTORY_FILE", ""),

@@ -1,6 +1,7 @@
 """Pure functions of the chain, shared by the sealer, the verifier and the benchmark."""
 
 import hashlib
+import json
 
 from django.conf import settings
 
@@ -39,3 +40,19 @@ def checkpoint_keys_document() -> dict:
         entries.append({**retired.as_json(), "current": False})
         entries[-1].pop("setting")
     return {"keys": entries}
+
+
+def checkpoint_document(checkpoint) -> dict:
+    """A signed checkpoint as published and archived: anyone can check it with the public key it names."""
+    body = json.loads(checkpoint.body)
+    key = checkpoint_key()
+    return {
+        "length": checkpoint.length,
+        "head": checkpoint.head_hash,
+        "time": body["time"],
+        "suite": checkpoint.suite,
+        "key_id": checkpoint.key_id,
+        "signature": checkpoint.signature,
+        "signed_bytes": checkpoint.body,
+        "public_key_pem": key.public_key_pem if key.key_id == checkpoint.key_id else None,
+    }

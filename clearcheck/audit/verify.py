@@ -24,6 +24,8 @@ class VerifyReport:
     problems: list[str] = field(default_factory=list)
     first_broken_seq: int | None = None
     first_broken_id: int | None = None
+    verified_from: int = 0  # the length of the mark an incremental run started after (0: the whole chain)
+    head_hash: str = GENESIS_HASH  # the hash at ``length`` (the next mark)
 
     @property
     def ok(self) -> bool:
@@ -76,26 +78,42 @@ def public_keys_read(pem_text: str) -> dict[str, bytes]:
     return keys
 
 
-def audit_verify(*, external_checkpoint: dict | None = None, stop_at_first: bool = True,
+def audit_verify(*, external_checkpoint: dict | None = None, archived_head: dict | None = None,
+                 start: dict | None = None, stop_at_first: bool = True,
                  public_keys: dict[str, bytes] | None = None) -> VerifyReport:
-    """Verify the whole chain, the chain head and every stored checkpoint. Reads only: writes nothing.
+    """Verify the chain, the chain head and every stored checkpoint. Reads only: writes nothing.
 
-    ``external_checkpoint`` is a checkpoint someone kept (the public JSON): the chain must still
-    reach its length with the same head hash, which detects a deleted tail even when the stored
-    checkpoints were deleted with it. ``public_keys`` (key id → raw key, e.g. the published ones) check
-    the signatures beside the configured signing key; when neither is there, the missing key file is
-    reported as a problem (never created).
+    ``external_checkpoint`` is a checkpoint someone kept (the public JSON) and ``archived_head`` the newest
+    head of the archive (``audit.archive``): the chain must still reach their length with the same head
+    hash, which detects a deleted tail even when the stored checkpoints and the chain head were deleted with
+    it. ``start`` (``{"length", "head"}``, the mark of the last verification) verifies only the events after
+    it, once the event at the mark still has the hash it had. ``public_keys`` (key id → raw key, e.g. the
+    published ones) check the signatures beside the configured signing key and the key history; when none is
+    there, the missing key file is reported as a problem (never created).
     """
     report = VerifyReport()
     checkpoints = list(Checkpoint.objects.order_by("length", "id"))
-    wanted = {cp.length for cp in checkpoints}
-    if external_checkpoint:
-        wanted.add(int(external_checkpoint["length"]))
+    kept = [(doc, label) for doc, label in ((external_checkpoint, "外部保存的检查点"), (archived_head, "存档的链头"))
+            if doc]
+    wanted = {cp.length for cp in checkpoints} | {int(doc["length"]) for doc, _ in kept}
     hash_at: dict[int, str] = {0: GENESIS_HASH}
 
     prev = GENESIS_HASH
     expected = 1
-    rows = AuditEvent.objects.filter(seq__isnull=False).order_by("seq").values_list(*_COLUMNS)
+    rows = AuditEvent.objects.filter(seq__isnull=False)
+    if start and int(start["length"]) > 0:
+        mark = int(start["length"])
+        report.verified_from = mark
+        stored = dict(AuditEvent.objects.filter(seq__in={mark} | {n for n in wanted if n < mark})
+                      .values_list("seq", "hash"))
+        if stored.get(mark) != start["head"]:
+            report.broken(mark, None, f"上次校验到第 {mark} 号事件,其哈希已与当时不同:已校验的部分被改动或截断,"
+                                      "请做一次完整校验")
+            return report
+        hash_at.update(stored)
+        prev, expected = start["head"], mark + 1
+        rows = rows.filter(seq__gt=mark)
+    rows = rows.order_by("seq").values_list(*_COLUMNS)
     for values in rows.iterator(chunk_size=10000):
         row = dict(zip(_COLUMNS, values, strict=True))
         seq = row["seq"]
@@ -164,10 +182,11 @@ def audit_verify(*, external_checkpoint: dict | None = None, stop_at_first: bool
             report.broken(cp.length, None, f"长度为 {cp.length} 的检查点哈希与链上不符")
         if report.problems and stop_at_first:
             return report
-    if external_checkpoint:
-        length = int(external_checkpoint["length"])
+    for document, label in kept:
+        length = int(document["length"])
         if length > report.length:
-            report.broken(None, None, f"外部保存的检查点记载链长 {length},但链上只有 {report.length} 条:链尾被删除")
-        elif hash_at.get(length) != external_checkpoint["head"]:
-            report.broken(length, None, f"外部保存的检查点(长度 {length})哈希与链上不符:历史被改写")
+            report.broken(None, None, f"{label}记载链长 {length},但链上只有 {report.length} 条:链尾被删除")
+        elif hash_at.get(length) != document["head"]:
+            report.broken(length, None, f"{label}(长度 {length})哈希与链上不符:历史被改写")
+    report.head_hash = prev
     return report

@@ -17,6 +17,8 @@ urlpatterns = [
     path("public/audit/", views.audit_head, name="audit_head"),
     path("public/audit/checkpoint.json", views.audit_checkpoint_json, name="audit_checkpoint_json"),
     path("public/audit/keys.json", views.audit_keys_json, name="audit_keys_json"),
+    path("public/audit/heads.json", views.audit_heads_json, name="audit_heads_json"),
+    path("public/audit/heads/<str:archive_day>.json", views.audit_archived_head, name="audit_archived_head"),
     # Workspace (government network): editing handbooks.
     path("work/handbooks/", views.handbook_work_list, name="handbook_work_list"),
     path("work/handbooks/new/", views.handbook_create, name="handbook_create"),

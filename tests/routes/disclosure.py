@@ -15,6 +15,9 @@ EXPECTATIONS = {
     "disclosure:outcome_detail": ok(EVERYONE),
     "disclosure:handbook_list": ok(EVERYONE),
     "disclosure:handbook_detail": ok(EVERYONE),
+    # --- the audit chain's archived heads (issue 20): public, for mirroring -------------------------
+    "disclosure:audit_heads_json": ok(EVERYONE),
+    "disclosure:audit_archived_head": ok(EVERYONE),
     # --- handbook workspace (government network) ------------------------------------------------
     "disclosure:handbook_work_list": ok(*EDITORS),
     "disclosure:handbook_create": ok("bureau"),
@@ -82,3 +85,10 @@ def world_extend(world: dict) -> None:
     records.record_sign_enterprise(actor=officer, visit_id=visit.pk, refused=True, refusal_note="拒绝签名,执法人员见证")
     records.visit_close(actor=officer, visit_id=visit.pk)
     world["per_route"].setdefault("disclosure:outcome_detail", {})["visit_id"] = visit.pk
+    # The chain's head archived today (issue 20), for the public page of an archived head.
+    from clearcheck.audit.archive import audit_head_archive
+    from clearcheck.audit.services import audit_seal
+
+    audit_seal()
+    audit_head_archive(today=today)
+    world["params"]["archive_day"] = today.isoformat()

@@ -1,14 +1,15 @@
 """Public pages of the platform itself: home, rules catalogue, audit-chain head; and the workspace."""
 
 import datetime as dt
-import json
 
 from django.contrib.auth.decorators import login_required
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from clearcheck.audit.chain import checkpoint_key, checkpoint_keys_document
+from clearcheck.audit.archive import archived_head, archived_head_days
+from clearcheck.audit.chain import checkpoint_document, checkpoint_keys_document
 from clearcheck.audit.selectors import checkpoint_latest
 from clearcheck.core.rules import RULES
 
@@ -33,20 +34,7 @@ def rules(request):
 
 def _checkpoint_document() -> dict | None:
     cp = checkpoint_latest()
-    if cp is None:
-        return None
-    body = json.loads(cp.body)
-    key = checkpoint_key()
-    return {
-        "length": cp.length,
-        "head": cp.head_hash,
-        "time": body["time"],
-        "suite": cp.suite,
-        "key_id": cp.key_id,
-        "signature": cp.signature,
-        "signed_bytes": cp.body,
-        "public_key_pem": key.public_key_pem if key.key_id == cp.key_id else None,
-    }
+    return checkpoint_document(cp) if cp is not None else None
 
 
 @require_GET
@@ -75,3 +63,26 @@ def audit_checkpoint_json(request):
 def audit_keys_json(request):
     """Public keys that sign checkpoints, the retired ones with their periods, for offline verification."""
     return JsonResponse(checkpoint_keys_document())
+
+
+@require_GET
+def audit_heads_json(request):
+    """The days on which the chain's head was archived, newest first, each with its document's address:
+    mirror them to detect later that the chain's end was cut off (docs/deployment.md, "The audit chain")."""
+    days = archived_head_days()
+    return JsonResponse({"heads": [
+        {"day": day.isoformat(), "url": reverse("disclosure:audit_archived_head", args=[day.isoformat()])}
+        for day in days]})
+
+
+@require_GET
+def audit_archived_head(request, archive_day: str):
+    """The signed checkpoint archived on ``archive_day`` (YYYY-MM-DD), as it was written that day."""
+    try:
+        day = dt.date.fromisoformat(archive_day)
+    except ValueError:
+        raise Http404("日期格式应为 YYYY-MM-DD") from None
+    document = archived_head(day)
+    if document is None:
+        raise Http404("当日没有存档的链头")
+    return JsonResponse(document, json_dumps_params={"ensure_ascii": False})
