@@ -26,7 +26,6 @@ class ListSpec:
     kind: str                       # ``ListKind``: the ``PublishedList.kind`` of its versions
     model: type[Model]              # the member rows (with ``agency``, ``status``, ``published_at``, ``withdrawn_at``)
     workflow: Machine               # draft → published → withdrawn
-    noun: str                       # a member, in messages: "检查事项不存在"
     list_name: str                  # the list, in messages: "已发布检查事项清单第 2 版"
     order: tuple[str, ...]          # members within an agency's list (and its snapshots)
     search: tuple[str, ...]         # the fields a search ``q`` looks in
@@ -38,6 +37,11 @@ class ListSpec:
     audit_list: str                 # "item_list" → item_list.publish
     members: str                    # "items": the publish's error field and its audit key ``published_items``
     no_drafts: str                  # the refusal of a publication with nothing to publish
+
+    @property
+    def noun(self) -> str:
+        """A member, in messages ("检查事项不存在"): its workflow's noun."""
+        return self.workflow.noun
 
     def search_q(self, q: str) -> Q:
         """Rows where any of the spec's search fields contains ``q``."""
@@ -70,18 +74,15 @@ def no_penalty_snapshot(entry: NoPenaltyEntry) -> dict:
 
 
 ITEM_LIST = ListSpec(
-    kind=ListKind.ITEMS, model=InspectionItem, workflow=workflows.ITEM, noun="检查事项", list_name="检查事项清单",
+    kind=ListKind.ITEMS, model=InspectionItem, workflow=workflows.ITEM, list_name="检查事项清单",
     order=("code", "id"), search=("code", "name", "legal_basis"), facet="category", facet_choices=ItemCategory,
     snapshot=item_snapshot, label=str, audit_noun="inspection_item", audit_list="item_list",
     members="items", no_drafts="没有待发布的草稿事项",
 )
 
 NO_PENALTY_LIST = ListSpec(
-    kind=ListKind.NO_PENALTY, model=NoPenaltyEntry, workflow=workflows.NO_PENALTY, noun="免罚清单事项",
-    list_name="免罚清单", order=("kind", "id"), search=("title", "legal_basis", "conditions"), facet="kind",
-    facet_choices=NoPenaltyKind,
+    kind=ListKind.NO_PENALTY, model=NoPenaltyEntry, workflow=workflows.NO_PENALTY, list_name="免罚清单",
+    order=("kind", "id"), search=("title", "legal_basis", "conditions"), facet="kind", facet_choices=NoPenaltyKind,
     snapshot=no_penalty_snapshot, label=lambda entry: entry.title, audit_noun="no_penalty_entry",
     audit_list="no_penalty_list", members="entries", no_drafts="没有待发布的草稿免罚事项",
 )
-
-LIST_SPECS: dict[str, ListSpec] = {spec.kind: spec for spec in (ITEM_LIST, NO_PENALTY_LIST)}
