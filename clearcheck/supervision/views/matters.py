@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from clearcheck.accounts.choices import Role
@@ -13,6 +14,7 @@ from clearcheck.alerts.selectors import alert_get_for_actor
 from clearcheck.core import clock
 from clearcheck.core.api import get_or_404
 from clearcheck.core.errors import DomainError
+from clearcheck.core.rules import rule_title
 from clearcheck.core.web import error_message, role_required
 from clearcheck.registry.models import Agency, Officer
 
@@ -38,6 +40,11 @@ def matter_list(request):
     })
 
 
+# What a matter may come from besides an alert, chosen by name (the stored type is the subject's audit type).
+SOURCE_TYPES = (("feedback.complaint", _lazy("投诉举报")), ("inspections.entryrefusal", _lazy("拒绝入企登记")),
+                ("feedback.evaluation", _lazy("事后评价")))
+
+
 @role_required(Role.BUREAU)
 def matter_create(request):
     """Open a matter (bureau), from an alert (``?alert=``), from a complaint (source type and id) or directly."""
@@ -50,7 +57,7 @@ def matter_create(request):
             "agency": data.get("agency", ""), "source_type": data.get("source_type", ""),
             "source_id": data.get("source_id", "")}
     if alert and request.method == "GET":
-        form.update(title=f"{alert.rule_id} {alert.subject_label or alert.subject_id}"[:200],
+        form.update(title=f"{rule_title(alert.rule_id)} {alert.subject_label or alert.subject_id}"[:200],
                     summary=f"[{alert.rule_id} · {alert.clause}] {alert.subject_label}",
                     agency=str(alert.agency_id or ""))
     if request.method == "POST":
@@ -66,6 +73,7 @@ def matter_create(request):
             error_message(request, exc)
     return render(request, "supervision/matter_form.html", {
         "form": form, "alert": alert, "agencies": Agency.objects.order_by("name").only("pk", "name"),
+        "source_types": SOURCE_TYPES,
     })
 
 

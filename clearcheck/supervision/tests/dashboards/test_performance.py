@@ -8,7 +8,6 @@ the same way in the same run as a baseline. The figures are in docs/performance.
 import statistics
 import time
 
-import pytest
 from django.test import Client
 
 from clearcheck.accounts.models import User
