@@ -28,5 +28,15 @@ class SessionCsrfAuth(SessionAuth):
     def __init__(self):
         super().__init__(csrf=True)
 
+    def __call__(self, request):
+        """None for a caller that sent credentials of its own (``Authorization``): it is not a browser riding
+        on a session, so it never meets the CSRF check; a bad or expired token then answers 401 with
+        ``WWW-Authenticate`` (issue 20), not 403 "CSRF check Failed". A forged cross-site request cannot set
+        that header without the CORS preflight the platform never grants.
+        """
+        if request.headers.get("Authorization"):
+            return None
+        return super().__call__(request)
+
 
 AUTH = [TokenAuth(), SessionCsrfAuth()]

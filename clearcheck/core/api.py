@@ -40,7 +40,12 @@ def api_create(**kwargs) -> NinjaAPI:
 
     @api.exception_handler(AuthenticationError)
     def _auth(request, exc):
-        return problem_response(problem_for_status(401, "需要登录或有效的接口令牌", request.path))
+        sent_token = request.headers.get("Authorization", "").lower().startswith("bearer ")
+        detail = "接口令牌无效或已过期,请重新获取" if sent_token else "需要登录或有效的接口令牌"
+        response = problem_response(problem_for_status(401, detail, request.path))
+        # RFC 6750 §3: a 401 says how to authenticate, and why a token that was sent failed.
+        response["WWW-Authenticate"] = 'Bearer realm="clearcheck"' + (', error="invalid_token"' if sent_token else "")
+        return response
 
     @api.exception_handler(HttpError)
     def _http(request, exc: HttpError):

@@ -168,3 +168,45 @@ def test_user_create_officer_record_must_belong_to_the_same_agency(make_agency, 
     with pytest.raises(ValidationFailed) as info:
         user_create(actor=None, username="z", password=PASSWORD, role="officer", agency=a, officer=make_officer(b))
     assert [e.field for e in info.value.errors] == ["officer"]
+
+
+# --- issue 20: a bearer caller never meets CSRF; a 401 says how to authenticate ------------------------
+
+@pytest.mark.parametrize("method, path", [("post", "/api/enterprises"), ("patch", "/api/enterprises/1")])
+def test_an_expired_or_unknown_token_on_a_write_answers_401_not_csrf(method, path, officer):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    response = getattr(client, method)(path, "{}", content_type="application/json",
+                                       **_bearer("cc_not-a-real-token"))
+    assert response.status_code == 401, response.content
+    assert response["WWW-Authenticate"] == 'Bearer realm="clearcheck", error="invalid_token"'
+    assert "CSRF" not in response.content.decode()
+    assert response["Content-Type"].startswith("application/problem+json")
+
+
+def test_a_revoked_token_on_a_write_answers_401_even_with_a_session(client, officer):
+    from django.test import Client
+
+    token = _issue(client, "zhang").json()["token"]
+    ApiToken.objects.update(expires_at=clock.now() - dt.timedelta(minutes=1))
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(officer)  # a session cookie too: the token the caller sent decides
+    response = browser.post("/api/enterprises", "{}", content_type="application/json", **_bearer(token))
+    assert response.status_code == 401
+    assert "invalid_token" in response["WWW-Authenticate"]
+
+
+def test_an_anonymous_401_names_the_scheme_without_an_error(client):
+    response = client.get("/api/enterprises")
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == 'Bearer realm="clearcheck"'
+
+
+def test_a_session_write_without_csrf_is_still_refused(officer):
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(officer)
+    response = browser.post("/api/enterprises", "{}", content_type="application/json")
+    assert response.status_code == 403  # the session path keeps its CSRF check
