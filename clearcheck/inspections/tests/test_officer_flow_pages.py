@@ -112,7 +112,7 @@ def test_the_record_counter_polls_and_a_saved_entry_updates_it(onsite_county, op
     assert f'hx-get="{progress}"' in page and f"已填写 0 / {len(entries)} 项" in page
     saved = second.post(f"/work/inspections/visits/{visit.pk}/record/entries/{entries[0].pk}/",
                         {"result": "compliant"}, HTTP_HX_REQUEST="true").content.decode()
-    assert 'id="record-progress" hx-swap-oob="true"' in saved and f"已填写 1 / {len(entries)} 项" in saved
+    assert 'id="record-progress" hx-swap-oob="outerHTML" hx-get="' in saved and f"已填写 1 / {len(entries)} 项" in saved
     polled = first.get(progress).content.decode()
     assert f"已填写 1 / {len(entries)} 项" in polled and "<html" not in polled
 

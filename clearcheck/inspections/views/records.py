@@ -128,7 +128,7 @@ def record_entry_save(request, visit_id: int, entry_id: int):
     evidence = selectors.record_evidence_choices(record.visit) if can_write else []
     response = render(request, "inspections/records/_entry_saved.html",
                       {"e": _entry_context(record, entry, can_write, evidence, error), **_progress(record),
-                       "visit_id": record.visit_id, "oob": True})
+                       "visit_id": record.visit_id, "oob": True, "poll": can_write})
     if error:
         response["HX-Trigger"] = "record-save-refused"
     return response
