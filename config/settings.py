@@ -204,6 +204,9 @@ CLEARCHECK = {
     # The officer's credential page fetches a fresh QR this often (well inside the window).
     "CREDENTIAL_REFRESH_SECONDS": int(os.environ.get("CLEARCHECK_CREDENTIAL_REFRESH_SECONDS", "30")),
     "REGION_CODE": os.environ.get("CLEARCHECK_REGION_CODE", "371524"),
+    # In the internet zone /healthz shows details (the database's error, the engine) only to a caller that
+    # sends this value as X-Health-Token (a monitoring system); on the government network it shows them to all.
+    "HEALTH_TOKEN": os.environ.get("CLEARCHECK_HEALTH_TOKEN", ""),
     "PLATFORM_NAME": "清检",
 }
 

@@ -40,3 +40,6 @@ urlpatterns = [
     path("work/audit/", include("clearcheck.audit.urls")),
     path("", include("clearcheck.disclosure.urls")),
 ]
+
+# A database outage answers 503 with Retry-After (the API as a problem document), a fault 500 (issue 20).
+handler500 = "clearcheck.core.outage.server_error"

@@ -58,6 +58,7 @@ _HTTP_TITLES = {
     422: ("validation", "输入校验未通过"),
     429: ("too-many-requests", "请求过于频繁"),
     500: ("server-error", "服务器内部错误"),
+    503: ("unavailable", "服务暂时不可用"),
 }
 
 

@@ -1,20 +1,43 @@
 """Platform-level views."""
 
+import hmac
+
+from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from .outage import RETRY_AFTER_SECONDS
+
+
+def _may_see_details(request) -> bool:
+    """Details (the driver's error, the engine) only on the government network or with the health token:
+    on the internet they would tell an attacker the database's host and port (issue 20)."""
+    if getattr(settings, "CLEARCHECK_ZONE", "all") != "internet":
+        return True
+    token = settings.CLEARCHECK.get("HEALTH_TOKEN") or ""
+    sent = request.headers.get("X-Health-Token", "")
+    return bool(token) and hmac.compare_digest(token.encode(), sent.encode())
+
 
 @never_cache
 @require_GET
 def healthz(request):
-    """Liveness and database check, as JSON (503 when the database does not answer)."""
+    """Liveness and database check, as JSON (503 with ``Retry-After`` when the database does not answer)."""
+    details = _may_see_details(request)
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
-        database = "ok"
     except Exception as exc:  # noqa: BLE001 — a health check reports, it does not raise
-        return JsonResponse({"status": "error", "database": str(exc)[:200]}, status=503)
-    return JsonResponse({"status": "ok", "database": database, "vendor": connection.vendor})
+        body = {"status": "error", "database": "unavailable"}
+        if details:
+            body["error"] = str(exc)[:200]
+        response = JsonResponse(body, status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+    body = {"status": "ok", "database": "ok"}
+    if details:
+        body["vendor"] = connection.vendor
+    return JsonResponse(body)
