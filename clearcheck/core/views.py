@@ -13,7 +13,8 @@ from .outage import RETRY_AFTER_SECONDS
 
 def _may_see_details(request) -> bool:
     """Details (the driver's error, the engine) only on the government network or with the health token:
-    on the internet they would tell an attacker the database's host and port (issue 20)."""
+    on the internet they would tell an attacker the database's host and port (issue 20).
+    """
     if getattr(settings, "CLEARCHECK_ZONE", "all") != "internet":
         return True
     token = settings.CLEARCHECK.get("HEALTH_TOKEN") or ""
