@@ -7,6 +7,7 @@ from tests.access import AGENCY_MANAGERS, COUNTY, EVERYONE, ok
 
 EXPECTATIONS = {
     "dashboards:overview": ok(COUNTY, AGENCY_MANAGERS),
+    "dashboards:regions": ok(COUNTY, AGENCY_MANAGERS),  # the region filter's next level (htmx fragment)
     "dashboards_enterprise:burden": ok("enterprise"),
     "dashboards_public:burden": ok(EVERYONE),
     "GET /api/dashboards/overview": ok(COUNTY, AGENCY_MANAGERS),
