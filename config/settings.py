@@ -76,6 +76,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "clearcheck.core.middleware.RequestIdMiddleware",
     "clearcheck.core.problems.ApiProblemMiddleware",
+    "clearcheck.core.api_input.ApiInputMiddleware",
+    "clearcheck.core.api_input.FormTextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -22,9 +22,18 @@ def _loc_to_path(loc: Any) -> str:
     return path or "body"
 
 
+_REGISTERED: list[NinjaAPI] = []
+
+
+def registered_apis() -> list[NinjaAPI]:
+    """The APIs made by :func:`api_create` (the input gate reads their documented request bodies)."""
+    return list(_REGISTERED)
+
+
 def api_create(**kwargs) -> NinjaAPI:
     """A NinjaAPI whose every error is an RFC 9457 problem document."""
     api = NinjaAPI(**kwargs)
+    _REGISTERED.append(api)
 
     @api.exception_handler(DomainError)
     def _domain(request, exc: DomainError):

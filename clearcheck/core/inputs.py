@@ -6,6 +6,7 @@ no NUL (PostgreSQL refuses it; SQLite would store it). A value that cannot be wh
 (a filter that matches nothing, an id that is not found), never an overflow in the database.
 """
 
+import re
 from typing import Annotated
 
 from pydantic import Field
@@ -67,3 +68,32 @@ def text_field(value, field: str, *, limit: int, missing: str | None = None) -> 
     if "\x00" in text:
         raise ValidationFailed(FieldError(field, "含有无效字符"))
     return text
+
+
+# Characters no person types on purpose and that can spoof what a page shows (issue 20): C0 controls but tab
+# and line breaks, DEL, lone surrogates (not text at all: neither database stores them alike), the bidi
+# embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069, U+200E/U+200F, U+061C: "‮gpj.exe"), and the
+# zero-width and byte-order marks (U+200B–U+200D, U+2060, U+FEFF: two names that look the same but differ).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+_INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\u061c\ufeff]")
+
+
+def text_problem(text: str) -> str | None:
+    """Why ``text`` cannot be accepted (a Chinese field message), or None. One rule for the API (refused with
+    422), forms (``text_invisible_strip`` removes what a person cannot see) and imports.
+    """
+    if _SURROGATE.search(text):
+        return "含有无效的字符编码(孤立的代理项)"
+    if _CONTROL.search(text):
+        return "含有控制字符(如 NUL)"
+    if _INVISIBLE.search(text):
+        return "含有不可见的字符(方向控制符或零宽字符),可能被用于伪装显示内容"
+    return None
+
+
+def text_invisible_strip(text: str) -> str:
+    """``text`` without control characters, lone surrogates and invisible formatting characters (forms: a
+    person cannot have meant them, and removing them loses nothing that was shown).
+    """
+    return _INVISIBLE.sub("", _CONTROL.sub("", _SURROGATE.sub("", text)))
