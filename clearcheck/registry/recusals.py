@@ -29,10 +29,6 @@ from clearcheck.core.inputs import id_or_404
 
 from .choices import RECUSAL_OPEN, RecusalStatus
 from .models import Enterprise, Officer, RecusalRequest
-
-# Granted recusals have one reader, ``recusal_reads``; sampling and inspections still import these two from here.
-from .recusal_reads import recusal_pairs as recusal_pairs
-from .recusal_reads import recused_officer_ids as recused_officer_ids
 from .rules import recusal_decider_refusal
 from .workflows import RECUSAL
 

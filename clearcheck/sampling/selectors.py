@@ -5,7 +5,6 @@ and entity type, left-joined to each participating agency's current tier and thi
 so that enterprises already at an agency's cap (R21) never enter the frame.
 """
 
-import json
 
 from django.db.models import BooleanField, ExpressionWrapper, F, FilteredRelation, Q, QuerySet, Value
 from django.db.models.functions import Coalesce, Least
@@ -167,11 +166,6 @@ def draw_public_get(draw_id: int) -> Draw:
     if draw is None:
         raise NotFound("抽取不存在")
     return draw
-
-
-def parameters_text(draw: Draw) -> str:
-    """The frozen parameters as indented JSON for pages."""
-    return json.dumps(draw.parameters or {}, ensure_ascii=False, indent=2, sort_keys=True)
 
 
 def pool_changes(pool: Pool, *, year: int, limit: int = 50) -> dict | None:

@@ -1,6 +1,6 @@
 """Officer–enterprise pairs a double-random draw must not assign (read by ``sampling`` at commit): rotation,
 the officers of the agency's latest closed inspection of the enterprise (轮换). (The recused pairs, R13, are
-registry's: ``registry.recusals.recusal_pairs``.)
+registry's: ``registry.recusal_reads.recusal_pairs``.)
 """
 
 from django.db.models import OuterRef, Subquery

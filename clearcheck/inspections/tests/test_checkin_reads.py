@@ -68,8 +68,8 @@ def test_r13_scan_read_sees_a_granted_recusal(onsite_county, make_user_plain):
     found = checkin_reads.scan_read(officer_id=officer.pk, user_id=county["officer_users"][0].pk, key="k",
                                     enterprise_id=county["enterprise"].pk, version=county["code"].version)
     assert found.recused is True
-    # The hand-written count is the one reader's answer (registry.recusals.recused_officer_ids, ADR 0021).
-    from clearcheck.registry.recusals import recused_officer_ids
+    # The hand-written count is the one reader's answer (registry.recusal_reads.recused_officer_ids, ADR 0021).
+    from clearcheck.registry.recusal_reads import recused_officer_ids
 
     for candidate in county["officers"]:
         read = checkin_reads.scan_read(officer_id=candidate.pk, user_id=county["officer_users"][0].pk, key="k",

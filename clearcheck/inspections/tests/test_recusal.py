@@ -8,7 +8,7 @@ from django.test import Client
 from clearcheck.audit.models import AuditEvent
 from clearcheck.core.errors import Conflict, NotFound, PermissionDenied, RuleViolation, ValidationFailed
 from clearcheck.planning.tests.test_tasks_fixtures import *  # noqa: F403 (planning's task fixtures)
-from clearcheck.registry import recusals
+from clearcheck.registry import recusal_reads, recusals
 from clearcheck.registry.rules import recusal_refusal
 
 pytestmark = pytest.mark.django_db
@@ -44,15 +44,15 @@ def test_r13_enterprise_files_and_the_head_grants_with_reasons(recusal):
     assert record.status == "granted" and record.decision_reason == "经核实存在近亲属关系,同意回避"
     assert record.decided_by == recusal["head"].username and record.decided_at and record.notified_at
     assert _events(record) == ["recusal_request.file", "recusal_request.decide"]
-    assert recusals.recused_officer_ids(recusal["enterprise"].pk, [recusal["zhang"].pk]) == {recusal["zhang"].pk}
-    assert not recusals.recused_officer_ids(recusal["other_enterprise"].pk, [recusal["zhang"].pk])
+    assert recusal_reads.recused_officer_ids(recusal["enterprise"].pk, [recusal["zhang"].pk]) == {recusal["zhang"].pk}
+    assert not recusal_reads.recused_officer_ids(recusal["other_enterprise"].pk, [recusal["zhang"].pk])
 
 
 def test_r13_head_refuses_with_reasons_and_the_officer_is_not_recused(recusal):
     record = recusals.recusal_request_decide(actor=recusal["head"], request_id=_file(recusal).pk, grant=False,
                                              reason="申请理由不成立")
     assert record.status == "refused" and record.notified_at is not None
-    assert recusals.recused_officer_ids(recusal["enterprise"], recusal["officers"]) == set()
+    assert recusal_reads.recused_officer_ids(recusal["enterprise"], recusal["officers"]) == set()
     assert _events(record) == ["recusal_request.file", "recusal_request.decide"]
 
 

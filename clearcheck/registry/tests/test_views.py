@@ -90,7 +90,7 @@ def test_agency_admin_creates_an_officer_and_sees_field_errors(agency, agency_ad
     officer = Officer.objects.get()
     assert response.status_code == 302 and officer.agency_id == agency.pk
     detail = _client(agency_admin).get(reverse("registry:officer_detail", args=[officer.pk])).content.decode()
-    assert "officer.create" in detail
+    assert "登记执法人员" in detail and "officer.create" not in detail
 
 
 def test_officer_detail_of_another_agency_is_404(bureau, other_agency, agency_admin):
@@ -112,7 +112,7 @@ def test_enterprise_pages_search_create_and_file(bureau, keeper_admin):
     enterprise = Enterprise.objects.get(uscc=data["uscc"])
     assert response.status_code == 302
     file = _client(agency_admin).get(reverse("registry:enterprise_detail", args=[enterprise.pk])).content.decode()
-    assert "GCJ-02" in file and "enterprise.create" in file and str(enterprise.latitude) in file
+    assert "GCJ-02" in file and "登记企业" in file and str(enterprise.latitude) in file
 
 
 def test_enterprise_account_sees_its_own_file_only(bureau):

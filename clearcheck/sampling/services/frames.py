@@ -17,7 +17,7 @@ from django.db import connection
 from django.db.models import BooleanField, ExpressionWrapper
 
 from clearcheck.inspections.selectors.exclusions import last_inspector_pairs
-from clearcheck.registry.recusals import recusal_pairs
+from clearcheck.registry.recusal_reads import recusal_pairs
 
 from .. import algorithm
 from ..models import Draw, Pool

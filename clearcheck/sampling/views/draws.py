@@ -132,7 +132,7 @@ def draw_detail(request, draw_id: int):
                        .order_by("tasks__status")]
     return render(request, "sampling/draw_detail.html", {
         "draw": draw, "actions": _actions(draw, request.user), "picks": picks, "teams": teams,
-        "task_counts": task_counts, "parameters": selectors.parameters_text(draw) if draw.parameters else "",
+        "task_counts": task_counts,
         "pools": draw.pools.select_related("agency").order_by("agency__code"),
         "items": draw.items.select_related("agency").order_by("agency__code", "code"),
         "public": draw.status in selectors.PUBLIC_DRAW_STATUSES,

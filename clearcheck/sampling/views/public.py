@@ -57,7 +57,7 @@ def draw_list(request):
 def _detail_context(request, draw) -> dict:
     revealed = draw.status == DrawStatus.REVEALED
     context = {"draw": draw, "revealed": revealed, "summary": _summary(draw),
-               "parameters": selectors.parameters_text(draw), "verifier_name": VERIFIER_NAME,
+               "verifier_name": VERIFIER_NAME,
                "picks": None, "pick_rows": [], "redacted_count": 0, "task_counts": [],
                "agencies": [p.agency for p in draw.pools.select_related("agency").order_by("agency__code")],
                "items": draw.items.select_related("agency").order_by("agency__code", "code")}
