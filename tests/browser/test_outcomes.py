@@ -53,7 +53,7 @@ def test_r19_officer_orders_a_correction_and_the_receiving_agency_handles_a_refe
     expect(page.locator(".messages")).to_contain_text("责令限期改正")
     card = page.locator(".finding", has_text="锅炉超期未检验")
     expect(card).to_contain_text(f"{deadline.year}年{deadline.month}月{deadline.day}日")
-    expect(card).to_contain_text("复查任务")
+    expect(card.locator("ul.dispositions")).to_contain_text("复查")  # the re-check task filed
     expect(card.get_by_role("link", name="责令改正通知书(PDF)")).to_be_visible()
 
     # … and refers it to the health commission as well.
