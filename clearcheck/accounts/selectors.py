@@ -1,5 +1,7 @@
 """Account reads and the actor's scope."""
 
+from django.utils.translation import gettext as _
+
 from .choices import AGENCY_ROLES, COUNTY_ROLES, Role
 from .models import User
 
@@ -28,17 +30,29 @@ def actor_has_role(actor, *roles: str) -> bool:
     return bool(actor and actor.is_authenticated and actor.role in roles)
 
 
-def person_label(username: str) -> str:
-    """An account as a person reads it: ``姓名(角色)`` — the account's name, else its officer's or enterprise's
-    name, with the role; only an account that no longer exists shows its recorded username.
-    """
-    user = (User.objects.select_related("officer", "enterprise").filter(username=username)
-            .only("display_name", "role", "officer__name", "enterprise__name").first())
-    if user is None:
-        return username
+def _person_words(user) -> str:
     name = user.display_name or (user.officer.name if user.officer_id else "") or (
         user.enterprise.name if user.enterprise_id else "")
     role = Role(user.role).label if user.role in Role.values else ""
     if name and role:
         return f"{name}({role})"
-    return name or str(role) or username
+    return name or str(role) or user.username
+
+
+def person_labels(usernames) -> dict[str, str]:
+    """Recorded usernames as a person reads them (``姓名(角色)``), all in one query: the platform's own actors
+    ("system", "public") by those words, an account that no longer exists by its recorded username.
+    """
+    wanted = {str(u) for u in usernames if u}
+    special = {"system": _("系统"), "public": _("公众")}
+    users = (User.objects.select_related("officer", "enterprise").filter(username__in=wanted - special.keys())
+             .only("username", "display_name", "role", "officer__name", "enterprise__name"))
+    labels = {user.username: _person_words(user) for user in users}
+    return {name: labels.get(name) or special.get(name, name) for name in wanted}
+
+
+def person_label(username: str) -> str:
+    """An account as a person reads it: ``姓名(角色)`` — the account's name, else its officer's or enterprise's
+    name, with the role; only an account that no longer exists shows its recorded username.
+    """
+    return person_labels([username]).get(username, username)

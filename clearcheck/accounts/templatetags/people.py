@@ -3,7 +3,6 @@ person reads it — the name with the role, never the login name (issue 19).
 """
 
 from django import template
-from django.utils.translation import gettext as _
 
 from clearcheck.accounts.selectors import person_label
 
@@ -15,8 +14,4 @@ def person(username) -> str:
     """The person behind a recorded username: 姓名(角色); the system and the public by those words."""
     if not username:
         return "—"
-    if username == "system":
-        return _("系统")
-    if username == "public":
-        return _("公众")
     return person_label(str(username))

@@ -248,7 +248,7 @@ def test_issue19_tier_grades_show_who_by_name_looked_up_once(plan_county):
     assert plan_county["admin"].username not in grades
     assert grades.count("测试agency_admin") == 3
     # One lookup by username for the three rows (the signed-in user is loaded by id).
-    lookups = [q for q in queries.captured_queries if '"accounts_user"."username" =' in q["sql"]]
+    lookups = [q for q in queries.captured_queries if '"accounts_user"."username" ' in q["sql"]]
     assert len(lookups) == 1, lookups
 
 
