@@ -18,7 +18,8 @@ def test_demo_county_loads_with_the_on_site_loop(demo_database):
     assert statuses.count(("inspection", "closed")) == 2 and ("inspection", "open") in statuses
     assert ("patrol", "closed") in statuses  # a non-inspection visit (R26)
     kinds = set(Disposition.objects.values_list("kind", flat=True))
-    assert kinds == {"notice", "correct_now", "correct_by_deadline", "refer", "case", "no_penalty"}
+    # Every disposition that fits a finding (R19: "未发现问题(告知)" does not: a finding records a problem).
+    assert kinds == {"correct_now", "correct_by_deadline", "refer", "case", "no_penalty"}
     recheck = Disposition.objects.get(kind="correct_by_deadline")
     assert recheck.status == "open" and recheck.recheck_task.status == "approved"  # a re-check is due
     assert Disposition.objects.get(kind="refer").referral_status == "handled"

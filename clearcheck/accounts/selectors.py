@@ -30,7 +30,8 @@ def actor_has_role(actor, *roles: str) -> bool:
     return bool(actor and actor.is_authenticated and actor.role in roles)
 
 
-def _person_words(user) -> str:
+def person_words(user) -> str:
+    """A loaded account as a person reads it: ``姓名(角色)``."""
     name = user.display_name or (user.officer.name if user.officer_id else "") or (
         user.enterprise.name if user.enterprise_id else "")
     role = Role(user.role).label if user.role in Role.values else ""
@@ -47,7 +48,7 @@ def person_labels(usernames) -> dict[str, str]:
     special = {"system": _("系统"), "public": _("公众")}
     users = (User.objects.select_related("officer", "enterprise").filter(username__in=wanted - special.keys())
              .only("username", "display_name", "role", "officer__name", "enterprise__name"))
-    labels = {user.username: _person_words(user) for user in users}
+    labels = {user.username: person_words(user) for user in users}
     return {name: labels.get(name) or special.get(name, name) for name in wanted}
 
 

@@ -46,8 +46,10 @@ def id_or_404(value, label: str) -> int:
 
 
 def text_of(value) -> str:
-    """``value`` as stripped text ("" for None)."""
-    return "" if value is None else str(value).strip()
+    """``value`` as stripped text ("" for None); a CR LF line break (what browsers send from a textarea) is
+    one break, so a limit counts what the person sees.
+    """
+    return "" if value is None else str(value).replace("\r\n", "\n").strip()
 
 
 def search_term(value, limit: int = 100) -> str | None:

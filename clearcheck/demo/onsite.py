@@ -119,6 +119,8 @@ def _sign_and_close(officer_users, visit: Visit, *, representative: str, opinion
         .filter(initiator=False).values_list("officer_id", flat=True).first(),
         enterprise_representative=representative, representative_title="质量负责人",
         enterprise_opinion=opinion,
+        # The notification steps, as the officers confirm them on site (the PDF states only what was confirmed).
+        credentials_shown=True, rights_told=True, recusal_answer="no",
     )
     records_fill.record_sign_officer(actor=first, visit_id=visit.pk)
     records_fill.record_sign_officer(actor=second, visit_id=visit.pk)
@@ -187,8 +189,7 @@ def onsite_load(*, password: str, progress: Callable[[str], None]) -> dict:
                               checklist=checklist, reference="12345-20261108-0533")
         visit = _enter(task, officer_users, "demo-visit-other-past")
         entries = _fill(officer_one, visit, {
-            0: "成品库房温湿度记录缺失 15 天", 1: "标签标示的生产日期与批记录不一致",
-            2: "从业人员健康证明公示栏有 1 人证明即将到期"})
+            0: "成品库房温湿度记录缺失 15 天", 1: "标签标示的生产日期与批记录不一致"})
         _photo(officer_one, visit, team[1], "成品标签生产日期与批生产记录不一致", 2)
         storage = outcomes.finding_create(actor=officer_one, visit_id=visit.pk, entry_ids=[entries[0].pk],
                                           description="成品库房温湿度未按规定记录")
@@ -199,13 +200,10 @@ def onsite_load(*, password: str, progress: Callable[[str], None]) -> dict:
                                         legal_basis="《中华人民共和国食品安全法》第七十一条")
         outcomes.disposition_add(actor=officer_one, finding_id=label.pk, kind="case",
                                  case_number="东市监立〔2026〕118号", note="涉嫌违法,依法立案调查")
-        reminder = outcomes.finding_create(actor=officer_one, visit_id=visit.pk, entry_ids=[entries[2].pk],
-                                           description="1 名从业人员健康证明将于下月到期,尚未安排体检")
-        outcomes.disposition_add(actor=officer_one, finding_id=reminder.pk, kind="notice",
-                                 note="告知企业在健康证明到期前安排体检并更新公示")
+        # A reminder is not a finding (R19: a finding records a problem): it goes into the record's summary.
         records_fill.record_header_update(actor=officer_one, visit_id=visit.pk,
-                                          findings_summary="发现库房记录缺失(已当场改正)、标签标注不符(已立案),"
-                                                           "告知健康证明到期事项")
+                                          findings_summary="发现库房记录缺失(已当场改正)、标签标注不符(已立案);"
+                                                           "另提示 1 名从业人员健康证明将于下月到期,请及时安排体检")
         _sign_and_close(officer_users, visit, representative="王建国", opinion="库房问题已当场改正,标签问题待核实",
                         refuse_signature=True)
 

@@ -112,10 +112,14 @@ def enterprise_code_poster(request, enterprise_id: int, version: int):
 
 @require_GET
 def code_keys_json(request):
-    """Public keys that verify enterprise codes and e-credentials (kid → PEM and raw), for offline checks."""
+    """Public keys that verify enterprise codes and e-credentials (kid → PEM and raw), for offline checks; a
+    key retired by `clearcheck keys rotate` with the period in which it signed (issue 20).
+    """
     keys = [
         {"key_id": key.key_id, "suite": key.suite, "public_key_pem": key.pem,
-         "public_key_raw_b64url": b64url(key.raw), "current": key.current}
+         "public_key_raw_b64url": b64url(key.raw), "current": key.current,
+         "valid_from": key.valid_from.isoformat() if key.valid_from else None,
+         "retired_at": key.retired_at.isoformat() if key.retired_at else None}
         for key in codes.code_public_keys().values()
     ]
     return JsonResponse({"format": codes.TOKEN_FORMAT, "keys": keys})

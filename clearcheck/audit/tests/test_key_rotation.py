@@ -87,7 +87,7 @@ def test_the_current_key_signs_nothing_dated_before_the_rotation(own_keys):
     assert any("使用期之外" in p for p in audit_verify(stop_at_first=False).problems)
 
 
-def test_a_code_printed_before_the_rotation_still_opens(own_keys):
+def test_a_code_printed_before_the_rotation_still_opens(own_keys, client):
     token = codes.signed_token_make({"t": "ec", "e": 1})
     old, new = platform_key_rotate(actor=None, key="code")
     assert codes.signed_token_open(token, token_type="ec") == {"t": "ec", "e": 1}
@@ -95,6 +95,9 @@ def test_a_code_printed_before_the_rotation_still_opens(own_keys):
     published = {k.key_id: k for k in codes.code_public_keys().values()}
     assert published[old].current is False and published[old].retired_at is not None
     assert published[new].current is True
+    document = {k["key_id"]: k for k in client.get("/public/keys/codes.json").json()["keys"]}
+    assert document[old]["current"] is False and document[old]["retired_at"]
+    assert document[new]["current"] is True and document[new]["retired_at"] is None
 
 
 def test_two_rotations_chain_their_periods(own_keys):

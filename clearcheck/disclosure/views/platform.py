@@ -2,7 +2,6 @@
 
 import datetime as dt
 
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -18,12 +17,6 @@ from clearcheck.core.rules import RULES
 def home(request):
     """Landing page for the public and for anyone who scanned a code without context."""
     return render(request, "disclosure/home.html")
-
-
-@login_required
-def workspace(request):
-    """The signed-in user's entry page: links by role."""
-    return render(request, "disclosure/workspace.html")
 
 
 @require_GET
@@ -67,8 +60,10 @@ def audit_keys_json(request):
 
 @require_GET
 def audit_heads_json(request):
-    """The days on which the chain's head was archived, newest first, each with its document's address:
-    mirror them to detect later that the chain's end was cut off (docs/deployment.md, "The audit chain")."""
+    """The days on which the chain's head was archived, newest first, each with its document's address.
+
+    Mirror them to detect later that the chain's end was cut off (docs/deployment.md, "The audit chain").
+    """
     days = archived_head_days()
     return JsonResponse({"heads": [
         {"day": day.isoformat(), "url": reverse("disclosure:audit_archived_head", args=[day.isoformat()])}

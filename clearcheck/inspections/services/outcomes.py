@@ -304,13 +304,15 @@ def _recheck_task(actor, finding: Finding, deadline: dt.date, note: str):
 @transaction.atomic
 def disposition_add(*, actor, finding_id, kind: str, note: str = "", deadline=None, referred_to=None,
                     case_number: str = "", no_penalty_entry=None, no_fault: bool = False) -> Disposition:
-    """Give a finding one more disposition (R19): notice, correct now, correct by a deadline (files a re-check
+    """Give a finding one more disposition (R19, fitting the finding: ``rules.disposition_kind_refusal``): correct now, correct by a deadline (files a re-check
     task), refer to another listed agency, file a case (with its number), or no penalty on a ground of the
     agency's published no-penalty list. Notice, correct-now, case and no-penalty close at once.
     """
     finding = _finding_for_disposing(actor, finding_id)
     if kind not in DispositionKind.values:
         raise ValidationFailed(FieldError("kind", "请选择处置方式"))
+    if refusal := rules.disposition_kind_refusal(finding, kind):
+        raise refusal
     text = text_field(note, "note", limit=MAX_TEXT)
     row = Disposition(finding=finding, kind=kind, status=DispositionStatus.OPEN, created_by=actor_label(actor)[:150],
                       created_at=clock.now())

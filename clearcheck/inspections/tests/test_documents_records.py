@@ -190,10 +190,10 @@ def test_correction_orders_are_numbered_in_turn(inspected):
 def test_only_orders_to_correct_have_a_correction_order(inspected):
     from clearcheck.inspections.services.outcomes import disposition_add
 
-    notice = disposition_add(actor=inspected["first"], finding_id=inspected["finding"].pk, kind="notice",
-                             note="告知企业依法经营")
+    case = disposition_add(actor=inspected["first"], finding_id=inspected["finding"].pk, kind="case",
+                           case_number="东市监立〔2026〕7号")
     with pytest.raises(NotFound):
-        documents.correction_order(actor=inspected["first"], disposition_id=notice.pk)
+        documents.correction_order(actor=inspected["first"], disposition_id=case.pk)
 
 
 @pytest.mark.usefixtures("pdf_renders_shared")

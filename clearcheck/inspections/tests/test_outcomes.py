@@ -117,7 +117,6 @@ def test_a_finding_added_after_signing_voids_the_signatures(outcomes_county, fai
 
 
 @pytest.mark.parametrize(("kind", "fields"), [
-    ("notice", {"note": "已告知企业"}),
     ("correct_now", {"note": "企业当场将许可证悬挂于显著位置"}),
     ("case", {"case_number": "东市监立〔2025〕12号"}),
 ])
@@ -128,6 +127,16 @@ def test_r19_dispositions_that_close_when_given(outcomes_county, failed_visit, k
     assert disposition.status == "closed" and disposition.closed_at is not None
     finding.refresh_from_db()
     assert finding.status == "open"  # the record is still being written: more dispositions may follow
+
+
+def test_r19_a_finding_is_not_disposed_of_as_no_problem(outcomes_county, failed_visit):
+    """A finding records a problem: "未发现问题(告知)" does not fit it, whoever asks (web, API, import)."""
+    county = outcomes_county
+    finding = _finding(county, failed_visit())
+    with pytest.raises(RuleViolation) as refused:
+        _dispose(county, finding, "notice", note="已告知企业")
+    assert refused.value.rule.id == "R19" and refused.value.errors[0].field == "kind"
+    assert not finding.dispositions.exists()
 
 
 def test_correct_now_needs_what_was_corrected_and_case_needs_its_number(outcomes_county, failed_visit):
@@ -398,7 +407,8 @@ def test_an_accepted_referral_cannot_be_withdrawn(outcomes_county, failed_visit)
 def test_dispositions_by_the_visits_officers_and_their_agency_admin_or_head(outcomes_county, failed_visit):
     county = outcomes_county
     finding = _finding(county, failed_visit(failed=(1, 2)), orders=(1, 2))
-    assert _dispose(county, finding, "notice", actor=county["officer_users"][1]).pk
+    assert _dispose(county, finding, "refer", actor=county["officer_users"][1], referred_to=county["receiver"].pk,
+                    note="移送").pk
     assert _dispose(county, finding, "case", actor=county["head"], case_number="C-1").pk
     assert _dispose(county, finding, "correct_now", actor=county["admin"], note="当场改正").pk
     with pytest.raises(PermissionDenied):
@@ -465,4 +475,4 @@ def test_a_case_added_after_the_visit_by_the_head_keeps_the_loop_going(outcomes_
     finding.refresh_from_db()
     assert finding.status == "closed"
     with pytest.raises(Conflict):
-        _dispose(county, finding, "notice", actor=county["head"])
+        _dispose(county, finding, "correct_now", actor=county["head"], note="当场改正")
