@@ -109,7 +109,9 @@ def complaint_receive(*, actor, subject: str, content: str, channel: str | None 
     }
     if own := actor_enterprise_id(actor):
         fields.update(complainant_enterprise_id=own, enterprise_id=own)
-        fields["complainant_name"] = fields["complainant_name"] or actor.get_full_name() or actor.get_username()
+        # The complainant is a person or the enterprise, never a login name (issue 19).
+        fields["complainant_name"] = (fields["complainant_name"] or getattr(actor, "display_name", "")
+                                      or actor.get_full_name() or actor.enterprise.name)[:100]
         return _create(actor=actor, channel=Channel.PORTAL, fields=fields, received_at=None)
     if not actor_has_role(actor, Role.BUREAU):
         raise PermissionDenied("只有司法局登记工商联、企业联系点、社会监督员转来的投诉举报")
