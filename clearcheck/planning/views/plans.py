@@ -90,15 +90,23 @@ def _plan_post(request, plan) -> None:
 
 @role_required(*READERS)
 def plan_detail(request, plan_id: int):
-    """The plan editor: the plan's fields, a month-by-month schedule (one card per month), its filings."""
+    """The plan editor: the plan's fields, a month-by-month schedule (one card per month), its filings.
+
+    A refused change comes back on the same page (422) with what was typed, in the form that sent it.
+    """
     plan = get_or_404(selectors.annual_plan_get_for_actor, actor=request.user, plan_id=plan_id)
     if request.method == "POST":
         try:
             _plan_post(request, plan)
         except DomainError as exc:
             error_message(request, exc, PLAN_LABELS)
+            return _plan_detail_page(request, plan, posted=request.POST, status=422)
         anchor = f"#month-{request.POST.get('month')}" if request.POST.get("month") else ""
         return redirect(f"{request.path}{anchor}")
+    return _plan_detail_page(request, plan)
+
+
+def _plan_detail_page(request, plan, *, posted=None, status: int = 200):
     can_manage = _manages(request.user, plan.agency_id)
     filings = people_labelled(selectors.plan_filings_for_actor(actor=request.user, plan_id=plan.pk)
                               .order_by("-version"), "filed_by")
@@ -107,18 +115,22 @@ def plan_detail(request, plan_id: int):
         "can_manage": can_manage, "deadline": services.filing_deadline(plan.year),
         "items": list(selectors.annual_plan_item_choices(plan)) if can_manage else [],
         "changed": services.annual_plan_changed_since_filing(plan),
-    })
+        "posted": posted or {}, "posted_action": (posted or {}).get("action", ""),
+        # The month whose entry form sent the refused change (its card opens with what was typed).
+        "entry_month": (posted or {}).get("month", "") if (posted or {}).get("action") == "entry_set" else "",
+    }, status=status)
 
 
 @role_required(*MANAGERS)
 @require_POST
 def plan_file(request, plan_id: int):
-    """File the plan with the judicial bureau (R05); an amendment needs a reason."""
+    """File the plan with the judicial bureau (R05); an amendment needs a reason (kept when refused)."""
     try:
         filing = services.annual_plan_file(actor=request.user, plan_id=plan_id, reason=request.POST.get("reason", ""))
     except DomainError as exc:
         error_message(request, exc, PLAN_LABELS)
-        return redirect("planning:plan_detail", plan_id=plan_id)
+        plan = get_or_404(selectors.annual_plan_get_for_actor, actor=request.user, plan_id=plan_id)
+        return _plan_detail_page(request, plan, posted={**request.POST.dict(), "action": "file"}, status=422)
     if filing.on_time:
         messages.success(request, f"已备案第 {filing.version} 版")
     else:
@@ -229,18 +241,24 @@ def _special_post(request, plan) -> None:
 
 @role_required(*READERS)
 def special_plan_detail(request, special_plan_id: int):
-    """A special plan: its records, and the actions open to the actor's role in the plan's state."""
+    """A special plan: its records, and the actions open to the actor's role in the plan's state.
+
+    A refused action comes back on the same page (422) with what was typed, in the form that sent it.
+    """
     plan = get_or_404(selectors.special_plan_get_for_actor, actor=request.user, plan_id=special_plan_id)
+    posted = None
     if request.method == "POST":
         try:
             _special_post(request, plan)
+            return redirect("planning:special_plan_detail", special_plan_id=plan.pk)
         except DomainError as exc:
             error_message(request, exc, SPECIAL_PLAN_LABELS)
-        return redirect("planning:special_plan_detail", special_plan_id=plan.pk)
+            posted = request.POST
     user = request.user
     is_lead = _manages(user, plan.lead_agency_id)
     government = plan.approver_kind == ApproverKind.GOVERNMENT
     actions = {name for name, _ in SPECIAL_PLAN.actions_for(plan.status, user.role)}
+    posted_action = posted.get("action", "") if posted is not None else ""
     return render(request, "planning/special_plans/special_plan_detail.html", {
         "plan": plan, "co_agencies": list(plan.co_agencies.order_by("code")),
         "amendments": selectors.special_plan_amendments(plan),
@@ -250,12 +268,15 @@ def special_plan_detail(request, special_plan_id: int):
         "can_record_superior": is_lead and not government and plan.status == SpecialPlanStatus.SUBMITTED,
         "can_amend": is_lead and "amend" in actions,
         "approver_kinds": ApproverKind.choices, "agencies": _co_agency_choices(user) if is_lead else [],
-        "selected": {str(a.pk) for a in plan.co_agencies.all()},
+        "selected": (set(posted.getlist("co_agencies")) if posted_action == "update"
+                     else {str(a.pk) for a in plan.co_agencies.all()}),
         "discussed_on": (plan.discussed_at.astimezone(clock.LOCAL_TZ).date() if plan.discussed_at
                          else clock.local_today()),
         "quota": special.planning_settings_for(plan.lead_agency_id).special_plan_quota,
         "quota_used": special.special_plan_quota_used(agency_id=plan.lead_agency_id, year=plan.year),
-    })
+        "posted": posted if posted is not None else {}, "posted_action": posted_action,
+        "update_data": _special_form(request) if posted_action == "update" else None,
+    }, status=422 if posted is not None else 200)
 
 
 @role_required(*COUNTY_ROLES)
