@@ -42,7 +42,8 @@ def test_bureau_merges_two_agencies_overlapping_tasks_into_a_joint_inspection(
     expect(card).to_contain_text("东阿县市场监督管理局")
     expect(card).to_contain_text("东阿县应急管理局")
     expect(card).to_contain_text("2 个机关")
-    expect(card.locator(".visit")).to_contain_text(day(12).isoformat())  # the suggested visit date
+    suggested = day(12)
+    expect(card.locator(".visit")).to_contain_text(f"{suggested.year}年{suggested.month}月{suggested.day}日")
     expect(card.locator(".visit")).to_contain_text("东阿县应急管理局")  # suggested lead: most items
     assert_fits_phone(page)
     screenshot(page, "journey-planning-coordination")

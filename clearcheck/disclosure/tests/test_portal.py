@@ -75,6 +75,6 @@ def test_issue19_rule_modes_and_the_audit_time_read_as_words_and_local_time(coun
     audit_seal()
     head = client.get("/public/audit/").content.decode()
     shown = re.search(r'<time datetime="([^"]+)">([^<]+)</time>', head)
-    assert shown and "T" in shown.group(1) and re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", shown.group(2))
+    assert shown and "T" in shown.group(1) and re.fullmatch(r"\d{4}年\d{1,2}月\d{1,2}日 \d\d:\d\d", shown.group(2))
     utc_hour = int(shown.group(1)[11:13])
     assert int(shown.group(2)[11:13]) == (utc_hour + 8) % 24  # Asia/Shanghai

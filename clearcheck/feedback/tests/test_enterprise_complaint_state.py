@@ -39,7 +39,8 @@ def test_a_new_complaint_waits_with_its_days_left_on_the_list_and_the_page(feedb
     assert _steps(complaint) == [("已登记", True), ("已受理", False), ("已答复", False), ("已办结", False)]
     client = _client(feedback_county["enterprise_user"])
     listing = client.get("/enterprise/complaints/").content.decode()
-    assert f"{complaint.deadline:%Y-%m-%d} 前答复,还剩 {progress['days_left']} 天" in listing
+    deadline = complaint.deadline
+    assert f"{deadline.year}年{deadline.month}月{deadline.day}日 前答复,还剩 {progress['days_left']} 天" in listing
     page = client.get(f"/enterprise/complaints/{complaint.pk}/").content.decode()
     assert 'id="complaint-progress"' in page and "尚未答复" in page and feedback_county["agency"].name in page
 
@@ -59,10 +60,12 @@ def test_forwarded_replied_and_closed_the_enterprise_sees_each_step_and_the_repl
     assert not complaint_progress(complaint)["waiting"]
     page = _client(county["enterprise_user"]).get(f"/enterprise/complaints/{complaint.pk}/").content.decode()
     assert "经核查,已责令该局合并检查事项" in page and "已办结" in page
-    assert f"{complaint.forwarded_at.astimezone(clock.LOCAL_TZ):%Y-%m-%d %H:%M}" in page
+    forwarded = complaint.forwarded_at.astimezone(clock.LOCAL_TZ)
+    assert f"{forwarded.year}年{forwarded.month}月{forwarded.day}日 {forwarded:%H:%M}" in page
     assert "内部:已约谈检查人员" not in page  # the agency's report is the bureau's; the enterprise gets the reply
     listing = _client(county["enterprise_user"]).get("/enterprise/complaints/").content.decode()
-    assert f"{complaint.replied_at.astimezone(clock.LOCAL_TZ):%Y-%m-%d} 已答复" in listing
+    replied = complaint.replied_at.astimezone(clock.LOCAL_TZ)
+    assert f"{replied.year}年{replied.month}月{replied.day}日 已答复" in listing
 
 
 def test_a_complaint_not_accepted_shows_the_reason(feedback_county):
