@@ -6,13 +6,14 @@ Views parse, call a selector or service, and render; domain errors become messag
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from clearcheck.accounts.choices import AGENCY_ROLES, COUNTY_ROLES, Role
 from clearcheck.core.api import get_or_404
 from clearcheck.core.errors import DomainError
 from clearcheck.core.inputs import int_or_none
-from clearcheck.core.web import error_message, role_required
+from clearcheck.core.web import error_message, form_once_done, form_once_record, role_required
 
 from . import selectors, services
 from .choices import ItemCategory, ItemStatus, ListKind, NoPenaltyKind, SpecialSector, VersionStatus
@@ -50,6 +51,15 @@ def _create_posted(request, form_class, create) -> tuple[dict, object | None]:
     return values, _attempt(request, create, **values)
 
 
+def _created(request, message: str, url: str):
+    """After a create: the message, the page of what was made, remembered so that the same form sent again
+    (Back and resubmit, a double tap) leads there instead of creating twice (issue 19).
+    """
+    messages.success(request, message)
+    form_once_record(request, url)
+    return redirect(url)
+
+
 def _list_publish(request, spec: ListSpec, publish, back: str):
     """Publish the actor's agency's drafts as a new version of its list of ``spec``'s kind (``publish``: the
     kind's service), then back to the page ``back``.
@@ -68,10 +78,11 @@ def item_list(request):
     """The actor's items with status badges; create and publish forms for the agency admin and head."""
     form_data = {}
     if request.method == "POST":
+        if done := form_once_done(request):
+            return redirect(done)
         form_data, item = _create_posted(request, ItemForm, services.item_create)
         if item:
-            messages.success(request, f"已新增草稿事项 {item.code}")
-            return redirect("catalog:item_list")
+            return _created(request, f"已新增草稿事项 {item.code}", reverse("catalog:item_detail", args=[item.pk]))
     agency_id = int_or_none(request.GET.get("agency"))
     status = request.GET.get("status") or None
     q = (request.GET.get("q") or "").strip()
@@ -81,7 +92,7 @@ def item_list(request):
         "statuses": ItemStatus.choices, "categories": ItemCategory.choices, "special_sectors": SpecialSector.choices,
         "agencies": selectors.agencies_for_actor(actor=request.user) if request.user.role in COUNTY_ROLES else [],
         "can_manage": _can_manage(request.user, request.user.agency_id), "form_data": form_data,
-    })
+    }, status=422 if request.method == "POST" else 200)
 
 
 @role_required(*READERS)
@@ -140,16 +151,17 @@ def standard_list(request):
     """Standards of the actor's scope, with a create form."""
     form_data = {}
     if request.method == "POST":
+        if done := form_once_done(request):
+            return redirect(done)
         form_data, standard = _create_posted(request, StandardForm, services.standard_create)
         if standard:
-            messages.success(request, "已新增草稿标准")
-            return redirect("catalog:standard_detail", standard_id=standard.pk)
+            return _created(request, "已新增草稿标准", reverse("catalog:standard_detail", args=[standard.pk]))
     q = (request.GET.get("q") or "").strip()
     qs = selectors.standards_for_actor(actor=request.user, q=q or None)
     return render(request, "catalog/standard_list.html", {
         "page": _page(request, qs), "q": q, "form_data": form_data,
         "can_manage": _can_manage(request.user, request.user.agency_id),
-    })
+    }, status=422 if request.method == "POST" else 200)
 
 
 @role_required(*READERS)
@@ -183,17 +195,19 @@ def checklist_list(request):
     """Checklists of the actor's scope, with a create form."""
     form_data = {}
     if request.method == "POST":
+        if done := form_once_done(request):
+            return redirect(done)
         form_data, checklist = _create_posted(request, ChecklistForm, services.checklist_create)
         if checklist:
-            messages.success(request, "已新建检查表单草稿,请添加条目")
-            return redirect("catalog:checklist_detail", checklist_id=checklist.pk)
+            return _created(request, "已新建检查表单草稿,请添加条目",
+                            reverse("catalog:checklist_detail", args=[checklist.pk]))
     q = (request.GET.get("q") or "").strip()
     status = request.GET.get("status") or None
     qs = selectors.checklists_for_actor(actor=request.user, status=status, q=q or None)
     return render(request, "catalog/checklist_list.html", {
         "page": _page(request, qs), "q": q, "status": status or "", "statuses": VersionStatus.choices,
         "form_data": form_data, "can_manage": _can_manage(request.user, request.user.agency_id),
-    })
+    }, status=422 if request.method == "POST" else 200)
 
 
 @role_required(*READERS)
@@ -258,17 +272,18 @@ def no_penalty_list(request):
     """The actor's no-penalty entries, with create and publish forms."""
     form_data = {}
     if request.method == "POST":
+        if done := form_once_done(request):
+            return redirect(done)
         form_data, entry = _create_posted(request, NoPenaltyForm, services.no_penalty_entry_create)
         if entry:
-            messages.success(request, "已新增草稿免罚事项")
-            return redirect("catalog:no_penalty_list")
+            return _created(request, "已新增草稿免罚事项", reverse("catalog:no_penalty_detail", args=[entry.pk]))
     status = request.GET.get("status") or None
     qs = selectors.no_penalty_entries_for_actor(actor=request.user, status=status)
     return render(request, "catalog/no_penalty_list.html", {
         "page": _page(request, qs), "status": status or "", "statuses": ItemStatus.choices,
         "kinds": NoPenaltyKind.choices, "form_data": form_data,
         "can_manage": _can_manage(request.user, request.user.agency_id),
-    })
+    }, status=422 if request.method == "POST" else 200)
 
 
 @role_required(*READERS)

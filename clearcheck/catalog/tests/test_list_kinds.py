@@ -59,7 +59,10 @@ def test_no_penalty_pages_create_publish_and_withdraw(client, admin):
     assert response.status_code == 302 and _messages(response) == ["已新增草稿免罚事项"]
     entry = NoPenaltyEntry.objects.get()
     refused = client.post(reverse("catalog:no_penalty_list"), {**ENTRY, "title": ""})
-    assert refused.status_code == 200 and NoPenaltyEntry.objects.count() == 1
+    assert refused.status_code == 422 and NoPenaltyEntry.objects.count() == 1
+    again = client.post(reverse("catalog:no_penalty_list"), ENTRY)  # Back and resubmit: nothing new
+    assert again.status_code == 302 and again["Location"] == reverse("catalog:no_penalty_detail", args=[entry.pk])
+    assert NoPenaltyEntry.objects.count() == 1
     response = client.post(reverse("catalog:no_penalty_list_publish"), {"reason": "首次公布"})
     assert _messages(response) == ["已发布免罚清单第 1 版"]
     detail = reverse("catalog:no_penalty_detail", args=[entry.pk])

@@ -74,7 +74,7 @@ def matter_create(request):
     return render(request, "supervision/matter_form.html", {
         "form": form, "alert": alert, "agencies": Agency.objects.order_by("name").only("pk", "name"),
         "source_types": SOURCE_TYPES,
-    })
+    }, status=422 if request.method == "POST" else 200)  # a refused matter comes back with what was typed
 
 
 @role_required(*READERS)
