@@ -1,7 +1,8 @@
 """Issue 19: the first day of the roles the other journeys do not walk, on a 390×844 phone in zh-CN — the
 discipline inspectors (the workspace shows what they use, the audit trail filtered by a Chinese action and read
 without codes, alerts by rule name) and the public (the portal, an inspection's outcome, the rules catalogue by
-name, the audit chain's head in local time). The agency admin, head, officer, bureau, government and enterprise
+name, the audit chain's head in local time) and a department head (reads a task, is offered no approval). The
+agency admin, head, officer, bureau, government and enterprise
 walk theirs in test_planning_plans, test_head_day, test_officer_day, test_bureau_day and test_enterprise_day.
 """
 
@@ -10,6 +11,7 @@ import re
 
 import pytest
 
+from clearcheck.planning.tests.test_tasks_fixtures import *  # noqa: F403
 from tests.browser.helpers import assert_fits_phone, expect, login
 
 pytestmark = [pytest.mark.browser, pytest.mark.sqlite_only, pytest.mark.django_db(transaction=True)]
@@ -81,3 +83,20 @@ def test_issue19_the_public_reads_outcomes_rules_and_the_audit_head(phone, scree
     expect(page.locator("main")).to_contain_text(re.compile(r"\d{4}年\d{1,2}月\d{1,2}日"))
     _reads_on_a_phone(page)
     screenshot(page, "public-audit-head")
+
+
+def test_issue19_a_department_head_reads_a_task_but_is_offered_no_approval(phone, screenshot, plan_county, make_task):
+    """内设机构负责人 may not decide (R07: the agency's head approves): the submitted task reads on a phone with
+    its items and officers by name, and no 批准 is offered."""
+    from clearcheck.planning.services.tasks import task_submit
+
+    task = make_task()
+    task_submit(actor=plan_county["admin"], task_id=task.pk)
+    page = phone
+    login(page, plan_county["department_head"].username)
+    page.goto(f"/work/planning/tasks/{task.pk}/")
+    main = page.locator("main")
+    expect(main).to_contain_text("张明")
+    expect(page.locator("#task-approve")).to_have_count(0)
+    _reads_on_a_phone(page, *(u.username for u in plan_county["users"].values()))
+    screenshot(page, "department-head-task")

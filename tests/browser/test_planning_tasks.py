@@ -53,11 +53,12 @@ def test_task_is_submitted_refused_to_the_department_head_and_approved_by_the_he
     assert_fits_phone(page)
     screenshot(page, "journey-task-submitted")
 
-    # The department head may look, but approval by an internal department alone is refused (R07).
+    # The department head may look; approval by an internal department alone is not offered, and the page
+    # says why (R07).
     login(page, "scjg-dept")
     page.goto(task_url)
-    page.locator("#task-approve").click()
-    expect(page.locator(".messages")).to_contain_text("R07")
+    expect(page.locator("#task-approve")).to_have_count(0)
+    expect(page.locator("#decider-note")).to_contain_text("R07")
     expect(page.locator("h1")).to_contain_text("已提报待审批")
     screenshot(page, "journey-task-r07-refused")
 

@@ -13,12 +13,12 @@ from clearcheck.accounts.choices import AGENCY_ROLES, COUNTY_ROLES, Role
 from clearcheck.accounts.selectors import actor_agency_id, actor_is_county
 from clearcheck.core import clock
 from clearcheck.core.api import get_or_404
-from clearcheck.core.errors import DomainError, FieldError, ValidationFailed
+from clearcheck.core.errors import DomainError, FieldError, RuleViolation, ValidationFailed
 from clearcheck.core.web import error_message, error_text, form_once_done, form_once_record, role_required
 from clearcheck.registry.models import Enterprise
 
 from ..choices import URGENT_SOURCES, AvGround, InspectionType, TaskSource, TaskStatus
-from ..rules import draw_required
+from ..rules import approver_refusal, draw_required
 from ..selectors import tasks as selectors
 from ..selectors.coordination import tasks_overlapping
 from ..selectors.limits import limit_lines
@@ -29,7 +29,6 @@ from .labels import TASK_ACTION_LABELS, TASK_FORM_LABELS
 
 READERS = tuple(AGENCY_ROLES | COUNTY_ROLES)
 WRITERS = services.WRITER_ROLES
-DECIDERS = (Role.AGENCY_HEAD, Role.DEPARTMENT_HEAD)  # the department head is shown the button and refused (R07)
 
 
 def _int(value) -> int | None:
@@ -134,7 +133,8 @@ def _actions(task, user) -> list[tuple[str, str]]:
         if action == "start_urgent" and task.source not in URGENT_SOURCES:
             continue
         if action in ("approve", "reject"):
-            if user.role not in DECIDERS or user.agency_id != task.agency_id:
+            # Offered only to whom the rule lets decide (R07: a department head is refused, so not offered).
+            if approver_refusal(user) is not None or user.agency_id != task.agency_id:
                 continue
         elif user.role not in WRITERS or user.agency_id != task.agency_id:
             continue
@@ -150,8 +150,12 @@ def _detail_page(request, task, *, typed: dict | None = None, status: int = 200)
     for other in overlapping:  # another agency's task is named, opened only by its own agency and the county
         other.linkable = actor_is_county(request.user) or other.agency_id == actor_agency_id(request.user)
     people_labelled([task], "created_by", "approved_by")
+    # Who may look but not decide (R07: a department head) is told why instead of being offered 批准.
+    decidable = any(a == "approve" for a, _ in TASK.actions_for(task.status))
+    refused = approver_refusal(request.user) if decidable and request.user.agency_id == task.agency_id else None
     return render(request, "planning/tasks/detail.html", {
         "task": task, "actions": _actions(task, request.user), "refusals": refusals,
+        "decider_note": error_text(refused) if isinstance(refused, RuleViolation) else "",
         "officer_lines": selectors.task_officer_lines(task, today), "overlapping": overlapping,
         "limits": limit_lines(year=task.year, enterprise_id=task.enterprise_id, tasks=[task]),
         "draw_required": draw_required(task.inspection_type, task.source),
