@@ -36,26 +36,6 @@ def publish_items(admin, agency, *codes):
     return items
 
 
-@pytest.fixture
-def agency(make_agency):
-    return make_agency("东阿县市场监督管理局")
-
-
-@pytest.fixture
-def admin(make_user, agency):
-    return make_user("agency_admin", agency=agency)
-
-
-@pytest.fixture
-def items(admin, agency):
-    return publish_items(admin, agency, "SCJG-001", "SCJG-002")
-
-
-@pytest.fixture
-def plan(admin, agency, items):
-    return services.annual_plan_create(actor=admin, agency=agency, year=2026, **PLAN_FIELDS)
-
-
 def plan_with_schedule(admin, plan, items):
     services.annual_plan_entry_set(actor=admin, plan_id=plan.pk, item_id=items[0].pk, month=3, target_count=5)
     services.annual_plan_entry_set(actor=admin, plan_id=plan.pk, item_id=items[1].pk, month=6, target_count=2,

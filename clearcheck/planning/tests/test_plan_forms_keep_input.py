@@ -8,35 +8,9 @@ from django.test import Client
 from clearcheck.planning.services import plans as plan_services
 from clearcheck.planning.services import special_plans
 
-from .test_annual_plans import PLAN_FIELDS, publish_items
 from .test_special_plans import draft, reviewed
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def agency(make_agency):
-    return make_agency("东阿县市场监督管理局")
-
-
-@pytest.fixture
-def admin(make_user, agency):
-    return make_user("agency_admin", agency=agency)
-
-
-@pytest.fixture
-def government(make_user):
-    return make_user("government")
-
-
-@pytest.fixture
-def items(admin, agency):
-    return publish_items(admin, agency, "SCJG-001", "SCJG-002")
-
-
-@pytest.fixture
-def plan(admin, agency, items):
-    return plan_services.annual_plan_create(actor=admin, agency=agency, year=2026, **PLAN_FIELDS)
 
 
 def _client(user) -> Client:

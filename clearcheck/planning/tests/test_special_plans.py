@@ -47,21 +47,6 @@ def approved(admin, government, **overrides) -> SpecialPlan:
     return services.special_plan_approve(actor=government, plan_id=plan.pk, note="同意")
 
 
-@pytest.fixture
-def agency(make_agency):
-    return make_agency("东阿县市场监督管理局")
-
-
-@pytest.fixture
-def admin(make_user, agency):
-    return make_user("agency_admin", agency=agency)
-
-
-@pytest.fixture
-def government(make_user):
-    return make_user("government")
-
-
 # --- Drafting --------------------------------------------------------------------------------------
 
 
