@@ -74,6 +74,7 @@ if CLEARCHECK_DEMO:
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "clearcheck.core.csp.ContentSecurityPolicyMiddleware",  # every HTML response (issue 20)
     "clearcheck.core.middleware.RequestIdMiddleware",
     "clearcheck.core.problems.ApiProblemMiddleware",
     "clearcheck.core.api_input.ApiInputMiddleware",
@@ -103,6 +104,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "clearcheck.core.context_processors.platform",
+                "clearcheck.core.csp.csp_nonce",
             ],
         },
     },
@@ -219,6 +221,8 @@ CLEARCHECK = {
     # In the internet zone /healthz shows details (the database's error, the engine) only to a caller that
     # sends this value as X-Health-Token (a monitoring system); on the government network it shows them to all.
     "HEALTH_TOKEN": os.environ.get("CLEARCHECK_HEALTH_TOKEN", ""),
+    # Where browsers report Content-Security-Policy violations (report-uri); empty: not reported.
+    "CSP_REPORT_URI": os.environ.get("CLEARCHECK_CSP_REPORT_URI", ""),
     "PLATFORM_NAME": "清检",
 }
 

@@ -10,6 +10,7 @@ from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from .api_docs import ApiDocs
 from .errors import DomainError, NotFound
 from .problems import problem_body, problem_for_status, problem_from_domain_error, problem_response
 
@@ -31,7 +32,8 @@ def registered_apis() -> list[NinjaAPI]:
 
 
 def api_create(**kwargs) -> NinjaAPI:
-    """A NinjaAPI whose every error is an RFC 9457 problem document."""
+    """A NinjaAPI whose every error is an RFC 9457 problem document (docs: :class:`ApiDocs`, CSP-clean)."""
+    kwargs.setdefault("docs", ApiDocs())
     api = NinjaAPI(**kwargs)
     _REGISTERED.append(api)
 

@@ -175,7 +175,7 @@
     var value = kind.value;
     picker.setAttribute("accept", config.accept[value] || "");
     camera.setAttribute("accept", value === "video" ? "video/*" : value === "audio" ? "audio/*" : "image/*");
-    el("evidence-capture-row").style.display = value === "document" ? "none" : "";
+    el("evidence-capture-row").hidden = value === "document";
     el("evidence-av").hidden = !isAv(value);
   }
 
@@ -351,7 +351,7 @@
     }
   });
 
-  el("evidence-capture-row").style.display = "";
+  el("evidence-capture-row").hidden = false;  // hidden in the page (no style="": CSP), shown once scripts run
   kindChanged();
   locate();
 })();
