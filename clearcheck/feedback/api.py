@@ -104,6 +104,8 @@ class ComplaintOut(Schema):
     status: str
     received_at: dt.datetime
     deadline: dt.date
+    deadline_provisional: bool = Field(
+        description="答复期限延伸至尚未载入工作日历的年度,暂按周一至周五计算,载入后重新计算(issue 20)")
     overdue: bool
     enterprise_id: int | None
     agency_id: int | None

@@ -74,6 +74,9 @@ class Complaint(models.Model):
     content = models.TextField("内容")
     received_at = models.DateTimeField("收到时间")
     deadline = models.DateField("答复期限")
+    # The deadline reaches into a year whose official calendar is not loaded (counted Monday–Friday for now);
+    # loading the year recomputes it (planning.calendar, issue 20).
+    deadline_provisional = models.BooleanField("答复期限待定", default=False)
     status = models.CharField("状态", max_length=16, choices=ComplaintStatus.choices,
                               default=ComplaintStatus.RECEIVED)
     recorded_by = models.CharField("登记人", max_length=150)

@@ -16,7 +16,7 @@ from clearcheck.core import clock
 from clearcheck.core.canonical import canonical_text
 from clearcheck.core.errors import Conflict, FieldError, PermissionDenied, ValidationFailed
 from clearcheck.core.inputs import text_field
-from clearcheck.planning.calendar import working_days_add
+from clearcheck.planning.calendar import Deadline, working_days_deadline
 from clearcheck.registry.models import Agency, Enterprise
 from clearcheck.registry.validators import uscc_clean
 
@@ -34,9 +34,11 @@ def complaint_days() -> int:
     return int(getattr(settings, "CLEARCHECK_COMPLAINT_DAYS", 15))
 
 
-def complaint_deadline(received_at: dt.datetime) -> dt.date:
-    """The last day to reply: ``complaint_days()`` working days after the local day it was received."""
-    return working_days_add(received_at.astimezone(clock.LOCAL_TZ).date(), complaint_days())
+def complaint_deadline(received_at: dt.datetime) -> Deadline:
+    """The last day to reply: ``complaint_days()`` working days after the local day it was received, flagged
+    provisional when it reaches into a year whose calendar is not loaded (issue 20).
+    """
+    return working_days_deadline(received_at.astimezone(clock.LOCAL_TZ).date(), complaint_days())
 
 
 def _snapshot(c: Complaint) -> dict:
@@ -73,15 +75,17 @@ def _create(*, actor, channel: str, fields: dict, received_at: dt.datetime | Non
         raise ValidationFailed(FieldError(field, "收到时间不能晚于现在"))
     try:
         with transaction.atomic():
+            deadline, provisional = complaint_deadline(received)
             complaint = Complaint.objects.create(channel=channel, received_at=received,
-                                                 deadline=complaint_deadline(received),
+                                                 deadline=deadline, deadline_provisional=provisional,
                                                  recorded_by=_actor_label(actor), **fields)
     except IntegrityError as exc:
         raise Conflict(f"{Channel(channel).label}编号“{fields.get('external_ref')}”已登记") from exc
     audit_record(actor=actor, action="complaint.receive", subject=complaint,
                  after={"channel": channel, "subject": complaint.subject, "external_ref": complaint.external_ref,
                         "enterprise": complaint.enterprise_id, "agency": complaint.agency_id,
-                        "received_at": received, "deadline": complaint.deadline})
+                        "received_at": received, "deadline": complaint.deadline,
+                        "deadline_provisional": complaint.deadline_provisional})
     return complaint
 
 

@@ -71,6 +71,8 @@ class TaskOut(Schema):
     av_ground: str
     urgent_started_at: dt.datetime | None
     approval_deadline: dt.date | None
+    approval_deadline_provisional: bool = Field(
+        description="补办期限延伸至尚未载入工作日历的年度,暂按周一至周五计算,载入后重新计算(issue 20)")
     counts_against_cap: bool
     cap_place: str
     draw_required: bool

@@ -1,6 +1,6 @@
 """Planning models, one module per aggregate."""
 
-from .calendar import WorkCalendarDay
+from .calendar import WorkCalendarDay, WorkCalendarYear
 from .plans import AnnualPlan, AnnualPlanEntry, PlanFiling, SpecialPlan, SpecialPlanAmendment
 from .settings import AgencyPlanningSettings
 from .tasks import CapUsage, InspectionTask, JointInspection
@@ -9,5 +9,5 @@ from .tiers import EnterpriseCredit, EnterpriseTier, Tier
 __all__ = [
     "AgencyPlanningSettings", "AnnualPlan", "AnnualPlanEntry", "CapUsage", "EnterpriseCredit", "EnterpriseTier",
     "InspectionTask", "JointInspection", "PlanFiling", "SpecialPlan", "SpecialPlanAmendment", "Tier",
-    "WorkCalendarDay",
+    "WorkCalendarDay", "WorkCalendarYear",
 ]

@@ -75,6 +75,9 @@ class InspectionTask(models.Model):
     urgent_reason = models.TextField("紧急事由", blank=True)
     urgent_started_at = models.DateTimeField(null=True, blank=True)
     approval_deadline = models.DateField("补办审批期限", null=True, blank=True)
+    # The deadline reaches into a year whose official calendar is not loaded yet (counted Monday–Friday for
+    # now); loading that year recomputes it (planning.calendar, issue 20).
+    approval_deadline_provisional = models.BooleanField("补办期限待定", default=False)
     counts_against_cap = models.BooleanField("计入频次上限", default=True)
     cap_place = models.CharField(
         "占用频次名额", max_length=16, choices=CapPlace.choices, blank=True,

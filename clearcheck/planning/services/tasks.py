@@ -19,7 +19,7 @@ from clearcheck.registry.choices import EnterpriseStatus
 from clearcheck.registry.models import Agency, Enterprise, Officer
 
 from .. import rules
-from ..calendar import working_days_add
+from ..calendar import working_days_deadline
 from ..choices import AvGround, TaskSource, TaskStatus
 from ..models import AnnualPlanEntry, InspectionTask, SpecialPlan
 from ..selectors.tasks import task_id_valid
@@ -310,13 +310,15 @@ def task_start_urgent(*, actor, task_id: int, reason: str) -> InspectionTask:
     days = planning_settings_for(task.agency_id).urgent_approval_working_days
     task.status, task.urgent, task.urgent_reason = target, True, reason
     task.urgent_started_at = task.submitted_at = now
-    task.approval_deadline = working_days_add(clock.local_today(), days)
+    # Into a year whose calendar is not loaded the deadline is provisional until the bureau loads it (issue 20).
+    task.approval_deadline, task.approval_deadline_provisional = working_days_deadline(clock.local_today(), days)
     task.save(update_fields=["status", "urgent", "urgent_reason", "urgent_started_at", "submitted_at",
-                             "approval_deadline", "updated_at"])
+                             "approval_deadline", "approval_deadline_provisional", "updated_at"])
     cap_place_take(actor=actor, task=task, refuse=False)
     audit_record(actor=actor, action="inspection_task.start_urgent", subject=task, before={"status": "draft"},
                  after={"status": task.status, "source": task.source, "reason": reason,
                         "approval_deadline": task.approval_deadline, "working_days": days,
+                        "approval_deadline_provisional": task.approval_deadline_provisional,
                         "cap_place": task.cap_place})
     reduction_flags_apply(task=task, actor=actor)  # 核减合并: later planned tasks on the same items (R09)
     return task
