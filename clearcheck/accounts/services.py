@@ -72,7 +72,7 @@ def api_token_issue(*, username: str, password: str, name: str = "") -> tuple[st
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     now = clock.now()
     record = ApiToken.objects.create(
-        user=user, name=name[:100], key_hash=_token_hash(token), prefix=token[:10], created_at=now,
+        user=user, name=name, key_hash=_token_hash(token), prefix=token[:10], created_at=now,
         expires_at=now + dt.timedelta(hours=settings.CLEARCHECK["API_TOKEN_HOURS"]),
     )
     audit_record(actor=user, action="api_token.issue", subject=record,

@@ -12,6 +12,9 @@ import json
 import re
 from functools import lru_cache
 
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.http import UnreadablePostError
+from django.http.multipartparser import MultiPartParserError
 from django.urls import get_resolver
 
 from .api import registered_apis
@@ -73,10 +76,18 @@ class ApiInputMiddleware:
 
     def _refusal(self, request) -> dict | None:
         documented = documented_body_types(request.method, request.path)
-        if documented is None or not any(_JSON.match(t) for t in documented):
-            # No such operation (the route answers 404/405), or an upload route (multipart): its body is
-            # never read here, so its views keep their streaming upload handlers.
-            return None
+        if documented is None:
+            return None  # no such operation (the route answers 404/405)
+        if not any(_JSON.match(t) for t in documented):
+            # An upload route (multipart): its text fields follow the same rule as JSON's. No view sets its
+            # own upload handlers, so parsing the form here costs nothing the route would not spend.
+            if (request.content_type or "").lower() != "multipart/form-data":
+                return None
+            posted = _form_or_none(request)
+            if posted is None:
+                return None
+            return _text_refusal(((key, value) for key, values in posted.lists() for value in [key, *values]),
+                                 request.path)
         if not request.META.get("CONTENT_LENGTH", "").strip("0") and not request.headers.get("Transfer-Encoding"):
             return None  # no body: the route says what is missing
         content_type = (request.content_type or "").lower()
@@ -87,19 +98,35 @@ class ApiInputMiddleware:
             data = json.loads(request.body)
         except ValueError:
             return None  # malformed JSON: Ninja answers 400
-        errors = [{"field": path or "body", "message": problem}
-                  for path, text in _strings(data, "") if (problem := text_problem(text))]
-        if not errors:
-            return None
-        return problem_body(status=422, title="输入校验未通过", detail="提交的文字含有无法保存或显示的字符",
-                            type_slug="validation", errors=errors[:20], instance=request.path)
+        return _text_refusal(_strings(data, ""), request.path)
+
+
+def _form_or_none(request):
+    """``request.POST``, or None when the form cannot be parsed (the route then answers for the bad body)."""
+    try:
+        return request.POST
+    except (MultiPartParserError, UnreadablePostError, RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent):
+        return None
+
+
+def _text_refusal(strings, instance: str) -> dict | None:
+    """The 422 problem for the ``(path, text)`` pairs that ``text_problem`` refuses, or None."""
+    errors = [{"field": path or "body", "message": problem}
+              for path, text in strings if (problem := text_problem(text))]
+    if not errors:
+        return None
+    return problem_body(status=422, title="输入校验未通过", detail="提交的文字含有无法保存或显示的字符",
+                        type_slug="validation", errors=errors[:20], instance=instance)
+
+
+_FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 class FormTextMiddleware:
-    """Web forms (``application/x-www-form-urlencoded``): remove what ``text_problem`` refuses from every posted
-    value, since a person cannot have typed it on purpose and the form would otherwise come back refused.
-    Multipart posts are left to their views (reading them here would parse uploads before the view chooses
-    its upload handlers).
+    """Web forms (urlencoded and multipart): remove what ``text_problem`` refuses from every posted value,
+    since a person cannot have typed it on purpose and the form would otherwise come back refused. A
+    multipart form's text fields are cleaned alike (its files are untouched); no view sets its own upload
+    handlers, and the CSRF check reads the same parsed form.
     """
 
     def __init__(self, get_response):
@@ -107,9 +134,9 @@ class FormTextMiddleware:
 
     def __call__(self, request):
         if (request.method == "POST" and not request.path.startswith("/api/")
-                and request.content_type == "application/x-www-form-urlencoded"):
-            posted = request.POST
-            if any(text_problem(value) for values in posted.lists() for value in values[1]):
+                and request.content_type in _FORM_TYPES):
+            posted = _form_or_none(request)
+            if posted is not None and any(text_problem(value) for values in posted.lists() for value in values[1]):
                 cleaned = posted.copy()
                 for key, values in posted.lists():
                     cleaned.setlist(key, [text_invisible_strip(value) for value in values])

@@ -65,8 +65,8 @@ def text_field(value, field: str, *, limit: int, missing: str | None = None) -> 
     text = text_of(value)
     if not text and missing:
         raise ValidationFailed(FieldError(field, missing))
-    if len(text) > limit:
-        raise ValidationFailed(FieldError(field, f"不超过 {limit} 字(现为 {len(text)} 字)"))
+    if problem := text_length_problem(text, limit):
+        raise ValidationFailed(FieldError(field, problem))
     if "\x00" in text:
         raise ValidationFailed(FieldError(field, "含有无效字符"))
     return text
@@ -99,3 +99,80 @@ def text_invisible_strip(text: str) -> str:
     person cannot have meant them, and removing them loses nothing that was shown).
     """
     return _INVISIBLE.sub("", _CONTROL.sub("", _SURROGATE.sub("", text)))
+
+
+# --- Text that reaches a model (issue 20: never truncated, refused with a field error) --------------------
+
+# What no column can hold alike on both databases: NUL (PostgreSQL refuses it, SQLite stores it) and lone
+# surrogates (neither can encode them). Other control and invisible characters are a policy of the input
+# paths (``text_problem``); these two would be a 500 or a disagreement between the engines.
+_UNSTORABLE_NUL = "\x00"
+
+
+def text_length_problem(text: str, limit: int) -> str | None:
+    """"不超过 N 字(现为 M 字)" when ``text`` is longer than ``limit``, else None (the one wording)."""
+    return f"不超过 {limit} 字(现为 {len(text)} 字)" if len(text) > limit else None
+
+
+def model_text_limit(model, name: str) -> int:
+    """The ``max_length`` of ``model``'s field ``name``: a limit read from the model cannot drift from it."""
+    return model._meta.get_field(name).max_length
+
+
+def model_text(value, model, name: str, *, field: str | None = None, missing: str | None = None) -> str:
+    """``text_field`` for a value bound for ``model.name``, with the column's own ``max_length`` as the
+    limit; ``field`` is the input's name for the error when it differs from the model field's.
+    """
+    return text_field(value, field or name, limit=model_text_limit(model, name), missing=missing)
+
+
+def instance_text_errors(instance, *, fields=None, names: dict | None = None) -> list[FieldError]:
+    """Field errors for every text column of ``instance`` that cannot be stored as it is: longer than the
+    CharField's ``max_length``, or holding NUL or a lone surrogate. ``fields`` limits the check to those
+    field names (``save(update_fields=…)``); ``names`` maps a model field to the input's name.
+    """
+    from django.db.models import CharField, TextField
+
+    errors = []
+    for model_field in instance._meta.concrete_fields:
+        if not isinstance(model_field, (CharField, TextField)):
+            continue
+        if fields is not None and model_field.name not in fields and model_field.attname not in fields:
+            continue
+        value = getattr(instance, model_field.attname, None)
+        if not isinstance(value, str):
+            continue
+        label = (names or {}).get(model_field.name, model_field.name)
+        if _SURROGATE.search(value):
+            errors.append(FieldError(label, "含有无效的字符编码(孤立的代理项)"))
+        elif _UNSTORABLE_NUL in value:
+            errors.append(FieldError(label, "含有控制字符(如 NUL)"))
+        elif isinstance(model_field, CharField) and (
+                problem := text_length_problem(value, model_field.max_length or len(value))):
+            errors.append(FieldError(label, problem))
+    return errors
+
+
+def instance_text_check(instance, *, fields=None, names: dict | None = None) -> None:
+    """Raise :class:`ValidationFailed` with ``instance_text_errors`` (nothing is written)."""
+    if errors := instance_text_errors(instance, fields=fields, names=names):
+        raise ValidationFailed(errors)
+
+
+def text_guard(sender, instance, raw=False, update_fields=None, **kwargs) -> None:
+    """``pre_save`` receiver (connected by ``CoreConfig.ready`` for every model of the platform): the last
+    gate before any column, whichever path (API, form, import, job) got the value there, so a value too long
+    for its column is a field error on both databases instead of a silent over-long value on SQLite and a
+    500 on PostgreSQL. Services check earlier with their own field names where the input's differ.
+    """
+    if raw or not sender.__module__.startswith("clearcheck."):
+        return  # fixtures load what they hold; historical models in migrations are not the platform's
+    instance_text_check(instance, fields=update_fields)
+
+
+def row_text_errors(row: dict) -> list[FieldError]:
+    """``text_problem`` for every text cell of an imported row (``{field: value}``), as field errors: an
+    import reports them with the row's line and the column, as the API refuses them with the field's path.
+    """
+    return [FieldError(str(key), problem) for key, value in row.items()
+            if isinstance(value, str) and (problem := text_problem(value))]

@@ -20,6 +20,7 @@ from django.db import connection, transaction
 
 from clearcheck.core import clock
 from clearcheck.core.errors import FieldError
+from clearcheck.core.inputs import row_text_errors
 from clearcheck.registry.choices import Datum, EnterpriseStatus, EntityType
 from clearcheck.registry.models import Enterprise, Industry, Region
 from clearcheck.registry.rules import enterprise_register_refusal
@@ -49,6 +50,9 @@ _ENTITY_TYPES = frozenset(EntityType.values)
 _STATUSES = frozenset(EnterpriseStatus.values)
 _PLAIN_NUMBER = re.compile(r"-?[0-9]{1,3}(?:\.[0-9]{1,12})?\Z")
 _OPERATING = EnterpriseStatus.OPERATING.value
+# The columns' own limits: a longer value goes to ``enterprise_clean``, which refuses it (issue 20).
+_NAME_MAX, _LEGAL_MAX, _ADDRESS_MAX = (
+    Enterprise._meta.get_field(f).max_length for f in ("name", "legal_representative", "address"))
 _WGS84 = Datum.WGS84.value
 
 
@@ -73,7 +77,7 @@ def enterprise_row_fast(data: dict, region_codes, industry_codes) -> tuple | Non
     if not name:
         return None
     name = name.strip()
-    if not name or len(name) > 200:
+    if not name or len(name) > _NAME_MAX:
         return None
     entity_type = _text(data.get("entity_type"))
     if entity_type is None:
@@ -99,6 +103,9 @@ def enterprise_row_fast(data: dict, region_codes, industry_codes) -> tuple | Non
     datum = _text(data.get("coordinate_datum"))
     if legal is None or address is None or datum is None:
         return None
+    legal, address = legal.strip(), address.strip()
+    if len(legal) > _LEGAL_MAX or len(address) > _ADDRESS_MAX:
+        return None
     datum = datum.strip() or _WGS84
     lat_raw, lng_raw = data.get("latitude"), data.get("longitude")
     if lat_raw in (None, "") and lng_raw in (None, ""):
@@ -120,7 +127,7 @@ def enterprise_row_fast(data: dict, region_codes, industry_codes) -> tuple | Non
             return None
         if errors:
             return None
-    return (code, name, entity_type, legal.strip()[:64], address.strip()[:255], region, industry, lat, lng,
+    return (code, name, entity_type, legal, address, region, industry, lat, lng,
             datum, status)
 
 
@@ -280,6 +287,8 @@ def enterprises_import(
     for line, data in rows:
         outcome.total += 1
         row, errors = enterprise_row_clean(data, region_codes, industry_codes)
+        if unreadable := row_text_errors(data):
+            row, errors = None, [*unreadable, *errors]
         if row is not None:
             first = seen.get(row[0])
             if first is not None:

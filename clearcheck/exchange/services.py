@@ -15,6 +15,7 @@ from clearcheck.audit.services import actor_describe, audit_record
 from clearcheck.core import clock
 from clearcheck.core.canonical import canonical_text
 from clearcheck.core.errors import FieldError, PermissionDenied, ValidationFailed
+from clearcheck.core.inputs import model_text_limit, row_text_errors, text_length_problem
 from clearcheck.registry.models import Agency, Officer, Region
 from clearcheck.registry.rules import enterprise_register_scope
 from clearcheck.registry.validators import officer_clean
@@ -88,6 +89,8 @@ def import_run(
     """
     _choices_check(kind, mode)
     agency = _permission_check(actor, kind, agency)
+    if problem := text_length_problem(filename or "", model_text_limit(ImportJob, "filename")):
+        raise ValidationFailed(FieldError("file", f"文件名{problem}"))
     started = time.monotonic()
     rows = _Peeked(rows_read(filename, data, kind))  # an unreadable file raises here: nothing written
     sha256, _ = file_store(data)
@@ -104,7 +107,7 @@ def import_run(
         outcome = _agencies_import(rows, all_or_nothing=all_or_nothing, actor=actor, filename=filename)
     actor_id, actor_label, _ = actor_describe(actor)
     job = ImportJob.objects.create(
-        kind=kind, filename=filename[:255], file_sha256=sha256, file_size=len(data),
+        kind=kind, filename=filename, file_sha256=sha256, file_size=len(data),
         stored_path=file_relative_path(sha256), mode=mode, status=_status(outcome, mode),
         rows_total=outcome.total, rows_created=outcome.created, rows_updated=outcome.updated,
         rows_unchanged=outcome.unchanged, rows_failed=outcome.failed, errors=canonical_text(outcome.errors),
@@ -145,6 +148,7 @@ def _officers_import(rows, *, all_or_nothing: bool, agency: Agency | None, field
     for line, data in rows:
         outcome.total += 1
         cleaned, errors = officer_clean(data)
+        errors[:0] = row_text_errors(data)
         code = str(data.get("agency_code") or "").strip()
         target = agency
         if code:
@@ -229,7 +233,7 @@ def _agencies_import(rows, *, all_or_nothing: bool, actor, filename: str) -> Imp
         outcome.total += 1
         row = {k: str(data.get(k) or "").strip() for k in ("code", "name", "kind", "legal_basis", "region",
                                                             "parent_code")}
-        errors = []
+        errors = row_text_errors(data)
         if not row["code"]:
             errors.append(FieldError("code", "主体编码不能为空"))
         elif row["code"] in seen:

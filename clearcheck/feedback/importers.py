@@ -18,6 +18,7 @@ from clearcheck.accounts.selectors import actor_has_role
 from clearcheck.audit.services import audit_record
 from clearcheck.core import clock
 from clearcheck.core.errors import DomainError, FieldError, PermissionDenied, ValidationFailed
+from clearcheck.core.inputs import row_text_errors
 
 from .services.complaints import complaint_from_hotline
 
@@ -153,6 +154,11 @@ def _import_row(actor, line: int, values: dict, report: ImportReport) -> None:
     missing = [column for column, arg, required in COLUMNS if required and values.get(column) in (None, "")]
     if missing:
         report.errors.extend(RowError(line, column, "必填") for column in missing)
+        return
+    # The same text rule as the API and the forms (core.inputs.text_problem), per cell with its column.
+    unreadable = row_text_errors({column: value for column, value in values.items() if isinstance(value, str)})
+    if unreadable:
+        report.errors.extend(RowError(line, e.field, e.message) for e in unreadable)
         return
     try:
         args["called_at"] = _called_at(args["called_at"])

@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 import prcoords
 
 from clearcheck.core.errors import FieldError
+from clearcheck.core.inputs import model_text_limit, text_length_problem
 
 from .choices import Datum
 
@@ -130,6 +131,14 @@ def _date(data: dict, field: str, errors: list[FieldError], label: str) -> dt.da
         return None
 
 
+def _text_limited(data: dict, name: str, model, errors: list[FieldError]) -> str:
+    # Stripped text for ``model.name``; longer than the column: a field error, never cut (issue 20).
+    text = str(data.get(name) or "").strip()
+    if problem := text_length_problem(text, model_text_limit(model, name)):
+        errors.append(FieldError(name, problem))
+    return text
+
+
 def enterprise_clean(data: dict, *, region_codes, industry_codes) -> tuple[dict, list[FieldError]]:
     """Check and normalise one enterprise's fields (service, API and import all call this).
 
@@ -142,11 +151,13 @@ def enterprise_clean(data: dict, *, region_codes, industry_codes) -> tuple[dict,
     code, problem = uscc_clean(str(data.get("uscc") or ""))
     if problem:
         errors.append(problem)
+    from .models import Enterprise
+
     name = str(data.get("name") or "").strip()
     if not name:
         errors.append(FieldError("name", "企业名称不能为空"))
-    elif len(name) > 200:
-        errors.append(FieldError("name", "企业名称不得超过200字"))
+    elif problem := text_length_problem(name, model_text_limit(Enterprise, "name")):
+        errors.append(FieldError("name", f"企业名称{problem}"))
     entity_type = _choice(data, "entity_type", EntityType, errors, label="主体类型")
     status = _choice(data, "status", EnterpriseStatus, errors, default=EnterpriseStatus.OPERATING, label="登记状态")
     region = str(data.get("region") or data.get("region_code") or "").strip()
@@ -162,8 +173,8 @@ def enterprise_clean(data: dict, *, region_codes, industry_codes) -> tuple[dict,
         "uscc": code,
         "name": name,
         "entity_type": entity_type,
-        "legal_representative": str(data.get("legal_representative") or "").strip()[:64],
-        "address": str(data.get("address") or "").strip()[:255],
+        "legal_representative": _text_limited(data, "legal_representative", Enterprise, errors),
+        "address": _text_limited(data, "address", Enterprise, errors),
         "region_id": region,
         "industry_id": industry,
         "latitude": lat,
@@ -179,9 +190,13 @@ def officer_clean(data: dict) -> tuple[dict, list[FieldError]]:
     from .choices import CredentialStatus, PersonnelType
 
     errors: list[FieldError] = []
+    from .models import Officer
+
     name = str(data.get("name") or "").strip()
     if not name:
         errors.append(FieldError("name", "姓名不能为空"))
+    elif problem := text_length_problem(name, model_text_limit(Officer, "name")):
+        errors.append(FieldError("name", f"姓名{problem}"))
     credential_no = str(data.get("credential_no") or "").strip().upper()
     if not credential_no:
         errors.append(FieldError("credential_no", "执法证号不能为空"))

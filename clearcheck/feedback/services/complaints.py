@@ -15,7 +15,7 @@ from clearcheck.audit.services import audit_record
 from clearcheck.core import clock
 from clearcheck.core.canonical import canonical_text
 from clearcheck.core.errors import Conflict, FieldError, PermissionDenied, ValidationFailed
-from clearcheck.core.inputs import text_field
+from clearcheck.core.inputs import model_text_limit, text_field, text_length_problem
 from clearcheck.planning.calendar import Deadline, working_days_deadline
 from clearcheck.registry.models import Agency, Enterprise
 from clearcheck.registry.validators import uscc_clean
@@ -27,6 +27,11 @@ from ..workflows import COMPLAINT
 
 MAX_TEXT = 4000
 MAX_REF = 64
+# (work-order field, model, column) of the hotline's short texts: the column's max_length is the limit.
+_HOTLINE_COLUMNS = (
+    ("caller_name", Complaint, "complainant_name"), ("caller_phone", Complaint, "complainant_contact"),
+    ("subject", Complaint, "subject"), ("agency_name", Agency, "name"),
+)
 
 
 def complaint_days() -> int:
@@ -171,16 +176,21 @@ def complaint_from_hotline(*, actor, work_order_no: str, called_at: dt.datetime,
     text = payload["content"]
     if not text:
         errors.append(FieldError("content", "请填写诉求内容"))
-    elif len(text) > MAX_TEXT:
-        errors.append(FieldError("content", f"不超过 {MAX_TEXT} 字"))
+    elif problem := text_length_problem(text, MAX_TEXT):
+        errors.append(FieldError("content", problem))
+    # Each field is refused when longer than the column it fills, never cut (issue 20).
+    for name, model, column in _HOTLINE_COLUMNS:
+        if problem := text_length_problem(payload[name], model_text_limit(model, column)):
+            errors.append(FieldError(name, problem))
     if errors:
         raise ValidationFailed(errors)
     agency = Agency.objects.filter(name=payload["agency_name"]).first() if payload["agency_name"] else None
     if payload["agency_name"] and agency is None:
         text = f"(涉及单位:{payload['agency_name']})\n{text}"  # kept for the bureau, not matched to an agency
-    fields = {"external_ref": ref, "payload_hash": fingerprint, "complainant_name": payload["caller_name"][:100],
-              "complainant_contact": payload["caller_phone"][:100], "enterprise": enterprise, "agency": agency,
-              "subject": (payload["subject"] or payload["content"][:60])[:200], "content": text}
+    fields = {"external_ref": ref, "payload_hash": fingerprint, "complainant_name": payload["caller_name"],
+              "complainant_contact": payload["caller_phone"], "enterprise": enterprise, "agency": agency,
+              # Without a subject, the start of the content stands for it (a summary, not the input cut).
+              "subject": payload["subject"] or payload["content"][:60], "content": text}
     try:
         with transaction.atomic():
             return _create(actor=actor, channel=Channel.HOTLINE, fields=fields, received_at=called_at,
