@@ -241,6 +241,17 @@ for _name in ("DOCUMENT_REVIEW_BODY", "DOCUMENT_CORRECTION_BASIS"):
     if os.environ.get(f"CLEARCHECK_{_name}"):
         globals()[f"CLEARCHECK_{_name}"] = os.environ[f"CLEARCHECK_{_name}"]
 
+# Accounts that resist guessing (issue 20; accounts reads each with its own default, docs/deployment.md).
+# Sign-in throttle: free failures per account / per client address, then a delay doubling from
+# LOGIN_DELAY_SECONDS up to LOGIN_DELAY_MAX_SECONDS; counts forgotten LOGIN_FORGET_HOURS after the last failure.
+for _name in ("LOGIN_ACCOUNT_FREE", "LOGIN_ADDRESS_FREE", "LOGIN_DELAY_SECONDS", "LOGIN_DELAY_MAX_SECONDS",
+              "LOGIN_FORGET_HOURS", "SESSION_IDLE_MINUTES"):
+    if (_value := os.environ.get(f"CLEARCHECK_{_name}")) not in (None, ""):
+        globals()[f"CLEARCHECK_{_name}"] = int(_value)
+# The WSGI variable that holds the client's address when a proxy overwrites it (e.g. HTTP_X_REAL_IP);
+# empty: REMOTE_ADDR.
+CLEARCHECK_CLIENT_ADDRESS_HEADER = os.environ.get("CLEARCHECK_CLIENT_ADDRESS_HEADER", "")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -4,8 +4,12 @@ import datetime as dt
 
 from ninja import Router, Schema
 
+from clearcheck.core.inputs import DbId
+from clearcheck.core.problems import problem_from_domain_error, problem_response
+
 from . import services
 from .api_auth import AUTH
+from .throttle import LoginThrottled, client_address
 
 router = Router(tags=["auth"])
 
@@ -35,13 +39,25 @@ class RevokedOut(Schema):
 
 @router.post("/token", response=TokenOut, auth=None, summary="Issue a bearer token")
 def token_issue(request, payload: TokenIn):
-    """Exchange username and password for a bearer token that expires."""
-    token, record = services.api_token_issue(username=payload.username, password=payload.password, name=payload.name)
+    """Exchange username and password for a bearer token that expires.
+
+    Failed attempts are throttled per account and per client address (5 and 20 free, then a delay that
+    doubles from 30 s up to 15 min): a refused attempt answers 429 with ``Retry-After``.
+    """
+    try:
+        token, record = services.api_token_issue(
+            username=payload.username, password=payload.password, name=payload.name,
+            address=client_address(request),
+        )
+    except LoginThrottled as exc:
+        response = problem_response(problem_from_domain_error(exc, request.path))
+        response["Retry-After"] = str(exc.retry_after)
+        return response
     return {"token": token, "token_id": record.pk, "expires_at": record.expires_at}
 
 
 @router.delete("/token/{token_id}", response=RevokedOut, auth=AUTH, summary="Revoke a token")
-def token_revoke(request, token_id: int):
+def token_revoke(request, token_id: DbId):
     """Revoke a token of the caller."""
     record = services.api_token_revoke(actor=request.user, token_id=token_id)
     return {"token_id": record.pk, "revoked_at": record.revoked_at}

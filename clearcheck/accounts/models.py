@@ -56,3 +56,23 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.user})"
+
+
+class LoginThrottle(models.Model):
+    """Failed sign-ins of one account (``user:<id>``) or one client address (``address:<ip>``), shared by
+    every worker (issue 20). ``locked_until`` holds the current delay; attempts before it are refused
+    without being checked or counted, so a lockout never grows past its cap.
+    """
+
+    key = models.CharField(max_length=80, unique=True)
+    failures = models.PositiveIntegerField(default=0)
+    last_failure_at = models.DateTimeField(null=True, blank=True)
+    locked_until = models.DateTimeField(null=True, blank=True)
+    lockouts = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "登录失败计数"
+        verbose_name_plural = "登录失败计数"
+
+    def __str__(self) -> str:
+        return self.key

@@ -1,6 +1,10 @@
 """Account reads and the actor's scope."""
 
+import json
+
 from django.utils.translation import gettext as _
+
+from clearcheck.audit.models import AuditEvent
 
 from .choices import AGENCY_ROLES, COUNTY_ROLES, Role
 from .models import User
@@ -57,3 +61,17 @@ def person_label(username: str) -> str:
     name, with the role; only an account that no longer exists shows its recorded username.
     """
     return person_labels([username]).get(username, username)
+
+
+def login_lockouts_between(start, end) -> list[dict]:
+    """The sign-in lockouts (audit events ``login.locked``, ``accounts.throttle``) recorded in [start, end),
+    oldest first: each ``{"scope": "account"|"address", "user", "username", "address", "at"}``.
+    """
+    rows = (AuditEvent.objects.filter(action="login.locked", occurred_at__gte=start, occurred_at__lt=end)
+            .order_by("occurred_at", "id").values_list("body", "occurred_at"))
+    out = []
+    for body, at in rows:
+        after = json.loads(body).get("after") or {}
+        out.append({"scope": after.get("scope"), "user": after.get("user"), "username": after.get("username", ""),
+                    "address": after.get("address", ""), "at": at})
+    return out

@@ -5,16 +5,17 @@ import hashlib
 import secrets
 
 from django.conf import settings
-from django.contrib.auth import authenticate
 from django.db import connection, transaction
 
 from clearcheck.audit.services import audit_record
 from clearcheck.core import clock
-from clearcheck.core.errors import FieldError, NotFound, PermissionDenied, ValidationFailed
+from clearcheck.core.errors import FieldError, NotFound, ValidationFailed
 from clearcheck.core.rows import Columns, prepared_cursor, table
 
 from .choices import AGENCY_ROLES, Role
+from .login import login_succeeded, password_check
 from .models import ApiToken, User
+from .second_factor import second_step_check
 
 TOKEN_PREFIX = "cc_"
 
@@ -63,12 +64,21 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
+def api_token_issue(*, username: str, password: str, name: str = "", address: str = "unknown",
+                    otp: str = "") -> tuple[str, ApiToken]:
+    """Exchange a username and password (and, for a role that needs it, a one-time code) for a bearer token
+    (returned once, stored as a hash). Throttled like the web login (``accounts.throttle``): the failures it
+    counts are committed even though the request is refused, so the check runs outside the token's own
+    transaction.
+    """
+    user, keys = password_check(username=username, password=password, address=address)
+    second_step_check(user=user, keys=keys, code=otp)
+    login_succeeded(keys)
+    return _api_token_create(user=user, name=name)
+
+
 @transaction.atomic
-def api_token_issue(*, username: str, password: str, name: str = "") -> tuple[str, ApiToken]:
-    """Exchange a username and password for a bearer token (returned once, stored as a hash)."""
-    user = authenticate(username=username, password=password)
-    if user is None or not user.is_active:
-        raise PermissionDenied("用户名或密码错误")
+def _api_token_create(*, user: User, name: str) -> tuple[str, ApiToken]:
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     now = clock.now()
     record = ApiToken.objects.create(

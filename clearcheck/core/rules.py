@@ -118,15 +118,26 @@ _RULES = [replace(rule, name_zh=NAMES[rule.id][0], name_en=NAMES[rule.id][1]) fo
 
 RULES: dict[str, Rule] = {rule.id: rule for rule in _RULES}
 
+# Security checks (issue 20): alerts that no clause of the work plan asks for but that an alert must carry an
+# ID for. "S" IDs, apart from the rules of RULES.md (so neither the public rules page nor the rule catalogue
+# lists them); ``rule_get`` and ``rule_title`` know them so that an alert of one reads like any other.
+SECURITY_CHECKS: dict[str, Rule] = {rule.id: rule for rule in [
+    Rule("S01", "账户安全", "ALERT", "账户或客户端地址因登录失败过多被暂停登录,可能有人在猜测密码。",
+         "An account or a client address was locked after too many failed sign-ins: someone may be guessing "
+         "passwords.", "登录多次被暂停", "Sign-in lockouts"),
+]}
+
 
 def rule_get(rule_id: str) -> Rule:
-    """Return the catalogue entry of ``rule_id`` (KeyError for an unknown ID: a programming error)."""
-    return RULES[rule_id]
+    """Return the catalogue entry of ``rule_id``, a rule or a security check (KeyError for an unknown ID: a
+    programming error).
+    """
+    return RULES[rule_id] if rule_id in RULES else SECURITY_CHECKS[rule_id]
 
 
 def rule_title(rule_id: str) -> str:
     """「R05 年度计划备案」 for a known rule ID (in the active language); an unknown one as given."""
-    rule = RULES.get(rule_id)
+    rule = RULES.get(rule_id) or SECURITY_CHECKS.get(rule_id)
     if rule is None:
         return rule_id
     return rule.title_en if (get_language() or "").startswith("en") else rule.title_zh

@@ -42,6 +42,8 @@ FACT_LABELS = {
     "parameters_sha256": _lazy("抽取参数摘要"), "window_start": _lazy("检查窗口开始"), "window_end": _lazy("检查窗口结束"),
     "window": _lazy("检查窗口"), "status": _lazy("状态"), "suggestion": _lazy("合并建议"), "date": _lazy("建议日期"),
     "lead_agency": _lazy("牵头机关"), "visits_saved": _lazy("可减少入企次数"),
+    "day": _lazy("日期"), "lockouts": _lazy("暂停登录次数"), "first": _lazy("首次暂停时间"),
+    "last": _lazy("最近暂停时间"), "addresses": _lazy("客户端地址"),
 }
 # Facts another fact already shows (the name beside its id) or that repeat another in another shape.
 HIDDEN = {"enterprise_name", "agency_name", "windows", "uscc", "id", "name"}
