@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import coordination, plans, tasks, tiers
+from .views import calendar, coordination, plans, tasks, tiers
 
 app_name = "planning"
 
@@ -26,6 +26,11 @@ urlpatterns = [
     path("tasks/inbox/", tasks.approval_inbox, name="approval_inbox"),
     path("tasks/<int:task_id>/", tasks.task_detail, name="task_detail"),
     path("tasks/<int:task_id>/action/", tasks.task_action, name="task_action"),
+    # the working-day calendar (R10 deadlines, issue 20)
+    path("calendar/", calendar.calendar_index, name="calendar_index"),
+    path("calendar/<int:year>/", calendar.calendar_year, name="calendar_year"),
+    path("calendar/load/", calendar.calendar_load, name="calendar_load"),
+    path("calendar/day/", calendar.calendar_day, name="calendar_day"),
     # coordination and joint inspections (R09, R20)
     path("coordination/", coordination.coordination, name="coordination"),
     path("joint-inspections/", coordination.joint_inspection_list, name="joint_inspection_list"),

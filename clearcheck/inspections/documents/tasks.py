@@ -107,7 +107,10 @@ def approval_form_context(task: InspectionTask) -> dict:
         "status": task.get_status_display(), "cancelled": task.status == TaskStatus.CANCELLED,
         "urgent": task.urgent, "urgent_reason": task.urgent_reason,
         "urgent_started_at": minute_cn(task.urgent_started_at) if task.urgent_started_at else "",
-        "approval_deadline": date_cn(task.approval_deadline) if task.approval_deadline else "",
+        # A provisional deadline is printed as such (issue 20): it may move when its year's calendar is loaded.
+        "approval_deadline": (date_cn(task.approval_deadline) + ("(暂定,待载入该年工作日历后确定)"
+                                                                if task.approval_deadline_provisional else ""))
+        if task.approval_deadline else "",
     }
 
 

@@ -10,13 +10,12 @@ Loading the year resolves its alert (``services.calendar.calendar_year_load``).
 
 import datetime as dt
 
-from django.db.models import Max, Min
-
 from clearcheck.alerts.selectors import alert_dedup_keys_existing
 from clearcheck.alerts.services import alert_raise
 from clearcheck.core import clock
 
-from ..calendar import calendar_years_loaded, stored_deadlines, years_unloaded
+from ..calendar import calendar_years_loaded
+from ..selectors.calendar import provisional_deadlines_by_year
 
 NEXT_YEAR_FROM = (11, 1)  # month, day: the notice for next year is usually out by then
 
@@ -24,26 +23,6 @@ NEXT_YEAR_FROM = (11, 1)  # month, day: the notice for next year is usually out 
 def calendar_alert_key(year: int) -> str:
     """The one alert asking for ``year``'s calendar."""
     return f"R10:calendar:{year}"
-
-
-def provisional_deadlines_by_year() -> dict[int, int]:
-    """Years not loaded that stored provisional deadlines reach → how many such deadlines (one query per kind
-    for the span, one count per kind and year).
-    """
-    loaded = calendar_years_loaded()
-    found: dict[int, int] = {}
-    for kind in stored_deadlines():
-        flagged = kind.model.objects.filter(**{kind.flag_field: True})
-        span = flagged.aggregate(first=Min(kind.start_field), last=Max(kind.date_field))
-        if span["first"] is None:
-            continue
-        start = span["first"].astimezone(clock.LOCAL_TZ).date()
-        for year in years_unloaded(start, span["last"], loaded):
-            n = flagged.filter(**{f"{kind.date_field}__year__gte": year}).filter(
-                **{f"{kind.start_field}__lt": dt.datetime(year + 1, 1, 1, tzinfo=clock.LOCAL_TZ)}).count()
-            if n:
-                found[year] = found.get(year, 0) + n
-    return found
 
 
 def calendar_missing_years(today: dt.date) -> dict[int, str]:

@@ -8,6 +8,7 @@ import datetime as dt
 
 from django.core.management.base import BaseCommand
 
+from clearcheck.planning.jobs.calendar import calendar_year_missing_alert
 from clearcheck.planning.jobs.coordination import overlapping_plans_alert
 from clearcheck.planning.jobs.plans import annual_plans_unfiled_alert
 from clearcheck.planning.jobs.urgent import urgent_approvals_overdue_alert
@@ -19,6 +20,7 @@ def planning_alerts_run(*, today: dt.date | None = None) -> dict[str, int]:
         "R05": annual_plans_unfiled_alert(today=today),
         "R09": overlapping_plans_alert(today=today),
         "R10": urgent_approvals_overdue_alert(today=today),
+        "R10 calendar": calendar_year_missing_alert(today=today),
     }
 
 
