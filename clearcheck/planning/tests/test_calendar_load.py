@@ -205,3 +205,28 @@ def test_issue20_command_loads_a_file(make_user_plain, tmp_path, capsys):
 def test_issue20_deadline_into_a_loaded_year_is_exact_after_load(make_user_plain):
     calendar_year_load(actor=make_user_plain("bureau"), schedule=schedule_file_parse(CSV_2027, year=2027))
     assert working_days_deadline(dt.date(2026, 12, 15), 15) == (dt.date(2027, 1, 6), False)
+
+
+def test_issue20_api_reads_loads_and_corrects(make_user_plain, make_user):
+    bureau = make_user_plain("bureau")
+    client = _client(bureau)
+    overview = client.get("/api/work-calendar").json()
+    assert [y["year"] for y in overview["years"]] == [2026, 2025]
+    assert client.get("/api/work-calendar/years/2027").status_code == 404
+    days = [{"date": line.split(",")[0], "kind": line.split(",")[1], "name": line.split(",")[2]}
+            for line in CSV_2027.splitlines()[1:]]
+    bad = client.put("/api/work-calendar/years/2027", {"source": "测试", "days": days[:-1] + [days[0]]},
+                     content_type="application/json")
+    assert bad.status_code == 422 and any("重复" in e["message"] for e in bad.json()["errors"])
+    loaded = client.put("/api/work-calendar/years/2027", {"source": "测试", "days": days},
+                        content_type="application/json")
+    assert loaded.status_code == 200 and loaded.json()["holidays"] == 16
+    listed = client.get("/api/work-calendar/years/2027").json()["days"]
+    assert listed[0] == {"date": "2027-01-01", "kind": "holiday", "name": "元旦"}
+    fixed = client.put("/api/work-calendar/days/2027-06-10", {"kind": "holiday", "name": "端午节"},
+                       content_type="application/json")
+    assert fixed.status_code == 200 and not is_working_day(dt.date(2027, 6, 10))
+    admin = _client(make_user("agency_admin"))
+    assert admin.get("/api/work-calendar").status_code == 200
+    assert admin.put("/api/work-calendar/days/2027-06-11", {"kind": "holiday", "name": "x"},
+                     content_type="application/json").status_code == 403
