@@ -2,7 +2,8 @@
 
 ``EXPECTATIONS`` declares, for every route, which roles get 200. Everyone else must be turned away:
 anonymous visitors get 302 to the login page on web pages and 401 on the API; signed-in roles get 404
-or 403. Nobody ever gets a 500. A route that is not in the table fails ``test_every_route_is_declared``:
+or 403. Nobody ever gets a 500. Every HTML answer (a page, a 403 or 404 page) carries the strict
+Content-Security-Policy (issue 20, ``tests.support.csp``). A route that is not in the table fails ``test_every_route_is_declared``:
 whoever adds a route declares who may reach it.
 
 Keys: ``namespace:name`` for Django URL patterns, ``GET /api/...`` (the OpenAPI path) for API routes.
@@ -32,6 +33,7 @@ from tests.access import (  # noqa: F401  (the vocabulary the tables below use)
     post_only,
 )
 from tests.routes import extra_expectations
+from tests.support.csp import csp_problem
 
 EXPECTATIONS: dict[str, Access] = {
     # --- platform -------------------------------------------------------------------------------
@@ -309,6 +311,8 @@ def test_role_route_crawl(world):
                     problem = "expected an empty page (nothing in this role's scope)"
                 elif role not in access.empty and items == []:
                     problem = "expected the objects of this role's scope, got an empty page"
+            if problem is None:
+                problem = csp_problem(response)  # every HTML answer, error pages included (issue 20)
             if problem:
                 failures.append(f"{key:50} {role:16} GET {path} -> {status}: {problem}")
     assert not failures, "\n" + "\n".join(failures)
