@@ -252,6 +252,14 @@ for _name in ("LOGIN_ACCOUNT_FREE", "LOGIN_ADDRESS_FREE", "LOGIN_DELAY_SECONDS",
 # The WSGI variable that holds the client's address when a proxy overwrites it (e.g. HTTP_X_REAL_IP);
 # empty: REMOTE_ADDR.
 CLEARCHECK_CLIENT_ADDRESS_HEADER = os.environ.get("CLEARCHECK_CLIENT_ADDRESS_HEADER", "")
+# Key of the TOTP secrets at rest (empty: derived from DJANGO_SECRET_KEY; changing it means enrolling again).
+CLEARCHECK_SECOND_FACTOR_KEY = os.environ.get("CLEARCHECK_SECOND_FACTOR_KEY", "")
+# The province's unified identity (OIDC), the production sign-in option: configured, not yet wired to a
+# provider (clearcheck/accounts/federation.py); with ISSUER, CLIENT_ID and AUTHORIZATION_ENDPOINT set the
+# login page offers "统一身份认证登录".
+for _name in ("ISSUER", "CLIENT_ID", "CLIENT_SECRET", "AUTHORIZATION_ENDPOINT", "TOKEN_ENDPOINT",
+              "USERINFO_ENDPOINT", "JWKS_URI", "SCOPES", "USERNAME_CLAIM", "REDIRECT_URI"):
+    globals()[f"CLEARCHECK_OIDC_{_name}"] = os.environ.get(f"CLEARCHECK_OIDC_{_name}", "")
 
 LOGGING = {
     "version": 1,

@@ -76,3 +76,39 @@ class LoginThrottle(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class SecondFactor(models.Model):
+    """An account's time-based one-time password (TOTP, RFC 6238). The secret is stored encrypted
+    (``second_factor.secret_seal``) and shown only while enrolling; ``last_step`` refuses a code used once.
+    """
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="second_factor")
+    kind = models.CharField(max_length=16, default="totp")
+    secret_sealed = models.CharField(max_length=255)
+    created_at = models.DateTimeField()
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    last_step = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "动态口令"
+        verbose_name_plural = "动态口令"
+
+    def __str__(self) -> str:
+        return f"{self.kind} ({self.user})"
+
+
+class RecoveryCode(models.Model):
+    """A one-time recovery code of an account's second factor; only its SHA-256 is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
+    code_hash = models.CharField(max_length=64)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "恢复码"
+        verbose_name_plural = "恢复码"
+        indexes = [models.Index(fields=["user", "code_hash"], name="recovery_user_hash")]
+
+    def __str__(self) -> str:
+        return f"recovery code of {self.user}"

@@ -42,7 +42,7 @@ ACTION_LABELS = {
     "calendar_day.set": _("更正工作日历中的一天"), "calendar_year.load": _("载入全年工作日历"),
     "deadline.recompute": _("按工作日历重新计算期限"),
     "login.locked": _("登录失败过多,暂停登录"),
-    "second_factor.enrol": _("绑定动态口令"), "second_factor.recovery_use": _("使用恢复码登录"),
+    "second_factor.begin": _("开始绑定动态口令"), "second_factor.enrol": _("绑定动态口令"), "second_factor.recovery_use": _("使用恢复码登录"),
     "second_factor.reset": _("重置动态口令"),
     "checklist.create": _("新建检查表单"), "checklist.new_version": _("新建检查表单版本"),
     "checklist.publish": _("发布检查表单"), "checklist_entry.add": _("添加检查表单条目"),
