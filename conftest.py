@@ -64,6 +64,21 @@ def _isolated_keys_and_files(settings, tmp_path, _session_key_files):
     settings.MEDIA_ROOT = tmp_path / "files"
 
 
+@pytest.fixture(autouse=True)
+def _shipped_work_calendar(request):
+    # A transactional test's flush empties the tables the migrations loaded; the shipped working-day calendar
+    # (2025, 2026) is loaded again, as every deployment has it, so no deadline turns provisional (issue 20).
+    if not ({"transactional_db", "live_server"} & set(request.fixturenames)):
+        marker = request.node.get_closest_marker("django_db")
+        if marker is None or not marker.kwargs.get("transaction"):
+            return
+    request.getfixturevalue("transactional_db")
+    from clearcheck.planning.calendar import calendar_days_load, calendar_years_mark_shipped
+
+    calendar_days_load()
+    calendar_years_mark_shipped()
+
+
 def uscc_make(serial: int, region: str = "371524") -> str:
     """A valid USCC (GB 32100-2015) for test enterprise number ``serial``."""
     from clearcheck.registry.validators import uscc_check_digit

@@ -21,7 +21,7 @@ CHECK_NAMES = {
     "annual_plans_unfiled": _lazy("年度计划未备案"), "overlapping_plans": _lazy("重叠计划"),
     "urgent_approvals_overdue": _lazy("紧急检查逾期未补办"), "corrections_overdue": _lazy("整改逾期"),
     "draws_unselected": _lazy("抽取未执行"), "draws_unrevealed": _lazy("抽取结果未公开"),
-    "login_lockouts": _lazy("登录失败暂停"),
+    "login_lockouts": _lazy("登录失败暂停"), "work_calendar_missing": _lazy("工作日历待载入"),
 }
 
 
