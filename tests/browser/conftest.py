@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.csp import watch_csp
+
 # Playwright's sync API runs an event loop in the test thread; Django refuses ORM calls from a thread
 # with a running loop unless told otherwise. Test process only (never in settings).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -84,8 +86,11 @@ def phone(browser, live_server):
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.js_errors = errors
+    # Every journey also proves the pages it uses break no Content-Security-Policy rule (issue 20).
+    page.csp_violations = watch_csp(page)
     try:
         yield page
+        assert not page.csp_violations, "Content-Security-Policy violations:\n" + "\n".join(page.csp_violations)
     finally:
         context.close()
 

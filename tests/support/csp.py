@@ -57,3 +57,19 @@ def csp_problem(response) -> str | None:
     if not response.get("Content-Type", "").startswith("text/html"):
         return None
     return policy_problem(response.get(HEADER))
+
+
+def watch_csp(page) -> list[str]:
+    """Collect, as they happen, the policy violations chromium reports on a Playwright ``page``.
+
+    Chromium logs each refusal as a console error ("Refused to execute inline script because it violates the
+    following Content Security Policy directive …"); the list fills while the page is used.
+    """
+    found: list[str] = []
+
+    def on_console(message):
+        if "Content Security Policy" in message.text:
+            found.append(f"{page.url}: {message.text[:300]}")
+
+    page.on("console", on_console)
+    return found
