@@ -98,6 +98,10 @@ class ApiInputMiddleware:
             data = json.loads(request.body)
         except ValueError:
             return None  # malformed JSON: Ninja answers 400
+        except RecursionError:
+            # Thousands of nested brackets exhaust the parser's stack (here and in the route's own parser):
+            # a bad body, not a server error (issue 20, found by tests/test_fuzz_writes.py).
+            return problem_for_status(400, "JSON 嵌套层数过多", request.path)
         return _text_refusal(_strings(data, ""), request.path)
 
 

@@ -28,7 +28,14 @@ def problem_body(
 
 def problem_response(body: dict) -> HttpResponse:
     """Serialise a problem document."""
-    return HttpResponse(json.dumps(body, ensure_ascii=False), status=body["status"], content_type=CONTENT_TYPE)
+    text = json.dumps(body, ensure_ascii=False)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        # A refused field's path can hold the lone surrogate it was refused for (a JSON key): escaped, the
+        # answer stays a 422 instead of failing to encode (issue 20).
+        text = json.dumps(body, ensure_ascii=True)
+    return HttpResponse(text, status=body["status"], content_type=CONTENT_TYPE)
 
 
 def problem_from_domain_error(exc: DomainError, instance: str | None = None) -> dict:
