@@ -139,7 +139,8 @@ def instance_text_errors(instance, *, fields=None, names: dict | None = None) ->
             continue
         if fields is not None and model_field.name not in fields and model_field.attname not in fields:
             continue
-        value = getattr(instance, model_field.attname, None)
+        # A deferred field (``only()``) is not loaded, so not changed: reading it would cost a query.
+        value = instance.__dict__.get(model_field.attname)
         if not isinstance(value, str):
             continue
         label = (names or {}).get(model_field.name, model_field.name)
