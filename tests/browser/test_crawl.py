@@ -61,7 +61,13 @@ def test_issue19_crawled_pages_fit_the_phone_and_pass_axe(phone, live_server, wo
     axe_here = axe_roles()[role]
     failures, pages = [], 0
     for key, path in page_paths(role, world):
+        page.csp_violations.clear()
         response = _open(page, path)
+        # What chromium's own viewer of a file does (an image shown under the evidence file's sandbox policy,
+        # whose default-src 'none' refuses the viewer's inline style) is not the platform's page: only an HTML
+        # document's violations count (issue 20).
+        violations = list(page.csp_violations)
+        page.csp_violations.clear()
         if response is None:
             continue
         if response.status != 200:
@@ -76,9 +82,9 @@ def test_issue19_crawled_pages_fit_the_phone_and_pass_axe(phone, live_server, wo
         inner = page.evaluate(INNER_OVERFLOW)
         if inner:
             failures.append(f"{key} ({path}) as {role}: scrolls sideways inside: {', '.join(inner[:5])}")
-        if page.csp_violations:  # issue 20: the page ran without breaking its Content-Security-Policy
-            failures += [f"{key} ({path}) as {role}: {v}" for v in page.csp_violations]
-            page.csp_violations.clear()
+        violations += page.csp_violations
+        page.csp_violations.clear()
+        failures += [f"{key} ({path}) as {role}: {v}" for v in violations]  # issue 20: none under the policy
         if key in axe_here:
             # Run in the page by the browser's own protocol: a <script> tag would be an inline script, which
             # the page's Content-Security-Policy rightly refuses.
