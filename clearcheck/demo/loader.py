@@ -45,6 +45,10 @@ from .planning import planning_load
 from .supervision import supervision_load
 
 DEMO_PASSWORD = "demo-2025"
+# The demo's one TOTP secret (issue 20): every demo account whose role needs a second factor is enrolled with
+# it, and ``demo_accounts`` prints it and its current code, so that a newcomer adds it once to an
+# authenticator app (or types the printed code). A demo-only secret, public like the demo password.
+DEMO_TOTP_SECRET = "QINGJIANDEMOTOTPSECRETFORDEMOUSE"
 
 # username, role (as shown), what the account shows
 DEMO_ACCOUNTS = [
@@ -107,6 +111,15 @@ def foreign_data() -> dict[str, int]:
     return {kind: n for kind, n in counts.items() if n}
 
 
+def _second_factors_enrol() -> None:
+    from clearcheck.accounts.models import User
+    from clearcheck.accounts.second_factor import factor_required, second_factor_enrol_known
+
+    for user in User.objects.filter(username__in=[username for username, *_ in DEMO_ACCOUNTS]).order_by("pk"):
+        if factor_required(user):
+            second_factor_enrol_known(actor=None, user=user, secret=DEMO_TOTP_SECRET)
+
+
 def demo_load(progress: Callable[[str], None] = print) -> bool:
     """Load the demo county into an empty database; do nothing when it is already there (idempotent).
     Returns whether anything was loaded; ``DemoRefused`` when the database holds data the demo did not make.
@@ -124,6 +137,7 @@ def demo_load(progress: Callable[[str], None] = print) -> bool:
         audit_record(actor=None, action=MARKER_ACTION, subject=("demo", REGION),
                      after={"county": "东阿县", "accounts": [username for username, *_ in DEMO_ACCOUNTS]})
         _load(progress)
+        _second_factors_enrol()
     audit_seal()
     return True
 

@@ -6,6 +6,7 @@ that what decides *whether* to load is tested quickly.
 """
 
 import os
+import re
 import subprocess
 import sys
 from io import StringIO
@@ -94,9 +95,11 @@ def test_demo_accounts_prints_each_account_and_the_password(small_demo):
     out = StringIO()
     call_command("demo_accounts", stdout=out)
     lines = out.getvalue().splitlines()
-    assert loader.DEMO_PASSWORD in lines[0] and len(lines) == 1 + len(loader.DEMO_ACCOUNTS)
+    assert loader.DEMO_PASSWORD in lines[0] and len(lines) == 2 + len(loader.DEMO_ACCOUNTS)
     assert "(未加载)" not in lines[1] and lines[1].split()[0] == "bureau"
-    assert all("(未加载)" in line for line in lines[2:])
+    assert all("(未加载)" in line for line in lines[2:-1])
+    # Issue 20: the second factor's demo secret and its current code, for a newcomer's first sign-in.
+    assert loader.DEMO_TOTP_SECRET in lines[-1] and re.search(r"当前口令 \d{6}", lines[-1])
 
 
 def _manage(*args: str, demo: bool, var_dir: Path) -> subprocess.CompletedProcess:
