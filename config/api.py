@@ -24,6 +24,9 @@ api = api_create(
     auth=AUTH,
     docs_url="/docs",
     openapi_url="/openapi.json",
+    # Beyond what each operation's kind implies (clearcheck.core.openapi.problem_statuses): the token route
+    # throttles guessing (accounts.throttle, 429 with Retry-After).
+    problem_statuses={("POST", "/api/auth/token"): {429}},
 )
 api.add_router("/auth", auth_router)
 api.add_router("/", registry_router)

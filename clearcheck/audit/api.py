@@ -6,6 +6,7 @@ from ninja import Query, Router, Schema
 
 from clearcheck.core.api import Page, keyset_page
 from clearcheck.core.errors import NotFound
+from clearcheck.core.inputs import Cursor, PageSize
 
 from .permissions import READ_TRAIL
 from .selectors import audit_events_recent, checkpoint_latest
@@ -40,8 +41,8 @@ class AuditFilter(Schema):
     action: str | None = None
     subject_type: str | None = None
     subject_id: str | None = None
-    cursor: int | None = None
-    limit: int = 50
+    cursor: Cursor | None = None
+    limit: PageSize = 50
 
 
 class CheckpointOut(Schema):

@@ -5,18 +5,19 @@ the public ``/api/public/...`` reads of published lists (清单之外无检查).
 from ninja import Query, Router, Schema, Status
 
 from clearcheck.core.api import keyset_page
+from clearcheck.core.inputs import DbId
 
 from . import selectors, services
 from .choices import ListKind
 from .lists import ITEM_LIST, NO_PENALTY_LIST
 from .schemas import (
     ChecklistDetailOut,
+    ChecklistEntryIn,
+    ChecklistEntryOut,
     ChecklistFilter,
     ChecklistIn,
     ChecklistPage,
     CursorFilter,
-    EntryIn,
-    EntryOut,
     ItemFilter,
     ItemIn,
     ItemOut,
@@ -24,6 +25,7 @@ from .schemas import (
     ItemPatch,
     ItemPublicPage,
     ListPublishIn,
+    ListReasonIn,
     ListVersionDetailOut,
     ListVersionPage,
     NoPenaltyFilter,
@@ -32,7 +34,6 @@ from .schemas import (
     NoPenaltyPage,
     NoPenaltyPatch,
     PublicItemFilter,
-    ReasonIn,
     StandardFilter,
     StandardIn,
     StandardOut,
@@ -73,19 +74,19 @@ def item_create(request, payload: ItemIn):
 
 
 @router.get("/items/{item_id}", response=ItemOut, summary="One inspection item")
-def item_detail(request, item_id: int):
+def item_detail(request, item_id: DbId):
     """One item of the caller's scope."""
     return selectors.item_get_for_actor(actor=request.user, item_id=item_id)
 
 
 @router.patch("/items/{item_id}", response=ItemOut, summary="Change a draft inspection item")
-def item_update(request, item_id: int, payload: ItemPatch):
+def item_update(request, item_id: DbId, payload: ItemPatch):
     """Change a draft item; a published item answers 409 (withdraw it and add a new one)."""
     return services.item_update(actor=request.user, item_id=item_id, data=_changes(payload))
 
 
 @router.post("/items/{item_id}/withdraw", response=ItemOut, summary="Withdraw an inspection item")
-def item_withdraw(request, item_id: int, payload: ReasonIn):
+def item_withdraw(request, item_id: DbId, payload: ListReasonIn):
     """Withdraw an item; a published one leaves the list in a new list version."""
     return services.item_withdraw(actor=request.user, item_id=item_id, reason=payload.reason)
 
@@ -105,7 +106,7 @@ def item_list_versions(request, filters: Query[VersionFilter]):
 
 
 @router.get("/item-lists/{version_id}", response=ListVersionDetailOut, summary="One list version")
-def item_list_version(request, version_id: int):
+def item_list_version(request, version_id: DbId):
     """One published list version with its snapshot."""
     return selectors.list_version_get_for_actor(actor=request.user, version_id=version_id)
 
@@ -128,25 +129,25 @@ def standard_create(request, payload: StandardIn):
 
 
 @router.get("/standards/{standard_id}", response=StandardOut, summary="One standard version")
-def standard_detail(request, standard_id: int):
+def standard_detail(request, standard_id: DbId):
     """One standard of the caller's scope."""
     return selectors.standard_get_for_actor(actor=request.user, standard_id=standard_id)
 
 
 @router.patch("/standards/{standard_id}", response=StandardOut, summary="Change a draft standard")
-def standard_update(request, standard_id: int, payload: StandardPatch):
+def standard_update(request, standard_id: DbId, payload: StandardPatch):
     """Change a draft standard; a published version answers 409."""
     return services.standard_update(actor=request.user, standard_id=standard_id, data=_changes(payload))
 
 
 @router.post("/standards/{standard_id}/publish", response=StandardOut, summary="Publish a standard")
-def standard_publish(request, standard_id: int):
+def standard_publish(request, standard_id: DbId):
     """Publish the draft; the earlier published version is superseded."""
     return services.standard_publish(actor=request.user, standard_id=standard_id)
 
 
 @router.post("/standards/{standard_id}/new-version", response={201: StandardOut}, summary="New standard version")
-def standard_new_version(request, standard_id: int):
+def standard_new_version(request, standard_id: DbId):
     """Copy a published standard into a new draft version."""
     return Status(201, services.standard_new_version(actor=request.user, standard_id=standard_id))
 
@@ -170,13 +171,13 @@ def checklist_create(request, payload: ChecklistIn):
 
 
 @router.get("/checklists/{checklist_id}", response=ChecklistDetailOut, summary="One checklist version")
-def checklist_detail(request, checklist_id: int):
+def checklist_detail(request, checklist_id: DbId):
     """One checklist with its entries and the agencies it covers."""
     return selectors.checklist_get_for_actor(actor=request.user, checklist_id=checklist_id)
 
 
-@router.post("/checklists/{checklist_id}/entries", response={201: EntryOut}, summary="Add a checklist entry")
-def checklist_entry_add(request, checklist_id: int, payload: EntryIn):
+@router.post("/checklists/{checklist_id}/entries", response={201: ChecklistEntryOut}, summary="Add a checklist entry")
+def checklist_entry_add(request, checklist_id: DbId, payload: ChecklistEntryIn):
     """Add an entry to a draft checklist (R02: the item must be published)."""
     entry = services.checklist_entry_add(actor=request.user, checklist_id=checklist_id, **payload.dict())
     return Status(201, entry)
@@ -184,14 +185,14 @@ def checklist_entry_add(request, checklist_id: int, payload: EntryIn):
 
 @router.delete("/checklists/{checklist_id}/entries/{entry_id}", response={204: None},
                summary="Remove a checklist entry")
-def checklist_entry_remove(request, checklist_id: int, entry_id: int):
+def checklist_entry_remove(request, checklist_id: DbId, entry_id: DbId):
     """Remove an entry of a draft checklist."""
     services.checklist_entry_remove(actor=request.user, checklist_id=checklist_id, entry_id=entry_id)
     return Status(204, None)
 
 
 @router.post("/checklists/{checklist_id}/publish", response=ChecklistDetailOut, summary="Publish a checklist")
-def checklist_publish(request, checklist_id: int):
+def checklist_publish(request, checklist_id: DbId):
     """Publish a draft checklist; it becomes immutable (R04) and supersedes the previous version."""
     services.checklist_publish(actor=request.user, checklist_id=checklist_id)
     return selectors.checklist_get_for_actor(actor=request.user, checklist_id=checklist_id)
@@ -199,7 +200,7 @@ def checklist_publish(request, checklist_id: int):
 
 @router.post("/checklists/{checklist_id}/new-version", response={201: ChecklistDetailOut},
              summary="New checklist version")
-def checklist_new_version(request, checklist_id: int):
+def checklist_new_version(request, checklist_id: DbId):
     """Copy a published checklist into a new draft version (the published one stays intact, R04)."""
     draft = services.checklist_new_version(actor=request.user, checklist_id=checklist_id)
     return Status(201, selectors.checklist_get_for_actor(actor=request.user, checklist_id=draft.pk))
@@ -223,19 +224,19 @@ def no_penalty_entry_create(request, payload: NoPenaltyIn):
 
 
 @router.get("/no-penalty-entries/{entry_id}", response=NoPenaltyOut, summary="One no-penalty entry")
-def no_penalty_entry_detail(request, entry_id: int):
+def no_penalty_entry_detail(request, entry_id: DbId):
     """One no-penalty entry of the caller's scope."""
     return selectors.no_penalty_entry_get_for_actor(actor=request.user, entry_id=entry_id)
 
 
 @router.patch("/no-penalty-entries/{entry_id}", response=NoPenaltyOut, summary="Change a draft no-penalty entry")
-def no_penalty_entry_update(request, entry_id: int, payload: NoPenaltyPatch):
+def no_penalty_entry_update(request, entry_id: DbId, payload: NoPenaltyPatch):
     """Change a draft entry; a published one answers 409."""
     return services.no_penalty_entry_update(actor=request.user, entry_id=entry_id, data=_changes(payload))
 
 
 @router.post("/no-penalty-entries/{entry_id}/withdraw", response=NoPenaltyOut, summary="Withdraw a no-penalty entry")
-def no_penalty_entry_withdraw(request, entry_id: int, payload: ReasonIn):
+def no_penalty_entry_withdraw(request, entry_id: DbId, payload: ListReasonIn):
     """Withdraw an entry; a published one leaves the list in a new list version."""
     return services.no_penalty_entry_withdraw(actor=request.user, entry_id=entry_id, reason=payload.reason)
 
@@ -252,7 +253,7 @@ def no_penalty_list_publish(request, payload: ListPublishIn):
 
 @router.get("/public/agencies/{agency_id}/items", response=ItemPublicPage, auth=None,
             summary="Public: an agency's current item list")
-def public_item_list(request, agency_id: int, filters: Query[PublicItemFilter]):
+def public_item_list(request, agency_id: DbId, filters: Query[PublicItemFilter]):
     """The current published item list of a listed agency, searchable (清单之外无检查)."""
     agency = selectors.public_agency_get(agency_id=agency_id)
     return _page(selectors.public_members(ITEM_LIST, agency=agency, q=filters.q, facet=filters.category), filters)
@@ -260,7 +261,7 @@ def public_item_list(request, agency_id: int, filters: Query[PublicItemFilter]):
 
 @router.get("/public/agencies/{agency_id}/item-lists", response=ListVersionPage, auth=None,
             summary="Public: item list versions of an agency")
-def public_item_list_versions(request, agency_id: int, filters: Query[CursorFilter]):
+def public_item_list_versions(request, agency_id: DbId, filters: Query[CursorFilter]):
     """Every published version of the agency's item list."""
     agency = selectors.public_agency_get(agency_id=agency_id)
     return _page(selectors.public_list_versions(agency=agency, kind=ListKind.ITEMS), filters)
@@ -268,14 +269,14 @@ def public_item_list_versions(request, agency_id: int, filters: Query[CursorFilt
 
 @router.get("/public/item-lists/{version_id}", response=ListVersionDetailOut, auth=None,
             summary="Public: one list version with its snapshot")
-def public_item_list_version(request, version_id: int):
+def public_item_list_version(request, version_id: DbId):
     """One published list version (old versions stay readable forever)."""
     return selectors.public_list_version_get(version_id=version_id)
 
 
 @router.get("/public/agencies/{agency_id}/checklists", response=ChecklistPage, auth=None,
             summary="Public: an agency's published checklists")
-def public_checklist_list(request, agency_id: int, filters: Query[CursorFilter]):
+def public_checklist_list(request, agency_id: DbId, filters: Query[CursorFilter]):
     """The published checklists of a listed agency."""
     agency = selectors.public_agency_get(agency_id=agency_id)
     return _page(selectors.public_checklists(agency=agency), filters)
@@ -283,14 +284,14 @@ def public_checklist_list(request, agency_id: int, filters: Query[CursorFilter])
 
 @router.get("/public/checklists/{checklist_id}", response=ChecklistDetailOut, auth=None,
             summary="Public: one checklist version")
-def public_checklist_detail(request, checklist_id: int):
+def public_checklist_detail(request, checklist_id: DbId):
     """A published (or superseded) checklist version with its entries."""
     return selectors.public_checklist_get(checklist_id=checklist_id)
 
 
 @router.get("/public/agencies/{agency_id}/no-penalty", response=NoPenaltyPage, auth=None,
             summary="Public: an agency's no-penalty list")
-def public_no_penalty_list(request, agency_id: int, filters: Query[CursorFilter]):
+def public_no_penalty_list(request, agency_id: DbId, filters: Query[CursorFilter]):
     """The published no-penalty list (首违不罚、轻微不罚) of a listed agency."""
     agency = selectors.public_agency_get(agency_id=agency_id)
     return _page(selectors.public_members(NO_PENALTY_LIST, agency=agency), filters)

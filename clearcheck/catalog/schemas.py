@@ -8,6 +8,7 @@ from ninja import Schema
 from pydantic import create_model
 
 from clearcheck.core.api import Page
+from clearcheck.core.inputs import Cursor, DbId, PageSize, PositiveInt32
 
 from . import selectors
 from .choices import ItemCategory, ItemStatus, ListKind, NoPenaltyKind, SpecialSector, VersionStatus
@@ -75,12 +76,12 @@ class ItemIn(Schema):
     object_scope: str
     method: str
     category: ItemCategory = ItemCategory.GENERAL
-    annual_cap: int | None = None
+    annual_cap: PositiveInt32 | None = None
     licensing_onsite_allowed: bool = False
     licensing_onsite_basis: str = ""
     single_officer_basis: str = ""
     special_sector: SpecialSector | Literal[""] = ""
-    agency_id: int | None = None
+    agency_id: DbId | None = None
 
 
 ItemPatch = _patch_of(ItemIn, "ItemPatch", "Changes to a draft item (only the fields sent).", without={"agency_id"})
@@ -95,11 +96,11 @@ ItemPublicPage = _page_of(ItemPublicOut, "ItemPublicPage", "A page of published 
 class ItemFilter(Schema):
     """Item filters."""
 
-    agency: int | None = None
+    agency: DbId | None = None
     status: ItemStatus | None = None
     q: str | None = None
-    cursor: int | None = None
-    limit: int = 50
+    cursor: Cursor | None = None
+    limit: PageSize = 50
 
 
 class PublicItemFilter(Schema):
@@ -107,11 +108,11 @@ class PublicItemFilter(Schema):
 
     q: str | None = None
     category: ItemCategory | None = None
-    cursor: int | None = None
-    limit: int = 50
+    cursor: Cursor | None = None
+    limit: PageSize = 50
 
 
-class ReasonIn(Schema):
+class ListReasonIn(Schema):
     """Why (kept in the list version and the audit trail)."""
 
     reason: str
@@ -120,7 +121,7 @@ class ReasonIn(Schema):
 class ListPublishIn(Schema):
     """Publish an agency's drafts as a new list version."""
 
-    agency_id: int
+    agency_id: DbId
     reason: str
 
 
@@ -149,17 +150,17 @@ ListVersionPage = _page_of(ListVersionOut, "ListVersionPage", "A page of list ve
 class VersionFilter(Schema):
     """List-version filters."""
 
-    agency: int | None = None
+    agency: DbId | None = None
     kind: ListKind = ListKind.ITEMS
-    cursor: int | None = None
-    limit: int = 50
+    cursor: Cursor | None = None
+    limit: PageSize = 50
 
 
 class CursorFilter(Schema):
     """Keyset paging."""
 
-    cursor: int | None = None
-    limit: int = 50
+    cursor: Cursor | None = None
+    limit: PageSize = 50
 
 
 class StandardOut(Schema):
@@ -193,18 +194,18 @@ StandardPage = _page_of(StandardOut, "StandardPage", "A page of standards.")
 class _VersionedFilter(Schema):
     """Filters of a versioned document (standards, checklists)."""
 
-    agency: int | None = None
+    agency: DbId | None = None
     status: VersionStatus | None = None
     q: str | None = None
-    cursor: int | None = None
-    limit: int = 50
+    cursor: Cursor | None = None
+    limit: PageSize = 50
 
 
 class StandardFilter(_VersionedFilter):
     """Standard filters."""
 
 
-class EntryOut(Schema):
+class ChecklistEntryOut(Schema):
     """A checklist entry."""
 
     id: int
@@ -248,7 +249,7 @@ class ChecklistOut(Schema):
 class ChecklistDetailOut(ChecklistOut):
     """A checklist version with its entries and every agency it covers (一表通查)."""
 
-    entries: list[EntryOut]
+    entries: list[ChecklistEntryOut]
     agency_ids: list[int]
 
     @staticmethod
@@ -268,14 +269,14 @@ class ChecklistIn(Schema):
     object_type: str
 
 
-class EntryIn(Schema):
+class ChecklistEntryIn(Schema):
     """A new entry; the item must be published (R02), of any agency."""
 
-    item_id: int
+    item_id: DbId
     content: str
-    standard_id: int | None = None
+    standard_id: DbId | None = None
     standard_text: str = ""
-    order: int | None = None
+    order: PositiveInt32 | None = None
 
 
 ChecklistPage = _page_of(ChecklistOut, "ChecklistPage", "A page of checklists.")
@@ -316,8 +317,8 @@ NoPenaltyPage = _page_of(NoPenaltyOut, "NoPenaltyPage", "A page of no-penalty en
 class NoPenaltyFilter(Schema):
     """No-penalty entry filters."""
 
-    agency: int | None = None
+    agency: DbId | None = None
     status: ItemStatus | None = None
     kind: NoPenaltyKind | None = None
-    cursor: int | None = None
-    limit: int = 50
+    cursor: Cursor | None = None
+    limit: PageSize = 50

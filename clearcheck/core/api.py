@@ -12,6 +12,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from .api_docs import ApiDocs
 from .errors import DomainError, NotFound
+from .openapi import SchemaNameClash, operation_models, problem_responses_add, schema_name_clashes
 from .problems import problem_body, problem_for_status, problem_from_domain_error, problem_response
 
 
@@ -31,10 +32,33 @@ def registered_apis() -> list[NinjaAPI]:
     return list(_REGISTERED)
 
 
+class ProblemNinjaAPI(NinjaAPI):
+    """A NinjaAPI whose OpenAPI description documents its problem answers and refuses clashing names.
+
+    ``problem_statuses`` maps ("POST", "/api/auth/token") to statuses an operation answers beyond what its
+    kind implies (``core.openapi.problem_statuses``).
+    """
+
+    def __init__(self, *args, problem_statuses: dict[tuple[str, str], set[int]] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.problem_statuses = dict(problem_statuses or {})
+
+    def get_openapi_schema(self, *args, **kwargs):
+        """Ninja's description, refused when two schema classes share a component name, with problems added."""
+        clashes = schema_name_clashes(operation_models(self))
+        if clashes:
+            raise SchemaNameClash(
+                "; ".join(f"{name}: {', '.join(classes)}" for name, classes in sorted(clashes.items()))
+            )
+        return problem_responses_add(super().get_openapi_schema(*args, **kwargs), self.problem_statuses)
+
+
 def api_create(**kwargs) -> NinjaAPI:
-    """A NinjaAPI whose every error is an RFC 9457 problem document (docs: :class:`ApiDocs`, CSP-clean)."""
+    """A NinjaAPI whose every error is an RFC 9457 problem document (docs: :class:`ApiDocs`, CSP-clean), and
+    whose OpenAPI description says so (:class:`ProblemNinjaAPI`).
+    """
     kwargs.setdefault("docs", ApiDocs())
-    api = NinjaAPI(**kwargs)
+    api = ProblemNinjaAPI(**kwargs)
     _REGISTERED.append(api)
 
     @api.exception_handler(DomainError)

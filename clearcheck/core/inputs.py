@@ -6,10 +6,11 @@ no NUL (PostgreSQL refuses it; SQLite would store it). A value that cannot be wh
 (a filter that matches nothing, an id that is not found), never an overflow in the database.
 """
 
+import datetime as dt
 import re
 from typing import Annotated
 
-from pydantic import Field
+from pydantic import AwareDatetime, Field
 
 from .errors import FieldError, NotFound, ValidationFailed
 
@@ -18,6 +19,27 @@ INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 
 # An id in an API path or query (Django Ninja / Pydantic): out of range answers 422 like any bad value.
 DbId = Annotated[int, Field(ge=1, le=MAX_ID)]
+# Any other integer from outside fits a 64-bit column (SQLite raises OverflowError beyond it, issue 20).
+Int64 = Annotated[int, Field(ge=INT64_MIN, le=INT64_MAX)]
+# A keyset cursor is the last id seen (0: before the first); a page holds 1 … 200 rows (``core.api.keyset_page``).
+Cursor = Annotated[int, Field(ge=0, le=MAX_ID)]
+PageSize = Annotated[int, Field(ge=1, le=200)]
+# A count or position kept in a PositiveIntegerField (PostgreSQL's 32-bit integer).
+INT32_MAX = 2**31 - 1
+PositiveInt32 = Annotated[int, Field(ge=1, le=INT32_MAX)]
+
+# Dates and instants from outside lie in a sane range: a plan, a visit or a hotline call before 2000 or after
+# 2100 is a typing error, and year 1 or 9999 overflows what the audit snapshot and the databases can hold
+# (issue 20: 0001-01-01T00:00:00+08:00 answered 500). An instant must say its time zone: "09:30" alone is
+# not a moment. The bounds of an instant are in UTC.
+DATE_MIN, DATE_MAX = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
+INSTANT_MIN = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+INSTANT_MAX = dt.datetime(2100, 12, 31, 23, 59, 59, 999999, tzinfo=dt.UTC)
+YEAR_MIN, YEAR_MAX = DATE_MIN.year, DATE_MAX.year
+Day = Annotated[dt.date, Field(ge=DATE_MIN, le=DATE_MAX, description="2000-01-01 … 2100-12-31")]
+Instant = Annotated[AwareDatetime, Field(ge=INSTANT_MIN, le=INSTANT_MAX,
+                                         description="ISO 8601 with time zone, 2000-01-01 … 2100-12-31 (UTC)")]
+Year = Annotated[int, Field(ge=YEAR_MIN, le=YEAR_MAX)]
 
 
 def int_or_none(value) -> int | None:

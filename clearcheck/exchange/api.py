@@ -8,6 +8,7 @@ from ninja.files import UploadedFile
 
 from clearcheck.core.api import Page, keyset_page
 from clearcheck.core.errors import FieldError, NotFound, ValidationFailed
+from clearcheck.core.inputs import Cursor, DbId, PageSize
 
 from . import selectors, services
 from .choices import ImportMode
@@ -80,14 +81,14 @@ class ImportFilter(Schema):
 
     kind: str | None = None
     status: str | None = None
-    cursor: int | None = None
-    limit: int = 50
+    cursor: Cursor | None = None
+    limit: PageSize = 50
 
 
 @router.post("/imports", response={201: ImportJobOut}, summary="Import a registry spreadsheet")
 def import_create(
     request, kind: Form[str], file: File[UploadedFile], mode: Form[str] = ImportMode.ALL_OR_NOTHING.value,
-    agency_id: Form[int | None] = None,
+    agency_id: Form[DbId | None] = None,
 ):
     """Upload an .xlsx or .csv of enterprises, officers or agencies. Every bad row is reported
     (line, field, message); ``all_or_nothing`` (default) writes nothing when any row is bad,
@@ -125,13 +126,13 @@ def import_template_csv(request, kind: str):
 
 
 @router.get("/imports/{job_id}", response=ImportJobOut, summary="One import with its error report")
-def import_detail(request, job_id: int):
+def import_detail(request, job_id: DbId):
     """One import the caller may see."""
     return selectors.import_job_get_for_actor(actor=request.user, job_id=job_id)
 
 
 @router.get("/imports/{job_id}/errors.xlsx", summary="Error report of an import (Excel)")
-def import_errors_xlsx(request, job_id: int):
+def import_errors_xlsx(request, job_id: DbId):
     """The error report as an Excel workbook (line, field, message)."""
     job = selectors.import_job_get_for_actor(actor=request.user, job_id=job_id)
     response = HttpResponse(services.import_error_report_xlsx(job), content_type=XLSX)

@@ -13,7 +13,7 @@ from clearcheck.accounts.choices import Role
 from clearcheck.accounts.selectors import actor_has_role
 from clearcheck.core.api import Page, keyset_page
 from clearcheck.core.errors import PermissionDenied
-from clearcheck.core.inputs import DbId
+from clearcheck.core.inputs import Cursor, Day, DbId, Instant, PageSize
 
 from . import selectors, services
 from .choices import MIN_GROUP
@@ -70,16 +70,16 @@ class EvaluationFilter(Schema):
     agency_id: DbId | None = None
     score: int | None = Field(default=None, ge=1, le=5)
     conduct: bool | None = None
-    cursor: int | None = None
-    limit: int = 50
+    cursor: Cursor | None = None
+    limit: PageSize = 50
 
 
 class SummaryFilter(Schema):
     """The group an aggregate is taken over (an agency user: always its own agency)."""
 
     agency_id: DbId | None = None
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
+    date_from: Day | None = None
+    date_to: Day | None = None
 
 
 class SummaryOut(Schema):
@@ -131,15 +131,15 @@ class ComplaintFilter(Schema):
     status: str | None = None
     channel: str | None = None
     overdue: bool = False
-    cursor: int | None = None
-    limit: int = 50
+    cursor: Cursor | None = None
+    limit: PageSize = 50
 
 
 class WorkOrderIn(Schema):
     """A 12345 hotline work order."""
 
     work_order_no: str = Field(min_length=1, max_length=64)
-    called_at: dt.datetime
+    called_at: Instant
     caller_name: str = ""
     caller_phone: str = ""
     enterprise_uscc: str = ""

@@ -8,6 +8,7 @@ from decimal import Decimal
 from ninja import Query, Router, Schema, Status
 
 from clearcheck.core.api import Page, keyset_page
+from clearcheck.core.inputs import Cursor, Day, DbId, PageSize
 
 from . import api_codes, selectors, services
 from .models import Agency, AgencyList, Officer
@@ -67,8 +68,8 @@ class AgencyFilter(Schema):
     kind: str | None = None
     status: str | None = None
     listed: bool | None = None
-    cursor: int | None = None
-    limit: int = 50
+    cursor: Cursor | None = None
+    limit: PageSize = 50
 
 
 class PublicAgencyFilter(Schema):
@@ -76,8 +77,8 @@ class PublicAgencyFilter(Schema):
 
     q: str | None = None
     kind: str | None = None
-    cursor: int | None = None
-    limit: int = 50
+    cursor: Cursor | None = None
+    limit: PageSize = 50
 
 
 class AgencyIn(Schema):
@@ -88,7 +89,7 @@ class AgencyIn(Schema):
     kind: str
     legal_basis: str
     region: str
-    parent_id: int | None = None
+    parent_id: DbId | None = None
     register_authorities: str = ""
     reason: str
 
@@ -101,7 +102,7 @@ class AgencyPatch(Schema):
     kind: str | None = None
     legal_basis: str | None = None
     region: str | None = None
-    parent_id: int | None = None
+    parent_id: DbId | None = None
     status: str | None = None
     register_authorities: str | None = None
     reason: str
@@ -152,11 +153,11 @@ class AgencyListPage(Page):
 class ListCursor(Schema):
     """Keyset cursor."""
 
-    cursor: int | None = None
-    limit: int = 50
+    cursor: Cursor | None = None
+    limit: PageSize = 50
 
 
-class NoteIn(Schema):
+class RegistryNoteIn(Schema):
     """A note for a workflow step."""
 
     note: str = ""
@@ -211,21 +212,21 @@ class OfficerFilter(Schema):
     """Officer filters."""
 
     q: str | None = None
-    agency: int | None = None
+    agency: DbId | None = None
     status: str | None = None
     personnel_type: str | None = None
-    cursor: int | None = None
-    limit: int = 50
+    cursor: Cursor | None = None
+    limit: PageSize = 50
 
 
 class OfficerIn(Schema):
     """A new officer."""
 
-    agency_id: int
+    agency_id: DbId
     name: str
     credential_no: str
-    valid_from: dt.date
-    valid_to: dt.date
+    valid_from: Day
+    valid_to: Day
     status: str = "valid"
     personnel_type: str = "enforcement"
 
@@ -235,8 +236,8 @@ class OfficerPatch(Schema):
 
     name: str | None = None
     credential_no: str | None = None
-    valid_from: dt.date | None = None
-    valid_to: dt.date | None = None
+    valid_from: Day | None = None
+    valid_to: Day | None = None
     status: str | None = None
     personnel_type: str | None = None
 
@@ -320,8 +321,8 @@ class EnterpriseFilter(Schema):
     industry: str | None = None
     entity_type: str | None = None
     status: str | None = None
-    cursor: int | None = None
-    limit: int = 50
+    cursor: Cursor | None = None
+    limit: PageSize = 50
 
 
 class EnterpriseIn(Schema):
@@ -370,7 +371,7 @@ class CodeFilter(Schema):
 
     q: str | None = None
     level: str | None = None
-    limit: int = 50
+    limit: PageSize = 50
 
 
 def _page(qs, filters) -> dict:
@@ -398,13 +399,13 @@ def agency_create(request, payload: AgencyIn):
 
 
 @router.get("/agencies/{agency_id}", response=AgencyOut, summary="One agency")
-def agency_detail(request, agency_id: int):
+def agency_detail(request, agency_id: DbId):
     """One agency visible to the caller."""
     return selectors.agency_get_for_actor(actor=request.user, agency_id=agency_id)
 
 
 @router.patch("/agencies/{agency_id}", response=AgencyOut, summary="Change an agency (bureau, with a reason)")
-def agency_update(request, agency_id: int, payload: AgencyPatch):
+def agency_update(request, agency_id: DbId, payload: AgencyPatch):
     """Change an agency; a new version keeps who, when and why (R01)."""
     data = payload.model_dump(exclude_unset=True)
     reason = data.pop("reason")
@@ -421,31 +422,31 @@ def agency_list_versions(request, filters: Query[ListCursor]):
 
 
 @router.post("/agency-lists", response={201: AgencyListOut}, summary="Draft a new agency list (bureau)")
-def agency_list_draft(request, payload: NoteIn):
+def agency_list_draft(request, payload: RegistryNoteIn):
     """Snapshot the active agencies as a new draft version (R01)."""
     return Status(201, services.agency_list_draft(actor=request.user, note=payload.note))
 
 
 @router.post("/agency-lists/{list_id}/review", response=AgencyListOut, summary="Review a draft (bureau)")
-def agency_list_review(request, list_id: int, payload: NoteIn):
+def agency_list_review(request, list_id: DbId, payload: RegistryNoteIn):
     """The bureau's review."""
     return services.agency_list_review(actor=request.user, list_id=list_id, note=payload.note)
 
 
 @router.post("/agency-lists/{list_id}/approve", response=AgencyListOut, summary="Approve (county government)")
-def agency_list_approve(request, list_id: int, payload: NoteIn):
+def agency_list_approve(request, list_id: DbId, payload: RegistryNoteIn):
     """The county government's approval (报县政府审定)."""
     return services.agency_list_approve(actor=request.user, list_id=list_id, note=payload.note)
 
 
 @router.post("/agency-lists/{list_id}/reject", response=AgencyListOut, summary="Send back (county government)")
-def agency_list_reject(request, list_id: int, payload: NoteIn):
+def agency_list_reject(request, list_id: DbId, payload: RegistryNoteIn):
     """The county government sends the list back with a reason."""
     return services.agency_list_reject(actor=request.user, list_id=list_id, note=payload.note)
 
 
 @router.post("/agency-lists/{list_id}/publish", response=AgencyListOut, summary="Publish (bureau)")
-def agency_list_publish(request, list_id: int):
+def agency_list_publish(request, list_id: DbId):
     """Publish an approved list; it decides which agencies may inspect (R01)."""
     return services.agency_list_publish(actor=request.user, list_id=list_id)
 
@@ -470,13 +471,13 @@ def officer_create(request, payload: OfficerIn):
 
 
 @router.get("/officers/{officer_id}", response=OfficerOut, summary="One officer")
-def officer_detail(request, officer_id: int):
+def officer_detail(request, officer_id: DbId):
     """One officer visible to the caller, with the R12 qualification."""
     return selectors.officer_get_for_actor(actor=request.user, officer_id=officer_id)
 
 
 @router.patch("/officers/{officer_id}", response=OfficerOut, summary="Change an officer")
-def officer_update(request, officer_id: int, payload: OfficerPatch):
+def officer_update(request, officer_id: DbId, payload: OfficerPatch):
     """Change an officer; suspend or revoke by ``status``."""
     services.officer_update(actor=request.user, officer_id=officer_id, **payload.model_dump(exclude_unset=True))
     return selectors.officer_get_for_actor(actor=request.user, officer_id=officer_id)
@@ -502,13 +503,13 @@ def enterprise_create(request, payload: EnterpriseIn):
 
 
 @router.get("/enterprises/{enterprise_id}", response=EnterpriseOut, summary="One enterprise")
-def enterprise_detail(request, enterprise_id: int):
+def enterprise_detail(request, enterprise_id: DbId):
     """One enterprise visible to the caller."""
     return selectors.enterprise_get_for_actor(actor=request.user, enterprise_id=enterprise_id)
 
 
 @router.patch("/enterprises/{enterprise_id}", response=EnterpriseOut, summary="Change an enterprise")
-def enterprise_update(request, enterprise_id: int, payload: EnterprisePatch):
+def enterprise_update(request, enterprise_id: DbId, payload: EnterprisePatch):
     """Bureau or an agency admin."""
     services.enterprise_update(actor=request.user, enterprise_id=enterprise_id,
                                **payload.model_dump(exclude_unset=True))
@@ -517,7 +518,7 @@ def enterprise_update(request, enterprise_id: int, payload: EnterprisePatch):
 
 @router.get("/enterprises/{enterprise_id}/notes", response=EnterpriseNotePage,
             summary="Agencies' own notes on an enterprise (own agency's; the bureau all)")
-def enterprise_note_list(request, enterprise_id: int, filters: Query[ListCursor]):
+def enterprise_note_list(request, enterprise_id: DbId, filters: Query[ListCursor]):
     """Notes are never shown to the enterprise or the public."""
     enterprise = selectors.enterprise_get_for_actor(actor=request.user, enterprise_id=enterprise_id)
     return _page(selectors.enterprise_notes_for_actor(actor=request.user, enterprise=enterprise), filters)
@@ -525,7 +526,7 @@ def enterprise_note_list(request, enterprise_id: int, filters: Query[ListCursor]
 
 @router.post("/enterprises/{enterprise_id}/notes", response={201: EnterpriseNoteOut},
              summary="Record a note of the caller's agency on an enterprise (agency staff)")
-def enterprise_note_add(request, enterprise_id: int, payload: EnterpriseNoteIn):
+def enterprise_note_add(request, enterprise_id: DbId, payload: EnterpriseNoteIn):
     """An agency that does not keep the enterprise's register records what it knows here, or asks for a
     correction of the registered data (``correction_requested``).
     """
@@ -558,7 +559,7 @@ def public_agency_list(request, filters: Query[PublicAgencyFilter]):
 
 
 @router.get("/public/agencies/{agency_id}", response=AgencyOut, auth=None, summary="One published agency")
-def public_agency_detail(request, agency_id: int):
+def public_agency_detail(request, agency_id: DbId):
     """One published agency."""
     return selectors.agency_get_public(agency_id=agency_id)
 

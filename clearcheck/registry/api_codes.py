@@ -7,6 +7,8 @@ import datetime as dt
 
 from ninja import Query, Router, Schema, Status
 
+from clearcheck.core.inputs import DbId, PositiveInt32
+
 from . import codes, credentials, selectors
 from .models import EnterpriseCode
 
@@ -96,7 +98,7 @@ class CodeRevokeIn(Schema):
 
 @router.get("/enterprises/{enterprise_id}/codes", response=list[EnterpriseCodeOut],
             summary="Versions of an enterprise's code")
-def enterprise_code_list(request, enterprise_id: int):
+def enterprise_code_list(request, enterprise_id: DbId):
     """Every version, newest first, for whoever may read the enterprise."""
     enterprise = selectors.enterprise_get_for_actor(actor=request.user, enterprise_id=enterprise_id)
     return list(codes.enterprise_code_versions(enterprise=enterprise).select_related("enterprise"))
@@ -104,7 +106,7 @@ def enterprise_code_list(request, enterprise_id: int):
 
 @router.post("/enterprises/{enterprise_id}/codes", response={201: EnterpriseCodeOut},
              summary="Issue or reissue an enterprise's code (bureau, agency admin)")
-def enterprise_code_issue(request, enterprise_id: int, payload: CodeIssueIn):
+def enterprise_code_issue(request, enterprise_id: DbId, payload: CodeIssueIn):
     """The first version, or the next one; older versions stay valid until revoked (R11)."""
     enterprise = selectors.enterprise_get_for_actor(actor=request.user, enterprise_id=enterprise_id)
     return Status(201, codes.enterprise_code_issue(actor=request.user, enterprise_id=enterprise.pk,
@@ -113,7 +115,7 @@ def enterprise_code_issue(request, enterprise_id: int, payload: CodeIssueIn):
 
 @router.post("/enterprises/{enterprise_id}/codes/{version}/revoke", response=EnterpriseCodeOut,
              summary="Revoke one version of an enterprise's code (bureau, agency admin)")
-def enterprise_code_revoke(request, enterprise_id: int, version: int, payload: CodeRevokeIn):
+def enterprise_code_revoke(request, enterprise_id: DbId, version: PositiveInt32, payload: CodeRevokeIn):
     """Scanning that version no longer opens the door (R11)."""
     enterprise = selectors.enterprise_get_for_actor(actor=request.user, enterprise_id=enterprise_id)
     return codes.enterprise_code_revoke(actor=request.user, enterprise_id=enterprise.pk, version=version,

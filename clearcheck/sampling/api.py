@@ -9,7 +9,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from clearcheck.core.api import Page, keyset_page
-from clearcheck.core.inputs import DbId
+from clearcheck.core.inputs import Day, DbId, Int64, PageSize
 
 from . import selectors, services
 from .documents import draw_document
@@ -77,13 +77,13 @@ class DrawIn(Schema):
     title: str
     pool_ids: list[DbId]
     item_ids: list[DbId]
-    window_start: dt.date
-    window_end: dt.date
+    window_start: Day
+    window_end: Day
     public_source: str = Field(description="which future public value will be mixed in, e.g. 中国福利彩票快乐8 第2026318期")
     public_kind: Literal["keno", "witness"] = "keno"
     stratify: Literal["tier", "none"] = "tier"
     sample_mode: Literal["ratio", "count"] = "ratio"
-    sample: dict[str, str | int] | None = Field(
+    sample: dict[str, str | Int64] | None = Field(
         None, description='per stratum: {"B": "0.05"} (ratio) or {"ALL": 20} (count); empty ratio = the tier scheme')
     team_size: Annotated[int, Field(ge=2, le=10)] = 2
     max_per_team: Annotated[int, Field(ge=1, le=100000)] = 10
@@ -143,7 +143,7 @@ class SecretIn(Schema):
     secret: str
 
 
-class ReasonIn(Schema):
+class DrawReasonIn(Schema):
     """Why."""
 
     reason: str
@@ -188,7 +188,7 @@ class ListFilter(Schema):
     """Keyset paging."""
 
     cursor: DbId | None = None
-    limit: int = 50
+    limit: PageSize = 50
 
 
 @router.get("/pools", response=PoolPage, summary="List pools")
@@ -257,7 +257,7 @@ def draw_reveal(request, draw_id: DbId, payload: SecretIn):
 
 
 @router.post("/draws/{draw_id}/cancel", response=DrawOut, summary="Cancel a draft or committed draw")
-def draw_cancel(request, draw_id: DbId, payload: ReasonIn):
+def draw_cancel(request, draw_id: DbId, payload: DrawReasonIn):
     """Cancel before selection, with a reason."""
     return services.draw_cancel(actor=request.user, draw_id=draw_id, reason=payload.reason)
 

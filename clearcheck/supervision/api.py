@@ -10,7 +10,7 @@ from ninja import Query, Router, Schema
 from clearcheck.alerts import selectors as alert_selectors
 from clearcheck.alerts import services as alert_services
 from clearcheck.core.api import Page, keyset_page
-from clearcheck.core.inputs import DbId
+from clearcheck.core.inputs import Cursor, Day, DbId, Instant, PageSize
 
 from . import selectors, services
 
@@ -50,11 +50,11 @@ class AlertFilter(Schema):
     state: str | None = None
     rule_id: str | None = None
     severity: str | None = None
-    agency_id: int | None = None
+    agency_id: DbId | None = None
     assigned_to_me: bool = False
     q: str | None = None
-    cursor: int | None = None
-    limit: int = 50
+    cursor: Cursor | None = None
+    limit: PageSize = 50
 
 
 class ResolveIn(Schema):
@@ -109,31 +109,31 @@ def alert_counts(request, filters: Query[AlertFilter]):
 
 
 @router.get("/alerts/{alert_id}", response=AlertOut, summary="One alert")
-def alert_detail(request, alert_id: int):
+def alert_detail(request, alert_id: DbId):
     """One alert in the caller's scope."""
     return alert_selectors.alert_get_for_actor(actor=request.user, alert_id=alert_id)
 
 
 @router.post("/alerts/{alert_id}/acknowledge", response=AlertOut, summary="Acknowledge an alert")
-def alert_acknowledge(request, alert_id: int):
+def alert_acknowledge(request, alert_id: DbId):
     """Mark the alert as acknowledged."""
     return alert_services.alert_acknowledge(actor=request.user, alert_id=alert_id)
 
 
 @router.post("/alerts/{alert_id}/assign", response=AlertOut, summary="Assign an alert to a handler")
-def alert_assign(request, alert_id: int, payload: AssignIn):
+def alert_assign(request, alert_id: DbId, payload: AssignIn):
     """Give the alert to a user who may handle it."""
     return alert_services.alert_assign(actor=request.user, alert_id=alert_id, assignee_id=payload.assignee_id)
 
 
 @router.post("/alerts/{alert_id}/resolve", response=AlertOut, summary="Resolve an alert with a note")
-def alert_resolve(request, alert_id: int, payload: ResolveIn):
+def alert_resolve(request, alert_id: DbId, payload: ResolveIn):
     """Resolve the alert."""
     return alert_services.alert_resolve(actor=request.user, alert_id=alert_id, note=payload.note)
 
 
 @router.post("/alerts/{alert_id}/reopen", response=AlertOut, summary="Reopen a resolved alert (bureau)")
-def alert_reopen(request, alert_id: int, payload: ReopenIn):
+def alert_reopen(request, alert_id: DbId, payload: ReopenIn):
     """Reopen the alert with a reason."""
     return alert_services.alert_reopen(actor=request.user, alert_id=alert_id, reason=payload.reason)
 
@@ -152,7 +152,7 @@ class MatterIn(Schema):
     title: str
     summary: str
     agency_id: DbId | None = None
-    deadline: dt.date | None = None
+    deadline: Day | None = None
     alert_id: DbId | None = None
     source_type: str = ""
     source_id: str = ""
@@ -222,7 +222,7 @@ class NoticeOut(Schema):
     published_at: dt.datetime | None
 
 
-class ReferralOut(Schema):
+class MatterReferralOut(Schema):
     """A referral to discipline (移送纪检监察) with its evidence."""
 
     id: int
@@ -251,22 +251,22 @@ class MatterDetailOut(MatterOut):
     directives: list[DirectiveOut]
     interviews: list[InterviewOut]
     notices: list[NoticeOut]
-    referrals: list[ReferralOut]
+    referrals: list[MatterReferralOut]
 
 
 class MatterFilter(Schema):
     """Matter filters."""
 
     status: str | None = None
-    cursor: int | None = None
-    limit: int = 50
+    cursor: Cursor | None = None
+    limit: PageSize = 50
 
 
 class DirectiveIn(Schema):
     """督办: an instruction and a deadline (to the matter's agency unless ``agency_id`` names another)."""
 
     instruction: str
-    deadline: dt.date
+    deadline: Day
     agency_id: DbId | None = None
 
 
@@ -282,7 +282,7 @@ class InterviewIn(Schema):
     agency_id: DbId
     officer_id: DbId | None = None
     interviewees: str
-    held_at: dt.datetime
+    held_at: Instant
     place: str
     record_summary: str
 
@@ -333,7 +333,7 @@ def matter_create(request, payload: MatterIn):
     return services.matter_open(actor=request.user, **payload.dict())
 
 
-def _matter_detail(user, matter_id: int) -> dict:
+def _matter_detail(user, matter_id: DbId) -> dict:
     matter = selectors.matter_get_for_actor(actor=user, matter_id=matter_id)
     data = MatterOut.from_orm(matter).dict()
     data.update(directives=list(selectors.matter_directives(actor=user, matter=matter)),
@@ -385,7 +385,7 @@ def notice_publish(request, notice_id: DbId):
     return services.notice_publish(actor=request.user, notice_id=notice_id)
 
 
-@router.post("/supervision/matters/{matter_id}/referrals", response=ReferralOut,
+@router.post("/supervision/matters/{matter_id}/referrals", response=MatterReferralOut,
              summary="Refer a clue to discipline (移送纪检监察)", tags=["supervision"])
 def referral_create(request, matter_id: DbId, payload: ReferralIn):
     """Refer officers' misconduct to the discipline role."""
@@ -399,7 +399,7 @@ def matter_conclude(request, matter_id: DbId, payload: ConcludeIn):
     return services.matter_conclude(actor=request.user, matter_id=matter_id, conclusion=payload.conclusion)
 
 
-@router.get("/supervision/referrals", response=list[ReferralOut], summary="Referrals to discipline",
+@router.get("/supervision/referrals", response=list[MatterReferralOut], summary="Referrals to discipline",
             tags=["supervision"])
 def referral_list(request, pending: bool = False):
     """The discipline role's referral inbox (the bureau sees what it referred; others get [])."""
@@ -407,14 +407,14 @@ def referral_list(request, pending: bool = False):
                 .prefetch_related("alerts")[:200])
 
 
-@router.get("/supervision/referrals/{referral_id}", response=ReferralOut, summary="One referral with its evidence",
+@router.get("/supervision/referrals/{referral_id}", response=MatterReferralOut, summary="One referral with its evidence",
             tags=["supervision"])
 def referral_detail(request, referral_id: DbId):
     """One referral (bureau and discipline)."""
     return selectors.referral_get_for_actor(actor=request.user, referral_id=referral_id)
 
 
-@router.post("/supervision/referrals/{referral_id}/receive", response=ReferralOut,
+@router.post("/supervision/referrals/{referral_id}/receive", response=MatterReferralOut,
              summary="Record receipt of a referral (discipline)", tags=["supervision"])
 def referral_receive(request, referral_id: DbId, payload: ReceiveIn):
     """Discipline records receipt."""
@@ -445,7 +445,7 @@ class PublicNoticePage(Page):
 
 @router.get("/public/notices", response=PublicNoticePage, auth=None, summary="Published notices (通报)",
             tags=["public"])
-def public_notice_list(request, cursor: int | None = None, limit: int = 50):
+def public_notice_list(request, cursor: Cursor | None = None, limit: PageSize = 50):
     """Published notices (keyset by id)."""
     items, next_cursor = keyset_page(selectors.notice_list_public(), cursor=cursor, limit=limit)
     return {"items": items, "next_cursor": next_cursor}

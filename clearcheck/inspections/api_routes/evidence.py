@@ -18,7 +18,7 @@ from ninja.files import UploadedFile
 from pydantic import Field
 
 from clearcheck.core.api import Page, keyset_page
-from clearcheck.core.inputs import DbId
+from clearcheck.core.inputs import INT64_MAX, DbId, PageSize
 from clearcheck.core.problems import problem_from_domain_error, problem_response
 
 from .. import evidence_types as types
@@ -90,7 +90,7 @@ class EvidenceFilter(Schema):
     """Paging of a visit's evidence."""
 
     cursor: DbId | None = None
-    limit: int = 50
+    limit: PageSize = 50
 
 
 class EvidenceMetaIn(Schema):
@@ -121,7 +121,7 @@ class EvidenceFormIn(EvidenceMetaIn):
 class UploadIn(EvidenceMetaIn):
     """A chunked upload: the file's size and SHA-256, and the evidence metadata."""
 
-    size: int = Field(ge=1)
+    size: int = Field(ge=1, le=INT64_MAX)
     sha256: str = Field(max_length=64)
 
 

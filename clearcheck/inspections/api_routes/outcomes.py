@@ -15,7 +15,7 @@ from pydantic import Field
 from clearcheck.accounts.selectors import actor_enterprise_id
 from clearcheck.core.api import Page, keyset_page
 from clearcheck.core.errors import NotFound
-from clearcheck.core.inputs import DbId
+from clearcheck.core.inputs import Day, DbId, PageSize
 
 from ..models import Disposition, Finding
 from ..selectors import outcomes as selectors
@@ -95,7 +95,7 @@ class EnterpriseDispositionOut(Schema):
         return str(obj.get_status_display())
 
 
-class EntryOut(Schema):
+class FindingEntryOut(Schema):
     """A failed record entry a finding ties."""
 
     id: int
@@ -123,7 +123,7 @@ class FindingOut(Schema):
     created_by: str
     created_at: dt.datetime
     closed_at: dt.datetime | None
-    entries: list[EntryOut]
+    entries: list[FindingEntryOut]
     dispositions: list[DispositionOut]
     warnings: list[str]
 
@@ -206,7 +206,7 @@ class FindingFilter(Schema):
 
     status: Literal["open", "closed"] | None = None
     cursor: DbId | None = None
-    limit: int = 50
+    limit: PageSize = 50
 
 
 class EnterpriseFindingFilter(FindingFilter):
@@ -236,14 +236,14 @@ class DispositionIn(Schema):
 
     kind: Literal["notice", "correct_now", "correct_by_deadline", "refer", "case", "no_penalty"]
     note: Text = ""
-    deadline: dt.date | None = None
+    deadline: Day | None = None
     referred_to_id: DbId | None = None
     case_number: str = Field("", max_length=64)
     no_penalty_entry_id: DbId | None = None
     no_fault: bool = False
 
 
-class ReferralOut(DispositionOut):
+class FindingReferralOut(DispositionOut):
     """A referral with where it comes from."""
 
     from_agency_id: int
@@ -286,7 +286,7 @@ class ReferralOut(DispositionOut):
 class ReferralPage(Page):
     """A page of referrals."""
 
-    items: list[ReferralOut]
+    items: list[FindingReferralOut]
 
 
 class ReferralFilter(Schema):
@@ -295,7 +295,7 @@ class ReferralFilter(Schema):
     box: Literal["inbox", "sent"] = "inbox"
     status: Literal["pending", "accepted", "handled"] | None = None
     cursor: DbId | None = None
-    limit: int = 50
+    limit: PageSize = 50
 
 
 class ReferralNoteIn(Schema):
@@ -403,14 +403,14 @@ def referral_list(request, filters: Query[ReferralFilter]):
     return {"items": items, "next_cursor": cursor}
 
 
-@router.post("/referrals/{disposition_id}/accept", response=ReferralOut, summary="Accept a referral")
+@router.post("/referrals/{disposition_id}/accept", response=FindingReferralOut, summary="Accept a referral")
 def referral_accept(request, disposition_id: DbId, payload: ReferralNoteIn | None = None):
     """The receiving agency's admin or head accepts a referral into its handling."""
     services.referral_accept(actor=request.user, disposition_id=disposition_id, note=payload.note if payload else "")
     return selectors.disposition_get_for_actor(actor=request.user, disposition_id=disposition_id)
 
 
-@router.post("/referrals/{disposition_id}/handle", response=ReferralOut, summary="Record how a referral was handled")
+@router.post("/referrals/{disposition_id}/handle", response=FindingReferralOut, summary="Record how a referral was handled")
 def referral_handle(request, disposition_id: DbId, payload: ReferralNoteIn):
     """The receiving agency records how it handled the referral; the disposition closes (R19)."""
     services.referral_handle(actor=request.user, disposition_id=disposition_id, note=payload.note)

@@ -21,7 +21,7 @@ router = Router(tags=["records"])
 Result = Literal["compliant", "non_compliant", "not_applicable", "not_checked"]
 
 
-class EntryOut(Schema):
+class RecordEntryOut(Schema):
     """One checklist entry of the record and its result."""
 
     id: int
@@ -91,7 +91,7 @@ class RecordOut(Schema):
     started_at: dt.datetime | None
     closed_at: dt.datetime | None
     closed_by: str
-    entries: list[EntryOut]
+    entries: list[RecordEntryOut]
     signatures: list[SignatureOut]
     missing: list[MissingOut]
     can_write: bool
@@ -133,7 +133,7 @@ def _record_out(actor, record) -> dict:
     }
 
 
-def _current(request, visit_id: int) -> dict:
+def _current(request, visit_id: DbId) -> dict:
     return _record_out(request.user, selectors.record_get_for_actor(request.user, visit_id))
 
 
@@ -206,7 +206,7 @@ def record_detail(request, visit_id: DbId):
     return _current(request, visit_id)
 
 
-def _entry_set(request, visit_id: int, entry_id: int, values: dict) -> dict:
+def _entry_set(request, visit_id: DbId, entry_id: DbId, values: dict) -> dict:
     services.record_entry_set(actor=request.user, visit_id=visit_id, entry_id=entry_id, **values)
     return _current(request, visit_id)
 

@@ -9,7 +9,7 @@ from pydantic import Field
 
 from clearcheck.core.api import Page, keyset_page
 from clearcheck.core.errors import FieldError, ValidationFailed
-from clearcheck.core.inputs import DbId
+from clearcheck.core.inputs import DbId, Instant, PageSize
 from clearcheck.registry import recusals
 from clearcheck.registry.models import RecusalRequest
 
@@ -73,7 +73,7 @@ class RecusalFilter(Schema):
 
     status: str | None = None
     cursor: DbId | None = None
-    limit: int = 50
+    limit: PageSize = 50
 
 
 class RecusalIn(Schema):
@@ -159,7 +159,7 @@ class EntryRefusalFilter(Schema):
     """Paging of the entry refusal list."""
 
     cursor: DbId | None = None
-    limit: int = 50
+    limit: PageSize = 50
 
 
 class EntryRefusalIn(Schema):
@@ -167,7 +167,7 @@ class EntryRefusalIn(Schema):
 
     agency_id: DbId | None = None
     people: str = Field(max_length=2000)
-    occurred_at: dt.datetime
+    occurred_at: Instant
     place: str = Field("", max_length=200)
     feedback: str = Field(max_length=2000)
 

@@ -14,7 +14,7 @@ from pydantic import Field
 
 from clearcheck.core.api import Page, keyset_page
 from clearcheck.core.errors import FieldError, ValidationFailed
-from clearcheck.core.inputs import DbId
+from clearcheck.core.inputs import DbId, PageSize
 
 from ..models import Visit, VisitOfficer
 from ..selectors import visits as selectors
@@ -104,7 +104,7 @@ class VisitOut(Schema):
         return sorted(obj.visit_officers.all(), key=lambda vo: (not vo.initiator, vo.pk))
 
 
-class ItemOut(Schema):
+class VisitItemOut(Schema):
     """An item of a task with its legal basis (设定依据)."""
 
     code: str
@@ -112,7 +112,7 @@ class ItemOut(Schema):
     legal_basis: str
 
 
-class TaskOut(Schema):
+class VisitTaskOut(Schema):
     """The basis of a visit: one task with its source, approval and items (R06, R10, R28)."""
 
     id: int
@@ -126,7 +126,7 @@ class TaskOut(Schema):
     urgent: bool
     urgent_reason: str
     notice: str
-    items: list[ItemOut]
+    items: list[VisitItemOut]
 
     @staticmethod
     def resolve_agency_name(obj) -> str:
@@ -183,7 +183,7 @@ class ProhibitionsOut(Schema):
 class VisitDetailOut(VisitOut):
     """A visit with what the enterprise is shown (R28): the tasks and items, and this year's count."""
 
-    tasks: list[TaskOut]
+    tasks: list[VisitTaskOut]
     caps: list[CapLineOut]
     non_inspection_count: int
 
@@ -213,7 +213,7 @@ class VisitFilter(Schema):
     kind: str | None = None
     enterprise_id: DbId | None = None
     cursor: DbId | None = None
-    limit: int = 50
+    limit: PageSize = 50
 
 
 class EnterpriseVisitOut(Schema):
@@ -285,7 +285,7 @@ def _with_team(qs):
                                "visit_tasks")
 
 
-def _detail(request, visit_id: int) -> Visit:
+def _detail(request, visit_id: DbId) -> Visit:
     """The visit (in the caller's scope) with its team and what the enterprise is shown (``facts``)."""
     visit = _with_team(Visit.objects.filter(pk=selectors.visit_get_for_actor(request.user, visit_id).pk)
                        .select_related("enterprise", "agency")).get()

@@ -8,7 +8,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from clearcheck.core import clock
 from clearcheck.core.api import Page, keyset_page
-from clearcheck.core.inputs import DbId
+from clearcheck.core.inputs import Day, DbId
 
 from ..choices import JointStatus
 from ..selectors import coordination as selectors
@@ -35,7 +35,7 @@ class TaskWindowOut(Schema):
     item_ids: list[int]
 
 
-class VisitOut(Schema):
+class GroupVisitOut(Schema):
     """One visit of the merge suggestion."""
 
     date: dt.date
@@ -58,7 +58,7 @@ class GroupOut(Schema):
     multi_agency: bool
     visits_saved: int
     tasks: list[TaskWindowOut]
-    suggestion: list[VisitOut]
+    suggestion: list[GroupVisitOut]
 
 
 class PlannedVolumeOut(Schema):
@@ -84,8 +84,8 @@ class CoordinationPage(Page):
 class GroupsFilter(Schema):
     """The period (default: next month, Asia/Shanghai), an agency, a region code, the page."""
 
-    start: dt.date | None = None
-    end: dt.date | None = None
+    start: Day | None = None
+    end: Day | None = None
     agency: DbId | None = None
     region: str | None = Field(None, max_length=6)
     cursor: DbId | None = None
@@ -97,12 +97,12 @@ class JointIn(Schema):
 
     task_ids: list[DbId] = Field(..., max_length=100)
     lead_agency_id: DbId
-    window_start: dt.date | None = None
-    window_end: dt.date | None = None
+    window_start: Day | None = None
+    window_end: Day | None = None
     note: str = Field("", max_length=2000)
 
 
-class ReasonIn(Schema):
+class JointReasonIn(Schema):
     """Why a joint inspection is dissolved."""
 
     reason: str
@@ -212,20 +212,20 @@ def joint_inspection_list(request, filters: Query[JointFilter]):
 
 
 @router.get("/joint-inspections/{joint_id}", response=JointDetailOut, summary="One joint inspection")
-def joint_inspection_detail(request, joint_id: int):
+def joint_inspection_detail(request, joint_id: DbId):
     """One joint inspection with its tasks."""
     return _joint_detail(selectors.joint_inspection_get_for_actor(actor=request.user, joint_id=joint_id))
 
 
 @router.post("/joint-inspections/{joint_id}/checklist", response=JointDetailOut,
              summary="Build the combined checklist of a joint inspection (lead agency)")
-def joint_inspection_checklist_build(request, joint_id: int):
+def joint_inspection_checklist_build(request, joint_id: DbId):
     """The lead agency builds the combined checklist (一表通查) of a joint inspection the bureau merged."""
     return _joint_detail(services.joint_inspection_checklist_build(actor=request.user, joint_id=joint_id))
 
 
 @router.post("/joint-inspections/{joint_id}/dissolve", response=JointDetailOut, summary="Dissolve a joint inspection")
-def joint_inspection_dissolve(request, joint_id: int, payload: ReasonIn):
+def joint_inspection_dissolve(request, joint_id: DbId, payload: JointReasonIn):
     """Dissolve a planned joint inspection; its tasks become separate again."""
     joint = services.joint_inspection_dissolve(actor=request.user, joint_id=joint_id, reason=payload.reason)
     return _joint_detail(joint)

@@ -10,7 +10,7 @@ from ninja import Field, Query, Router, Schema, Status
 from clearcheck.core import clock
 from clearcheck.core.api import Page, keyset_page
 from clearcheck.core.errors import NotFound
-from clearcheck.core.inputs import MAX_ID, DbId
+from clearcheck.core.inputs import MAX_ID, Day, DbId
 
 from ..choices import ApproverKind, PlanStatus, SpecialPlanStatus
 from ..models import AnnualPlan, PlanFiling, SpecialPlan
@@ -27,14 +27,14 @@ Year = Annotated[int, Field(ge=2000, le=2100)]
 # --- Schemas ---------------------------------------------------------------------------------------
 
 
-class CursorFilter(Schema):
+class PlanCursorFilter(Schema):
     """Keyset paging: ``cursor`` from the previous page's ``next_cursor``."""
 
     cursor: int | None = Field(None, ge=0, le=MAX_ID)
     limit: int = Field(50, ge=1, le=200)
 
 
-class AnnualPlanFilter(CursorFilter):
+class AnnualPlanFilter(PlanCursorFilter):
     """Filters of the plan list."""
 
     year: Year | None = None
@@ -81,7 +81,7 @@ class AnnualPlanOut(Schema):
     updated_at: dt.datetime
 
 
-class EntryOut(Schema):
+class PlanEntryOut(Schema):
     """One line of the monthly schedule."""
 
     id: int
@@ -96,7 +96,7 @@ class EntryOut(Schema):
 class AnnualPlanDetailOut(AnnualPlanOut):
     """A plan with its schedule and whether it changed since the latest filing."""
 
-    entries: list[EntryOut] = Field(..., alias="schedule")
+    entries: list[PlanEntryOut] = Field(..., alias="schedule")
     changed_since_filing: bool
 
 
@@ -106,7 +106,7 @@ class AnnualPlanPage(Page):
     items: list[AnnualPlanOut]
 
 
-class EntryIn(Schema):
+class PlanEntryIn(Schema):
     """Set one month × item line; ``target_count`` 0 removes it."""
 
     item_id: DbId
@@ -121,7 +121,7 @@ class FileIn(Schema):
     reason: str = ""
 
 
-class FilingFilter(CursorFilter):
+class FilingFilter(PlanCursorFilter):
     """Filters of the filing list."""
 
     year: Year | None = None
@@ -184,7 +184,7 @@ class OverviewOut(Schema):
     rows: list[OverviewRowOut]
 
 
-class SpecialPlanFilter(CursorFilter):
+class SpecialPlanFilter(PlanCursorFilter):
     """Filters of the special-plan list."""
 
     year: Year | None = None
@@ -200,8 +200,8 @@ class SpecialPlanIn(Schema):
     title: str
     scope: str
     content: str
-    period_start: dt.date
-    period_end: dt.date
+    period_start: Day
+    period_end: Day
     assessment: str = Field(description="经过评估确需开展: why the campaign is needed (R08)")
     co_agency_ids: list[DbId] = []
     approver_kind: ApproverKind = ApproverKind.GOVERNMENT
@@ -214,8 +214,8 @@ class SpecialPlanPatch(Schema):
     title: str | None = None
     scope: str | None = None
     content: str | None = None
-    period_start: dt.date | None = None
-    period_end: dt.date | None = None
+    period_start: Day | None = None
+    period_end: Day | None = None
     assessment: str | None = None
     co_agency_ids: list[DbId] | None = None
     approver_kind: ApproverKind | None = None
@@ -301,7 +301,7 @@ class PublicSpecialPlanPage(Page):
     items: list[PublicSpecialPlanOut]
 
 
-class PublicSpecialPlanFilter(CursorFilter):
+class PublicSpecialPlanFilter(PlanCursorFilter):
     """Filters of the public list."""
 
     year: Year | None = None
@@ -317,10 +317,10 @@ class DiscussionIn(Schema):
     """The collective discussion record (集体讨论) and its date."""
 
     record: str
-    discussed_on: dt.date
+    discussed_on: Day
 
 
-class NoteIn(Schema):
+class SpecialPlanNoteIn(Schema):
     """An approval or rejection note."""
 
     note: str = ""
@@ -338,14 +338,14 @@ class AmendIn(Schema):
     reason: str
     scope: str | None = None
     content: str | None = None
-    period_start: dt.date | None = None
-    period_end: dt.date | None = None
+    period_start: Day | None = None
+    period_end: Day | None = None
 
 
 # --- Helpers ---------------------------------------------------------------------------------------
 
 
-def _page(qs, filters: CursorFilter) -> dict:
+def _page(qs, filters: PlanCursorFilter) -> dict:
     items, cursor = keyset_page(qs, cursor=filters.cursor, limit=filters.limit)
     return {"items": items, "next_cursor": cursor}
 
@@ -394,20 +394,20 @@ def annual_plan_create(request, payload: AnnualPlanIn):
 
 
 @router.get("/annual-plans/{plan_id}", response=AnnualPlanDetailOut, summary="One annual plan with its schedule")
-def annual_plan_detail(request, plan_id: int):
+def annual_plan_detail(request, plan_id: DbId):
     """The working copy and its monthly schedule."""
     return _plan_detail(selectors.annual_plan_get_for_actor(actor=request.user, plan_id=plan_id))
 
 
 @router.patch("/annual-plans/{plan_id}", response=AnnualPlanDetailOut, summary="Change an annual plan")
-def annual_plan_update(request, plan_id: int, payload: AnnualPlanPatch):
+def annual_plan_update(request, plan_id: DbId, payload: AnnualPlanPatch):
     """Change the working copy; filed versions never change."""
     changes = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
     return _plan_detail(services.annual_plan_update(actor=request.user, plan_id=plan_id, **changes))
 
 
 @router.put("/annual-plans/{plan_id}/entries", response=AnnualPlanDetailOut, summary="Set one schedule line")
-def annual_plan_entry_set(request, plan_id: int, payload: EntryIn):
+def annual_plan_entry_set(request, plan_id: DbId, payload: PlanEntryIn):
     """Set an item's target count in a month (R02: a published item of the agency); 0 removes the line."""
     services.annual_plan_entry_set(actor=request.user, plan_id=plan_id, **payload.dict())
     return _plan_detail(selectors.annual_plan_get_for_actor(actor=request.user, plan_id=plan_id))
@@ -415,13 +415,13 @@ def annual_plan_entry_set(request, plan_id: int, payload: EntryIn):
 
 @router.delete("/annual-plans/{plan_id}/entries/{entry_id}", response=AnnualPlanDetailOut,
                summary="Remove one schedule line")
-def annual_plan_entry_remove(request, plan_id: int, entry_id: int):
+def annual_plan_entry_remove(request, plan_id: DbId, entry_id: DbId):
     """Remove a month × item line."""
     return _plan_detail(services.annual_plan_entry_remove(actor=request.user, plan_id=plan_id, entry_id=entry_id))
 
 
 @router.post("/annual-plans/{plan_id}/file", response={201: PlanFilingDetailOut}, summary="File an annual plan")
-def annual_plan_file(request, plan_id: int, payload: FileIn):
+def annual_plan_file(request, plan_id: DbId, payload: FileIn):
     """File the plan as a new immutable version (R05); an amendment needs a reason."""
     filing = services.annual_plan_file(actor=request.user, plan_id=plan_id, reason=payload.reason)
     return Status(201, _filing_detail(selectors.plan_filing_get_for_actor(actor=request.user, filing_id=filing.pk)))
@@ -453,7 +453,7 @@ def plan_filing_overview(request, filters: Query[OverviewFilter]):
 
 
 @router.get("/plan-filings/{filing_id}", response=PlanFilingDetailOut, summary="One plan filing")
-def plan_filing_detail(request, filing_id: int):
+def plan_filing_detail(request, filing_id: DbId):
     """One filed version with its snapshot."""
     return _filing_detail(selectors.plan_filing_get_for_actor(actor=request.user, filing_id=filing_id))
 
@@ -479,13 +479,13 @@ def special_plan_create(request, payload: SpecialPlanIn):
 
 
 @router.get("/special-plans/{special_plan_id}", response=SpecialPlanDetailOut, summary="One special plan")
-def special_plan_detail(request, special_plan_id: int):
+def special_plan_detail(request, special_plan_id: DbId):
     """A special plan with its legal review, discussion, approval and amendments."""
     return _special_detail(selectors.special_plan_get_for_actor(actor=request.user, plan_id=special_plan_id))
 
 
 @router.patch("/special-plans/{special_plan_id}", response=SpecialPlanDetailOut, summary="Change a special plan")
-def special_plan_update(request, special_plan_id: int, payload: SpecialPlanPatch):
+def special_plan_update(request, special_plan_id: DbId, payload: SpecialPlanPatch):
     """Change a draft or rejected plan (a change of substance clears its legal review and discussion)."""
     changes = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
     if "co_agency_ids" in changes:
@@ -495,7 +495,7 @@ def special_plan_update(request, special_plan_id: int, payload: SpecialPlanPatch
 
 @router.post("/special-plans/{special_plan_id}/legal-review", response=SpecialPlanDetailOut,
              summary="Record the legal review")
-def special_plan_legal_review(request, special_plan_id: int, payload: OpinionIn):
+def special_plan_legal_review(request, special_plan_id: DbId, payload: OpinionIn):
     """Record the legal review opinion (R08)."""
     return _special_detail(special.special_plan_legal_review_record(
         actor=request.user, plan_id=special_plan_id, opinion=payload.opinion))
@@ -503,7 +503,7 @@ def special_plan_legal_review(request, special_plan_id: int, payload: OpinionIn)
 
 @router.post("/special-plans/{special_plan_id}/discussion", response=SpecialPlanDetailOut,
              summary="Record the collective discussion")
-def special_plan_discussion(request, special_plan_id: int, payload: DiscussionIn):
+def special_plan_discussion(request, special_plan_id: DbId, payload: DiscussionIn):
     """Record the collective discussion and its date (R08)."""
     return _special_detail(special.special_plan_discussion_record(
         actor=request.user, plan_id=special_plan_id, record=payload.record, discussed_on=payload.discussed_on))
@@ -511,14 +511,14 @@ def special_plan_discussion(request, special_plan_id: int, payload: DiscussionIn
 
 @router.post("/special-plans/{special_plan_id}/submit", response=SpecialPlanDetailOut,
              summary="Submit a special plan for approval")
-def special_plan_submit(request, special_plan_id: int):
+def special_plan_submit(request, special_plan_id: DbId):
     """Submit (R08: legal review, discussion and room under the annual quota)."""
     return _special_detail(special.special_plan_submit(actor=request.user, plan_id=special_plan_id))
 
 
 @router.post("/special-plans/{special_plan_id}/approve", response=SpecialPlanDetailOut,
              summary="Approve a special plan (county government)")
-def special_plan_approve(request, special_plan_id: int, payload: NoteIn):
+def special_plan_approve(request, special_plan_id: DbId, payload: SpecialPlanNoteIn):
     """Approve and publish a submitted plan (county-government role, R08)."""
     return _special_detail(special.special_plan_approve(actor=request.user, plan_id=special_plan_id,
                                                         note=payload.note))
@@ -526,7 +526,7 @@ def special_plan_approve(request, special_plan_id: int, payload: NoteIn):
 
 @router.post("/special-plans/{special_plan_id}/reject", response=SpecialPlanDetailOut,
              summary="Refuse approval of a special plan")
-def special_plan_reject(request, special_plan_id: int, payload: NoteIn):
+def special_plan_reject(request, special_plan_id: DbId, payload: SpecialPlanNoteIn):
     """Refuse approval with a reason (county-government role)."""
     return _special_detail(special.special_plan_reject(actor=request.user, plan_id=special_plan_id,
                                                        note=payload.note))
@@ -534,7 +534,7 @@ def special_plan_reject(request, special_plan_id: int, payload: NoteIn):
 
 @router.post("/special-plans/{special_plan_id}/superior-approval", response=SpecialPlanDetailOut,
              summary="Record a vertical superior's approval")
-def special_plan_superior_approval(request, special_plan_id: int, payload: DocumentIn):
+def special_plan_superior_approval(request, special_plan_id: DbId, payload: DocumentIn):
     """Record the vertical superior's approval document; the plan is approved and published (R08)."""
     return _special_detail(special.special_plan_record_superior_approval(
         actor=request.user, plan_id=special_plan_id, document=payload.document))
@@ -542,7 +542,7 @@ def special_plan_superior_approval(request, special_plan_id: int, payload: Docum
 
 @router.post("/special-plans/{special_plan_id}/amend", response={201: SpecialPlanDetailOut},
              summary="Amend an approved special plan urgently")
-def special_plan_amend(request, special_plan_id: int, payload: AmendIn):
+def special_plan_amend(request, special_plan_id: DbId, payload: AmendIn):
     """File an urgent amendment (scope, content, period) with its reason."""
     data = payload.dict()
     reason = data.pop("reason")
@@ -574,6 +574,6 @@ def public_special_plan_list(request, filters: Query[PublicSpecialPlanFilter]):
 
 @router.get("/public/special-plans/{special_plan_id}", response=PublicSpecialPlanOut, auth=None,
             summary="One published special plan")
-def public_special_plan_detail(request, special_plan_id: int):
+def public_special_plan_detail(request, special_plan_id: DbId):
     """A published special plan with its approval and urgent amendments."""
     return _with_amendments(selectors.special_plan_get_public(plan_id=special_plan_id))

@@ -11,7 +11,7 @@ from clearcheck.accounts.selectors import actor_agency_id, actor_is_county
 from clearcheck.catalog.models import InspectionItem
 from clearcheck.core.api import Page, keyset_page
 from clearcheck.core.errors import NotFound
-from clearcheck.core.inputs import DbId
+from clearcheck.core.inputs import Day, DbId, PageSize
 from clearcheck.registry.models import Agency, Officer
 
 from ..models import InspectionTask
@@ -129,7 +129,7 @@ class TaskFilter(Schema):
     agency: DbId | None = None
     year: Year | None = None
     cursor: DbId | None = None
-    limit: int = 50
+    limit: PageSize = 50
 
 
 class InboxFilter(Schema):
@@ -138,7 +138,7 @@ class InboxFilter(Schema):
     """
 
     cursor: DbId | None = None
-    limit: int = 50
+    limit: PageSize = 50
 
 
 class TaskIn(Schema):
@@ -150,8 +150,8 @@ class TaskIn(Schema):
     source: str
     item_ids: list[DbId]
     officer_ids: list[DbId]
-    window_start: dt.date
-    window_end: dt.date
+    window_start: Day
+    window_end: Day
     checklist_id: DbId | None = None
     notice: str = ""
     plan_entry_id: DbId | None = None
@@ -170,8 +170,8 @@ class TaskPatch(Schema):
     source: str | None = None
     item_ids: list[DbId] | None = None
     officer_ids: list[DbId] | None = None
-    window_start: dt.date | None = None
-    window_end: dt.date | None = None
+    window_start: Day | None = None
+    window_end: Day | None = None
     checklist_id: DbId | None = None
     notice: str | None = None
     plan_entry_id: DbId | None = None
@@ -181,7 +181,7 @@ class TaskPatch(Schema):
     av_ground: str | None = None
 
 
-class NoteIn(Schema):
+class TaskNoteIn(Schema):
     """An optional approval note."""
 
     note: str = ""
@@ -193,7 +193,7 @@ class RequiredNoteIn(Schema):
     note: str
 
 
-class ReasonIn(Schema):
+class TaskReasonIn(Schema):
     """A reason (urgent start, cancel)."""
 
     reason: str
@@ -234,7 +234,7 @@ def _with_lines(qs):
                                Prefetch("officers", queryset=Officer.objects.order_by("name")))
 
 
-def _detail(request, task_id: int):
+def _detail(request, task_id: DbId):
     return selectors.task_get_for_actor(actor=request.user, task_id=task_id)
 
 
@@ -273,13 +273,13 @@ def approval_inbox(request, filters: Query[InboxFilter]):
 
 
 @router.get("/tasks/{task_id}", response=TaskOut, summary="One inspection task")
-def task_detail(request, task_id: int):
+def task_detail(request, task_id: DbId):
     """One task of the caller's scope."""
     return _detail(request, task_id)
 
 
 @router.patch("/tasks/{task_id}", response=TaskOut, summary="Change a draft task")
-def task_update(request, task_id: int, payload: TaskPatch):
+def task_update(request, task_id: DbId, payload: TaskPatch):
     """Change a draft or returned task; other states answer 409."""
     data = {_PATCH_NAMES.get(k, k): v for k, v in payload.dict(exclude_unset=True).items()}
     services.task_update(actor=request.user, task_id=task_id, data=data)
@@ -287,35 +287,35 @@ def task_update(request, task_id: int, payload: TaskPatch):
 
 
 @router.post("/tasks/{task_id}/submit", response=TaskOut, summary="File a task before entry (R06)")
-def task_submit(request, task_id: int):
+def task_submit(request, task_id: DbId):
     """Submit the task for approval (事前备案)."""
     services.task_submit(actor=request.user, task_id=task_id)
     return _detail(request, task_id)
 
 
 @router.post("/tasks/{task_id}/start-urgent", response=TaskOut, summary="Start an urgent task (R10)")
-def task_start_urgent(request, task_id: int, payload: ReasonIn):
+def task_start_urgent(request, task_id: DbId, payload: TaskReasonIn):
     """Urgent sources only: record the reason; the head's approval is due within the working-day deadline."""
     services.task_start_urgent(actor=request.user, task_id=task_id, reason=payload.reason)
     return _detail(request, task_id)
 
 
 @router.post("/tasks/{task_id}/approve", response=TaskOut, summary="Approve a task (agency head, R07, R21)")
-def task_approve(request, task_id: int, payload: NoteIn):
+def task_approve(request, task_id: DbId, payload: TaskNoteIn):
     """The agency head approves (a department head is refused, R07) within the cap (R21)."""
     services.task_approve(actor=request.user, task_id=task_id, note=payload.note)
     return _detail(request, task_id)
 
 
 @router.post("/tasks/{task_id}/reject", response=TaskOut, summary="Return a task (agency head)")
-def task_reject(request, task_id: int, payload: RequiredNoteIn):
+def task_reject(request, task_id: DbId, payload: RequiredNoteIn):
     """Return the task to its drafters with a reason."""
     services.task_reject(actor=request.user, task_id=task_id, note=payload.note)
     return _detail(request, task_id)
 
 
 @router.post("/tasks/{task_id}/cancel", response=TaskOut, summary="Cancel a task")
-def task_cancel(request, task_id: int, payload: ReasonIn):
+def task_cancel(request, task_id: DbId, payload: TaskReasonIn):
     """Cancel; an approved task gives its place under the cap back (R21)."""
     services.task_cancel(actor=request.user, task_id=task_id, reason=payload.reason)
     return _detail(request, task_id)

@@ -9,7 +9,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from clearcheck.core.api import Page, keyset_page
-from clearcheck.core.inputs import DbId
+from clearcheck.core.inputs import DbId, PageSize
 
 from ..models import EnterpriseCredit, EnterpriseTier
 from ..selectors import tiers as selectors
@@ -43,7 +43,7 @@ class TierIn(Schema):
 
     code: str
     name: str
-    annual_cap: int
+    annual_cap: Annotated[int, Field(ge=0, le=32767)]  # a PositiveSmallIntegerField
     sampling_ratio: Decimal
 
 
@@ -107,7 +107,7 @@ class EnterpriseTierFilter(Schema):
     enterprise_id: DbId | None = None
     current: bool | None = None
     cursor: DbId | None = None
-    limit: int = 50
+    limit: PageSize = 50
 
 
 class TierAssignIn(Schema):
