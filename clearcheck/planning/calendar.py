@@ -86,7 +86,7 @@ def calendar_years_mark_shipped(day_model=WorkCalendarDay, year_model=WorkCalend
     years = sorted({int(day[:4]) for day, _kind, _name in data["days"]})
     existing = set(year_model.objects.values_list("year", flat=True))
     now = clock.now()
-    year_model.objects.bulk_create([year_model(year=y, source=data.get("source", "")[:200], loaded_at=now,
+    year_model.objects.bulk_create([year_model(year=y, source=data.get("source", ""), loaded_at=now,
                                                loaded_by="随平台发布") for y in years if y not in existing])
     return len(years)
 

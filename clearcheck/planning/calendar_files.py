@@ -19,6 +19,7 @@ from .choices import CalendarDayKind
 MAX_BYTES = 256 * 1024
 MIN_YEAR, MAX_YEAR = 2000, 2100
 MAX_NAME = 64
+MAX_SOURCE = 200
 # The seven holidays of the national regulation (《全国年节及纪念日放假办法》): a year's file names each.
 FESTIVALS = ("元旦", "春节", "清明节", "劳动节", "端午节", "中秋节", "国庆节")
 KIND_WORDS = {
@@ -125,7 +126,10 @@ def schedule_file_parse(content: bytes | str, *, year=None, filename: str = "") 
     the_year = year_check(year if year not in (None, "") else file_year)
     if year not in (None, "") and file_year not in (None, "") and str(file_year).strip() != str(the_year):
         raise ValidationFailed(FieldError("year", f"文件写明的年度 {file_year} 与所选年度 {the_year} 不一致"))
-    return YearSchedule(the_year, source.strip()[:200], _days_check(the_year, rows))
+    source = source.strip()
+    if len(source) > MAX_SOURCE:
+        raise ValidationFailed(FieldError("source", f"依据不超过 {MAX_SOURCE} 个字"))  # refused, never cut
+    return YearSchedule(the_year, source, _days_check(the_year, rows))
 
 
 def _days_check(year: int, rows) -> list[tuple[dt.date, str, str]]:
