@@ -87,7 +87,7 @@ def test_issue20_hotline_caller_fields_are_refused_not_cut(bureau_client):
 
 
 def test_issue20_api_token_name_is_refused_not_cut(client, make_user):
-    user = make_user("bureau")
+    user = make_user("enterprise")  # a role that signs in without a second factor
     response = client.post("/api/auth/token", {"username": user.username, "password": "Qingjian-2025!",
                                                "name": "机" * 101}, content_type="application/json")
     assert response.status_code == 422, response.content[:300]
