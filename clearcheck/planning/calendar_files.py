@@ -13,6 +13,7 @@ import json
 from dataclasses import dataclass
 
 from clearcheck.core.errors import FieldError, ValidationFailed
+from clearcheck.core.inputs import text_problem
 
 from .choices import CalendarDayKind
 
@@ -63,6 +64,8 @@ def day_check(date: dt.date, kind: str, name: str, *, where: str = "", field_pre
         errors.append(FieldError(f"{field_prefix}name", f"{where}请填写节日名称"))
     elif len(name) > MAX_NAME:
         errors.append(FieldError(f"{field_prefix}name", f"{where}名称不超过 {MAX_NAME} 个字"))
+    elif problem := text_problem(name):
+        errors.append(FieldError(f"{field_prefix}name", f"{where}名称{problem}"))
     return errors
 
 
@@ -88,7 +91,15 @@ def _rows_json(text: str) -> tuple[int | None, str, list[tuple[str, object, obje
     return data.get("year"), source, rows
 
 
+def _shown(value) -> str:
+    # A refused value is echoed in the message only when it is short, printable text.
+    text = str(value)
+    return text if len(text) <= 20 and not text_problem(text) else "(无法显示的内容)"
+
+
 def _rows_csv(text: str) -> list[tuple[str, object, object, object]]:
+    if problem := text_problem(text):  # e.g. a NUL byte, which the csv module cannot read
+        raise ValidationFailed(FieldError("file", f"文件{problem}"))
     rows = []
     for number, cells in enumerate(csv.reader(io.StringIO(text)), start=1):
         cells = [c.strip() for c in cells]
@@ -125,10 +136,12 @@ def schedule_file_parse(content: bytes | str, *, year=None, filename: str = "") 
         raise ValidationFailed(FieldError("year", "请注明这份安排是哪一年的(年度)"))
     the_year = year_check(year if year not in (None, "") else file_year)
     if year not in (None, "") and file_year not in (None, "") and str(file_year).strip() != str(the_year):
-        raise ValidationFailed(FieldError("year", f"文件写明的年度 {file_year} 与所选年度 {the_year} 不一致"))
+        raise ValidationFailed(FieldError("year", f"文件写明的年度 {_shown(file_year)} 与所选年度 {the_year} 不一致"))
     source = source.strip()
     if len(source) > MAX_SOURCE:
         raise ValidationFailed(FieldError("source", f"依据不超过 {MAX_SOURCE} 个字"))  # refused, never cut
+    if problem := text_problem(source):
+        raise ValidationFailed(FieldError("source", f"依据{problem}"))
     return YearSchedule(the_year, source, _days_check(the_year, rows))
 
 
@@ -143,7 +156,7 @@ def _days_check(year: int, rows) -> list[tuple[dt.date, str, str]]:
         try:
             date = dt.date.fromisoformat(str(raw_date).strip())
         except ValueError:
-            errors.append(FieldError("file", f"{where}日期“{raw_date}”不正确,请写成 {year}-01-01 的形式"))
+            errors.append(FieldError("file", f"{where}日期“{_shown(raw_date)}”不正确,请写成 {year}-01-01 的形式"))
             continue
         if date.year != year:
             errors.append(FieldError("file", f"{where}{date:%Y-%m-%d} 不在 {year} 年内"))

@@ -230,3 +230,15 @@ def test_issue20_api_reads_loads_and_corrects(make_user_plain, make_user):
     assert admin.get("/api/work-calendar").status_code == 200
     assert admin.put("/api/work-calendar/days/2027-06-11", {"kind": "holiday", "name": "x"},
                      content_type="application/json").status_code == 403
+
+
+def test_issue20_hostile_year_files_are_refused_not_crashed_on():
+    """Issue 20 Deliver 1 applies to the calendar too: NUL, lone surrogates and over-long text give field errors."""
+    assert "控制字符" in _refused(CSV_2027 + "2027-12-31,放假,元\x00旦\n", year=2027)[0]
+    assert "控制字符" in _refused(CSV_2027.replace("元旦", "元\x00旦"), year=2027)[0]
+    rows = [{"date": "\ud800", "kind": "holiday", "name": "元旦"}]
+    assert "无法显示" in _refused(json.dumps({"year": 2027, "days": rows}))[0]
+    named = [{"date": "2027-01-01", "kind": "holiday", "name": "元\u202e旦"}]
+    assert "不可见" in _refused(json.dumps({"year": 2027, "days": named}))[0]
+    assert "不超过 200" in _refused(json.dumps({"year": 2027, "source": "国" * 201, "days": []}))[0]
+    assert "不超过 64" in _refused(json.dumps({"year": 2027, "days": [["2027-01-01", "holiday", "节" * 65]]}))[0]
