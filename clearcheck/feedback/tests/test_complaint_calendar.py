@@ -67,3 +67,19 @@ def test_issue20_within_a_loaded_year_the_deadline_is_exact(feedback_county, fro
     frozen_at(local(dt.date(2025, 1, 24), 10))
     complaint = _portal(feedback_county)
     assert complaint.deadline_provisional is False
+
+
+def test_issue20_migration_backfill_flags_deadlines_reaching_a_year_not_loaded(feedback_county, frozen_at):
+    """``provisional_flags_backfill`` (feedback 0002, planning 0006) flags rows stored before the flag existed."""
+    from clearcheck.feedback.models import Complaint
+    from clearcheck.planning.calendar import calendar_years_loaded, provisional_flags_backfill
+
+    frozen_at(local(dt.date(2026, 12, 1), 10))
+    inside = _portal(feedback_county)
+    frozen_at(local(dt.date(2026, 12, 15), 10))
+    across = _portal(feedback_county)
+    Complaint.objects.update(deadline_provisional=False)  # as stored before the migration
+    flagged = provisional_flags_backfill(Complaint, start_field="received_at", date_field="deadline",
+                                         flag_field="deadline_provisional", loaded=calendar_years_loaded())
+    assert flagged == 1
+    assert dict(Complaint.objects.values_list("pk", "deadline_provisional")) == {inside.pk: False, across.pk: True}
