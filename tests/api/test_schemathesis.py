@@ -116,8 +116,9 @@ OPERATIONS = sorted((result.ok() for result in schema.get_all_operations()), key
 
 
 def _known_ids(case, world) -> None:
-    """Replace path ids the county has an object for (``world["params"]``) with that object's id."""
-    params = world["params"]
+    """Replace path ids the county has an object for (``world["params"]``, or the operation's own in
+    ``world["per_route"]``, as the route crawl fills them) with that object's id."""
+    params = {**world["params"], **world["per_route"].get(f"{case.method.upper()} {case.operation.path}", {})}
     for name in list(case.path_parameters or {}):
         if name in params:
             case.path_parameters[name] = params[name]
