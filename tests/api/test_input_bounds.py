@@ -112,3 +112,45 @@ def test_checklist_entry_numbers_beyond_their_column_are_field_errors(world, bod
     response = client.post(f"/api/checklists/{world['draft_checklist'].pk}/entries", json.dumps(payload),
                            content_type="application/json")
     _field_refused(response, field)
+
+
+# The same bounds where web forms and imports reach the services (one rule for every path, issue 20).
+
+@pytest.mark.parametrize("cap", [2**31, 2**63, 2**70])
+def test_item_annual_cap_beyond_its_column_is_a_field_error(world, cap):
+    """A PositiveIntegerField: PostgreSQL answered a DataError (500) beyond 2³¹−1, SQLite beyond 2⁶³−1."""
+    from clearcheck.catalog import services as catalog
+    from clearcheck.core.errors import ValidationFailed
+
+    with pytest.raises(ValidationFailed) as caught:
+        catalog.item_create(actor=world["users"]["agency_admin"], code="SCJG-099", name="超大上限", legal_basis="依据",
+                            object_scope="食品生产企业", method="现场检查", annual_cap=cap)
+    assert [error.field for error in caught.value.errors] == ["annual_cap"]
+
+
+@pytest.mark.parametrize("changes, field", [
+    ({"order": 2**31}, "order"), ({"order": 2**70}, "order"), ({"item_id": 2**70}, "item"),
+    ({"standard_id": 2**64}, "standard"),
+])
+def test_checklist_entry_service_refuses_numbers_beyond_the_database(world, changes, field):
+    from clearcheck.catalog import services as catalog
+    from clearcheck.core.errors import ValidationFailed
+
+    kwargs = {"item_id": world["item"].pk, "content": "查看许可证", **changes}
+    with pytest.raises(ValidationFailed) as caught:
+        catalog.checklist_entry_add(actor=world["users"]["agency_admin"], checklist_id=world["draft_checklist"].pk,
+                                    **kwargs)
+    assert field in [error.field for error in caught.value.errors]
+
+
+@pytest.mark.parametrize("changes, field", [
+    ({"lead_agency_id": 2**64}, "lead_agency_id"), ({"task_ids": [1, 2**70]}, "task_ids"),
+])
+def test_joint_inspection_ids_beyond_64_bits_are_field_errors(world, changes, field):
+    from clearcheck.core.errors import ValidationFailed
+    from clearcheck.planning.services.coordination import joint_inspection_create
+
+    kwargs = {"task_ids": [1, 2], "lead_agency_id": world["agency"].pk, **changes}
+    with pytest.raises(ValidationFailed) as caught:
+        joint_inspection_create(actor=world["users"]["bureau"], **kwargs)
+    assert [error.field for error in caught.value.errors] == [field]

@@ -6,7 +6,7 @@ from django.db.models import Max
 from clearcheck.audit.services import actor_label, audit_record
 from clearcheck.core import clock
 from clearcheck.core.errors import FieldError, NotFound, ValidationFailed
-from clearcheck.core.inputs import text_of
+from clearcheck.core.inputs import INT32_MAX, id_or_none, text_of
 from clearcheck.registry.models import Agency
 
 from .. import workflows
@@ -66,7 +66,9 @@ def checklist_entry_add(
     checklist = _checklist_for_write(actor, checklist_id)
     workflows.editable_check(workflows.CHECKLIST, checklist.status, str(checklist))
     errors: list[FieldError] = []
-    item = InspectionItem.objects.select_for_update().filter(pk=item_id).first() if item_id else None
+    # Ids and the position as the databases can hold them (issue 20): beyond, there is no such item.
+    item_pk = id_or_none(item_id)
+    item = InspectionItem.objects.select_for_update().filter(pk=item_pk).first() if item_pk else None
     if item is None:
         errors.append(FieldError("item", "请选择一个检查事项"))
     content = text_of(content)
@@ -74,13 +76,14 @@ def checklist_entry_add(
         errors.append(FieldError("content", "请填写检查内容"))
     standard = None
     if standard_id:
-        standard = Standard.objects.filter(pk=standard_id, status=VersionStatus.PUBLISHED).first()
+        standard_pk = id_or_none(standard_id)
+        standard = Standard.objects.filter(pk=standard_pk, status=VersionStatus.PUBLISHED).first() if standard_pk else None
         if standard is None:
             errors.append(FieldError("standard", "检查标准不存在或未发布"))
     taken = checklist.entries.aggregate(n=Max("order"))["n"] or 0
     if order is None:
         order = taken + 1
-    elif order < 1 or checklist.entries.filter(order=order).exists():
+    elif not 1 <= order <= INT32_MAX or checklist.entries.filter(order=order).exists():
         errors.append(FieldError("order", "序号须为正整数且不与已有条目重复"))
     if errors:
         raise ValidationFailed(errors)

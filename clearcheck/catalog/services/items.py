@@ -3,7 +3,7 @@
 from django.db import transaction
 
 from clearcheck.core.errors import FieldError, ValidationFailed
-from clearcheck.core.inputs import text_of
+from clearcheck.core.inputs import INT32_MAX, text_of
 from clearcheck.registry.models import Agency
 
 from ..choices import ItemCategory, ItemStatus, SpecialSector
@@ -42,7 +42,8 @@ def _item_fields_clean(data: dict) -> dict:
             fields["annual_cap"] = int(cap)
         except (TypeError, ValueError):
             fields["annual_cap"] = 0
-        if fields["annual_cap"] < 1 or str(cap).strip() != str(fields["annual_cap"]):
+        # A PositiveIntegerField: PostgreSQL refuses more than 2³¹−1 with an error (issue 20: no 500 on input).
+        if not 1 <= fields["annual_cap"] <= INT32_MAX or str(cap).strip() != str(fields["annual_cap"]):
             errors.append(FieldError("annual_cap", "年度检查频次上限须为正整数,或留空"))
     if errors:
         raise ValidationFailed(errors)

@@ -16,6 +16,7 @@ from clearcheck.accounts.selectors import actor_agency_id, actor_has_role
 from clearcheck.audit.services import actor_describe, audit_record
 from clearcheck.core import clock
 from clearcheck.core.errors import Conflict, FieldError, NotFound, PermissionDenied, ValidationFailed
+from clearcheck.core.inputs import id_or_none
 
 from ..choices import URGENT_SOURCES, JointStatus, TaskSource, TaskStatus
 from ..models import InspectionTask, JointInspection
@@ -49,10 +50,12 @@ def _joint_dict(joint: JointInspection, task_ids) -> dict:
 
 
 def _task_ids_clean(task_ids) -> list[int]:
-    try:
-        ids = sorted({int(t) for t in task_ids or ()})
-    except (TypeError, ValueError):
-        raise ValidationFailed(FieldError("task_ids", "任务编号须为整数")) from None
+    if isinstance(task_ids, str | bytes):
+        raise ValidationFailed(FieldError("task_ids", "任务编号须为整数"))
+    found = {id_or_none(t) for t in task_ids or ()}
+    if None in found:  # not a number, or none the databases can hold (SQLite overflowed, issue 20)
+        raise ValidationFailed(FieldError("task_ids", "任务编号须为整数"))
+    ids = sorted(found)
     if len(ids) < 2:
         raise ValidationFailed(FieldError("task_ids", "联合检查至少须合并两项检查任务"))
     return ids
@@ -114,10 +117,9 @@ def joint_inspection_create(*, actor, task_ids, lead_agency_id: int, window_star
     because only an agency's own managers may write its checklists.
     """
     ids = _task_ids_clean(task_ids)
-    try:
-        lead_agency_id = int(lead_agency_id)
-    except (TypeError, ValueError):
-        raise ValidationFailed(FieldError("lead_agency_id", "请选择牵头机关")) from None
+    lead_agency_id = id_or_none(lead_agency_id)  # beyond 64 bits SQLite overflowed (issue 20)
+    if lead_agency_id is None:
+        raise ValidationFailed(FieldError("lead_agency_id", "请选择牵头机关"))
     _merge_permission_check(actor, lead_agency_id)
     tasks = list(InspectionTask.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
     missing = sorted(set(ids) - {t.pk for t in tasks})
