@@ -45,6 +45,7 @@ def test_each_app_registers_its_own_checks_when_it_loads():
         "R09:overlapping_plans": "clearcheck.planning.jobs.coordination",
         "R10:urgent_approvals_overdue": "clearcheck.planning.jobs.urgent",
         "R10:work_calendar_missing": "clearcheck.planning.jobs.calendar",  # issue 20
+        "S01:login_lockouts": "clearcheck.supervision.security",  # issue 20: a security check, not a rule
         "R19:corrections_overdue": "clearcheck.inspections.jobs",
         "R24:draws_unselected": "clearcheck.sampling.jobs",
         "R24:draws_unrevealed": "clearcheck.sampling.jobs",
