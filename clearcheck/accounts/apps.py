@@ -7,3 +7,11 @@ class AccountsConfig(AppConfig):
     name = "clearcheck.accounts"
     label = "accounts"
     verbose_name = "账户与角色"
+
+    def ready(self):
+        """Start a session's idle time when its user signs in."""
+        from django.contrib.auth.signals import user_logged_in
+
+        from .middleware import session_seen_at_login
+
+        user_logged_in.connect(session_seen_at_login, dispatch_uid="accounts.session_seen_at_login")

@@ -4,12 +4,19 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 
-from clearcheck.core import clock
+import time
 
 SEEN = "cc_seen"
 # The last-seen time is written at most once a minute, so that a busy page does not save its session on
 # every request.
 SEEN_RESOLUTION = 60
+
+
+def wall_seconds() -> float:
+    """Seconds by the wall clock. Idleness is a person's real absence, not the platform's clock
+    (``core.clock``), which tests and replays move across days without anyone having left the phone.
+    """
+    return time.time()
 
 
 def idle_seconds() -> int:
@@ -30,7 +37,7 @@ class SessionIdleMiddleware:
         limit = idle_seconds()
         user = getattr(request, "user", None)
         if limit and user is not None and user.is_authenticated:
-            now = clock.now().timestamp()
+            now = wall_seconds()
             seen = request.session.get(SEEN)
             if seen is not None and now - seen > limit:
                 logout(request)
@@ -39,3 +46,12 @@ class SessionIdleMiddleware:
             elif seen is None or now - seen >= SEEN_RESOLUTION:
                 request.session[SEEN] = now
         return self.get_response(request)
+
+
+def session_seen_at_login(sender, request, user, **kwargs) -> None:
+    """Signing in is use: the session starts its idle time at login, in the same save as the login itself, so
+    the first page after it does not write the session again.
+    """
+    session = getattr(request, "session", None)
+    if session is not None:
+        session[SEEN] = wall_seconds()

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from tests.browser.helpers import PASSWORD, assert_fits_phone, expect
+from tests.browser.helpers import assert_fits_phone, expect, login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -60,11 +60,7 @@ def test_agency_admin_publishes_a_checklist(phone, screenshot, make_agency, make
     food, _ = _published_items(admin, agency)
     page = phone
 
-    page.goto("/accounts/login/")
-    page.locator("input[name=username]").fill("scjg-admin")
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
+    login(page, "scjg-admin")  # with the second step its role needs (issue 20)
 
     page.goto("/work/catalog/checklists/")
     form = page.locator("#create form")

@@ -8,18 +8,14 @@ import re
 import pytest
 
 from tests.browser.conftest import CHROMIUM_ARGS, PHONE  # noqa: F401  (same phone as the other journeys)
-from tests.browser.helpers import PASSWORD, assert_fits_phone, expect
+from tests.browser.helpers import assert_fits_phone, expect, login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 
 def log_in(page, username: str) -> None:
-    page.goto("/accounts/login/")
-    page.locator("input[name=username]").fill(username)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
+    login(page, username)  # with the second step its role needs (issue 20)
 
 
 def new_phone(page):

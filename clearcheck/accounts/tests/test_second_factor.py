@@ -17,8 +17,8 @@ from clearcheck.accounts.second_factor import (
     secret_open,
 )
 from clearcheck.audit.models import AuditEvent
+from clearcheck.catalog.tests.factories import PASSWORD
 from clearcheck.core.errors import PermissionDenied
-from conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
 SECRET = "JBSWY3DPEHPK3PXPJBSWY3DP"

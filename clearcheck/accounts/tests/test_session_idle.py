@@ -1,10 +1,8 @@
 """Sessions end after CLEARCHECK_SESSION_IDLE_MINUTES without use (issue 20, Deliver 3: officers share phones)."""
 
-import datetime as dt
-
 import pytest
 
-from clearcheck.core import clock
+from clearcheck.accounts import middleware
 
 pytestmark = pytest.mark.django_db
 
@@ -12,13 +10,13 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def moved_clock(monkeypatch):
     class Moved:
-        at = clock.now()
+        at = middleware.wall_seconds()
 
         def advance(self, minutes: float) -> None:
-            self.at += dt.timedelta(minutes=minutes)
+            self.at += 60 * minutes
 
     moved = Moved()
-    monkeypatch.setattr(clock, "now", lambda: moved.at)
+    monkeypatch.setattr(middleware, "wall_seconds", lambda: moved.at)
     return moved
 
 

@@ -14,8 +14,8 @@ from clearcheck.accounts.models import LoginThrottle
 from clearcheck.accounts.throttle import delay_seconds
 from clearcheck.alerts.models import Alert
 from clearcheck.audit.models import AuditEvent
+from clearcheck.catalog.tests.factories import PASSWORD
 from clearcheck.core import clock
-from conftest import PASSWORD
 
 WRONG = "not-the-password"
 

@@ -173,7 +173,8 @@ def test_r11_qr_png_svg_and_poster(county, issued):
     assert "<svg" in svg and f"/public/c/{token}/" in svg
     poster = client.get(f"{base}/v1/poster/").content.decode()
     assert "涉企行政检查 扫码入企" in poster and "未扫码入企的,企业有权拒绝" in poster
-    assert county["enterprise"].uscc in poster and "<svg" in poster and "@page" in poster
+    # The print layout (@page) is in poster.css since the pages carry a strict CSP (issue 20).
+    assert county["enterprise"].uscc in poster and "<svg" in poster and "poster.css" in poster
     assert client.get(f"{base}/v9.png").status_code == 404
 
 
@@ -268,12 +269,18 @@ def test_r11_landing_and_verify_pages_are_served_in_the_internet_zone(county, is
 
 
 def test_r11_code_api_issue_list_revoke(county):
+    import pyotp
+
+    from clearcheck.accounts.second_factor import second_factor_enrol_known
     from clearcheck.accounts.services import api_token_issue
 
     admin = Client()
-
+    # An agency admin needs a second factor (issue 20): enrolled with a known secret, the token request sends its code.
+    secret = pyotp.random_base32()
+    second_factor_enrol_known(actor=None, user=county["users"]["agency_admin"], secret=secret)
     base = f"/api/enterprises/{county['enterprise'].pk}/codes"
-    token, _record = api_token_issue(username=county["users"]["agency_admin"].username, password="Qingjian-2025!")
+    token, _record = api_token_issue(username=county["users"]["agency_admin"].username, password="Qingjian-2025!",
+                                     otp=pyotp.TOTP(secret).now())
     auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
     created = admin.post(base, {}, content_type="application/json", **auth)
     assert created.status_code == 201 and created.json()["version"] == 1
