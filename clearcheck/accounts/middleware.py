@@ -1,10 +1,10 @@
 """Sessions end after a time without use (issue 20: officers share phones)."""
 
+import time
+
 from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
-
-import time
 
 SEEN = "cc_seen"
 # The last-seen time is written at most once a minute, so that a busy page does not save its session on
