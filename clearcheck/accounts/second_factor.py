@@ -79,6 +79,15 @@ def secret_open(sealed: str) -> str | None:
         return None
 
 
+def demo_code(user) -> str | None:
+    """The current code of ``user``'s confirmed factor, shown on the second step only in the demo county
+    (``CLEARCHECK_DEMO``), whose passwords and secret are public anyway; None everywhere else.
+    """
+    factor = factor_of(user) if settings.CLEARCHECK_DEMO else None
+    secret = secret_open(factor.secret_sealed) if factor is not None and factor.confirmed_at else None
+    return pyotp.TOTP(secret).now() if secret else None
+
+
 # --- TOTP ---------------------------------------------------------------------------------------------
 def totp_step(code: str, secret: str, *, after: int = 0) -> int | None:
     """The 30-second step (now, or one before or after for a clock that drifts) whose code ``code`` is,

@@ -24,6 +24,7 @@ from .login import attempt_keys, login_succeeded
 from .models import User
 from .second_factor import (
     SecondFactorRequired,
+    demo_code,
     factor_of,
     factor_required,
     needs_second_step,
@@ -92,7 +93,8 @@ def second_step(request):
         return redirect_to_login(pending.get("next") or resolve_url(settings.LOGIN_REDIRECT_URL))
     keys = attempt_keys(username=user.get_username(), address=client_address(request))
     enrolling = factor_of(user) is None
-    context = {"enrolling": enrolling, "next": pending.get("next") or "", "required": factor_required(user)}
+    context = {"enrolling": enrolling, "next": pending.get("next") or "", "required": factor_required(user),
+               "demo_code": None if enrolling else demo_code(user)}
     status = 200
     if request.method == "POST":
         code = (request.POST.get("code") or "").strip()[:64]

@@ -202,3 +202,18 @@ def test_unified_identity_is_offered_only_when_configured(client, settings):
     assert start.status_code == 302 and start["Location"].startswith("https://ids.example.gov.cn/authorize?")
     assert "state=" in start["Location"] and "client_id=clearcheck" in start["Location"]
     assert client.get("/accounts/oidc/callback/?code=x&state=y").status_code == 501  # not faked
+
+
+def test_the_demo_county_shows_the_current_code_on_the_second_step_and_production_never(client, enrolled, settings):
+    """A newcomer to ``make run`` needs no phone (issue 20: the demo stays usable): only with CLEARCHECK_DEMO does
+    the second step show the account's current code, and that code signs in."""
+    settings.CLEARCHECK_DEMO = False
+    _password(client, enrolled)
+    page = client.get("/accounts/login/verify/").content.decode()
+    assert 'id="demo-code"' not in page and "data-no-counter" in page
+
+    settings.CLEARCHECK_DEMO = True
+    page = client.get("/accounts/login/verify/").content.decode()
+    shown = re.search(r'id="demo-code".*?<strong>(\d{6})</strong>', page, re.S)
+    assert shown and shown.group(1) in {_code(offset=-30), _code(), _code(offset=30)}
+    assert client.post("/accounts/login/verify/", {"code": shown.group(1)}).status_code == 302

@@ -23,5 +23,5 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:<16} {role_label:<10} {note}{otp}{'' if exists else '  (未加载)'}")
         self.stdout.write(
             f"* 须输入动态口令(第二步):在验证器应用(腾讯身份验证器等)中手动添加密钥 {DEMO_TOTP_SECRET},"
-            f"或输入当前口令 {pyotp.TOTP(DEMO_TOTP_SECRET).now()}(每 30 秒变化,重新运行本命令可再次查看)。"
+            f"或输入当前口令 {pyotp.TOTP(DEMO_TOTP_SECRET).now()}(每 30 秒变化);演示环境的口令验证页面也显示当前口令。"
         )

@@ -67,6 +67,8 @@
       if (field.tagName === "INPUT" && TEXT_TYPES.indexOf((field.getAttribute("type") || "text").toLowerCase()) === -1) { return; }
       // A search box (a GET form) keeps its plain limit: a search term is not something to lose.
       if (field.form && (field.form.getAttribute("method") || "get").toLowerCase() === "get" && !field.form.hasAttribute("hx-post")) { return; }
+      // A code (one-time password, recovery code) is not prose: no counter ("data-no-counter").
+      if (field.hasAttribute("data-no-counter")) { return; }
       var max = parseInt(field.getAttribute("maxlength"), 10);
       if (!(max > 0) || field.hasAttribute("data-counter")) { return; }
       var out = document.createElement("span");
