@@ -217,3 +217,19 @@ def test_the_demo_county_shows_the_current_code_on_the_second_step_and_productio
     shown = re.search(r'id="demo-code".*?<strong>(\d{6})</strong>', page, re.S)
     assert shown and shown.group(1) in {_code(offset=-30), _code(), _code(offset=30)}
     assert client.post("/accounts/login/verify/", {"code": shown.group(1)}).status_code == 302
+
+
+def test_the_reset_command_removes_the_factor_as_the_named_account(enrolled, make_user):
+    """A lost phone (issue 20): the IT department resets on behalf of the bureau, audited; an officer may not."""
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    officer = make_user("officer", username="zf-1")
+    with pytest.raises(CommandError, match="只有司法局或本机关管理员"):
+        call_command("second_factor", "reset", enrolled.username, "--by", officer.username)
+    assert SecondFactor.objects.filter(user=enrolled).exists()
+    with pytest.raises(CommandError, match="不存在"):
+        call_command("second_factor", "reset", "nobody", "--by", enrolled.username)
+    call_command("second_factor", "reset", enrolled.username, "--by", enrolled.username)
+    assert not SecondFactor.objects.filter(user=enrolled).exists()
+    assert AuditEvent.objects.filter(action="second_factor.reset", actor_id=enrolled.pk).exists()
