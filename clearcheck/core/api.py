@@ -14,6 +14,7 @@ from .api_docs import ApiDocs
 from .errors import DomainError, NotFound
 from .openapi import SchemaNameClash, operation_models, problem_responses_add, schema_name_clashes
 from .problems import problem_body, problem_for_status, problem_from_domain_error, problem_response
+from .validation_messages import validation_message
 
 
 def _loc_to_path(loc: Any) -> str:
@@ -67,7 +68,7 @@ def api_create(**kwargs) -> NinjaAPI:
 
     @api.exception_handler(NinjaValidationError)
     def _validation(request, exc: NinjaValidationError):
-        errors = [{"field": _loc_to_path(e.get("loc", ())), "message": e.get("msg", "")} for e in exc.errors]
+        errors = [{"field": _loc_to_path(e.get("loc", ())), "message": validation_message(e)} for e in exc.errors]
         return problem_response(
             problem_body(status=422, title="输入校验未通过", detail="请求参数不符合要求", type_slug="validation",
                          errors=errors, instance=request.path)
