@@ -6,18 +6,20 @@ from django.contrib.auth import authenticate
 
 from clearcheck.core.errors import PermissionDenied
 
+from .devices import device_known
 from .models import User
 from .throttle import Keys, failure_record, success_record, throttle_check
 
 WRONG_CREDENTIALS = "用户名或密码错误"
 
 
-def attempt_keys(*, username: str, address: str) -> Keys:
+def attempt_keys(*, username: str, address: str, request=None) -> Keys:
     """The throttle keys of an attempt. An unknown username has no account key (no row is made for names
-    an attacker invents); its failures still count against the address.
+    an attacker invents); its failures still count against the address. A browser that signed in as the
+    account before (``accounts.devices``) is not held by the account's lock.
     """
     user_id = User.objects.filter(**{User.USERNAME_FIELD: username}).values_list("pk", flat=True).first()
-    return Keys(user_id, address)
+    return Keys(user_id, address, known_device=device_known(request, user_id))
 
 
 def password_check(*, username: str, password: str, address: str, request=None) -> tuple[User, Keys]:
@@ -25,7 +27,7 @@ def password_check(*, username: str, password: str, address: str, request=None) 
     (``LoginThrottled``, 429). A wrong one is counted and refused (``PermissionDenied``), the same for an
     unknown name, a wrong password and an inactive account.
     """
-    keys = attempt_keys(username=username, address=address)
+    keys = attempt_keys(username=username, address=address, request=request)
     throttle_check(keys)
     user = authenticate(request, username=username, password=password)
     if user is None or not user.is_active:

@@ -71,6 +71,8 @@ class Keys:
 
     user_id: int | None
     address: str
+    # The browser signed in as this account before (``accounts.devices``): the account's lock does not hold it.
+    known_device: bool = False
 
     @property
     def account(self) -> str | None:
@@ -95,9 +97,10 @@ def delay_seconds(failures: int, free: int) -> int:
 
 
 def throttle_check(keys: Keys) -> None:
-    """Raise ``LoginThrottled`` while the account or the address is locked."""
+    """Raise ``LoginThrottled`` while the account or the address is locked (a known device: the address only)."""
     now = clock.now()
-    until = [u for u in LoginThrottle.objects.filter(key__in=keys.all(), locked_until__gt=now)
+    checked = [keys.address_key] if keys.known_device else keys.all()
+    until = [u for u in LoginThrottle.objects.filter(key__in=checked, locked_until__gt=now)
              .values_list("locked_until", flat=True)]
     if until:
         raise LoginThrottled(math.ceil((max(until) - now).total_seconds()))

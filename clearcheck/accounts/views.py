@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 
 from clearcheck.core import clock
 
+from .devices import device_remember
 from .federation import authorization_redirect, federation_configured
 from .forms import ThrottledAuthenticationForm
 from .login import attempt_keys, login_succeeded
@@ -64,7 +65,9 @@ class LoginView(auth_views.LoginView):
                                              "at": clock.now().timestamp(), "next": self.get_redirect_url()}
             return HttpResponseRedirect(reverse("accounts:second_step"))
         login_succeeded(form.keys)
-        return super().form_valid(form)
+        response = super().form_valid(form)
+        device_remember(self.request, response, user)
+        return response
 
 
 def _next_of(request, pending: dict) -> str:
@@ -91,7 +94,7 @@ def second_step(request):
     if user is None:
         request.session.pop(PENDING, None)
         return redirect_to_login(pending.get("next") or resolve_url(settings.LOGIN_REDIRECT_URL))
-    keys = attempt_keys(username=user.get_username(), address=client_address(request))
+    keys = attempt_keys(username=user.get_username(), address=client_address(request), request=request)
     enrolling = factor_of(user) is None
     context = {"enrolling": enrolling, "next": pending.get("next") or "", "required": factor_required(user),
                "demo_code": None if enrolling else demo_code(user)}
@@ -116,9 +119,12 @@ def second_step(request):
             user.backend = pending["backend"]
             login(request, user, backend=pending["backend"])
             if codes:
-                return render(request, "accounts/recovery_codes.html",
-                              {"codes": codes, "next": _next_of(request, pending)})
-            return HttpResponseRedirect(_next_of(request, pending))
+                response = render(request, "accounts/recovery_codes.html",
+                                  {"codes": codes, "next": _next_of(request, pending)})
+            else:
+                response = HttpResponseRedirect(_next_of(request, pending))
+            device_remember(request, response, user)
+            return response
     if enrolling:
         secret, uri = second_factor_enrol_start(actor=user)
         context.update(secret=secret, qr=qr_svg(uri))
@@ -139,7 +145,7 @@ def second_factor_page(request):
     status = 200
     if context["factor"] is None:
         if request.method == "POST":
-            keys = attempt_keys(username=user.get_username(), address=client_address(request))
+            keys = attempt_keys(username=user.get_username(), address=client_address(request), request=request)
             try:
                 codes = second_factor_enrol_confirm(actor=user, code=(request.POST.get("code") or "")[:64],
                                                     keys=keys)

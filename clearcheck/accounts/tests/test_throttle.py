@@ -207,3 +207,26 @@ def test_s01_alert_for_an_account_locked_three_times_in_a_day_and_for_a_locked_a
     assert "3 次" in alerts["accounts.user"].subject_label
     assert alerts["client_address"].subject_id == "10.9.9.9"
     assert login_lockouts_alert(today=clock.local_today()) == 0  # once per day
+
+
+def test_guesses_from_elsewhere_do_not_keep_the_real_user_out_of_a_browser_they_signed_in_from(officer):
+    """Issue 20: an attacker must not be able to lock a real user out. The officer's own phone signed in
+    before (a signed device cookie): while guesses from another address have locked the account, the phone
+    still signs in; the attacker's browser, the API and a forged cookie still wait."""
+    from clearcheck.accounts.devices import COOKIE
+
+    phone = Client()
+    assert _web(phone, officer.username, PASSWORD, address="10.0.0.7").status_code == 302
+    assert COOKIE in phone.cookies
+    phone.post("/accounts/logout/")
+
+    attacker = Client()
+    for _ in range(8):
+        _web(attacker, officer.username, WRONG, address="203.0.113.9")
+    assert _web(attacker, officer.username, PASSWORD, address="203.0.113.9").status_code == 429
+    assert _token(Client(), officer.username, PASSWORD, address="10.0.0.8").status_code == 429
+    forged = Client()
+    forged.cookies[COOKIE] = "W10:forged:signature"
+    assert _web(forged, officer.username, PASSWORD, address="10.0.0.9").status_code == 429
+
+    assert _web(phone, officer.username, PASSWORD, address="10.0.0.7").status_code == 302
