@@ -41,6 +41,7 @@ run: demo
 	$(BIN)/python manage.py demo_accounts
 	@echo "ClearCheck 清检: http://127.0.0.1:$(PORT)/"
 	CLEARCHECK_CODE_BASE_URL=$${CLEARCHECK_CODE_BASE_URL:-http://127.0.0.1:$(PORT)} \
+	  CLEARCHECK_LOG_FORMAT=$${CLEARCHECK_LOG_FORMAT:-text} \
 	  $(BIN)/gunicorn config.wsgi:application --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile -
 
 lint: $(STAMP_DEV)

@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "clearcheck.core.csp.ContentSecurityPolicyMiddleware",  # every HTML response (issue 20)
     "clearcheck.core.middleware.RequestIdMiddleware",
+    "clearcheck.core.request_log.RequestLogMiddleware",  # one log line per request (issue 21)
     "clearcheck.core.problems.ApiProblemMiddleware",
     "clearcheck.core.api_input.ApiInputMiddleware",
     "clearcheck.core.api_input.FormTextMiddleware",
@@ -185,7 +186,7 @@ SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", False)
 if _proxy_ssl_header := os.environ.get("DJANGO_SECURE_PROXY_SSL_HEADER", ""):
     SECURE_PROXY_SSL_HEADER = tuple(part.strip() for part in _proxy_ssl_header.split(",", 1))
 # The health check and the code landing page must answer over plain HTTP inside the network, too.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
@@ -261,9 +262,30 @@ for _name in ("ISSUER", "CLIENT_ID", "CLIENT_SECRET", "AUTHORIZATION_ENDPOINT", 
               "USERINFO_ENDPOINT", "JWKS_URI", "SCOPES", "USERNAME_CLAIM", "REDIRECT_URI"):
     globals()[f"CLEARCHECK_OIDC_{_name}"] = os.environ.get(f"CLEARCHECK_OIDC_{_name}", "")
 
+# Monitoring (issue 21, docs/deployment.md "Monitoring"). /metrics (government zone only) asks for
+# "Authorization: Bearer <token>" when this is set. CLEARCHECK_STALE_<JOB>_SECONDS overrides when /healthz calls a
+# periodic job's work stale (AUDIT_SEAL, ROLLUPS_FOLD, ALERTS_RUN: core.freshness).
+CLEARCHECK_METRICS_TOKEN = os.environ.get("CLEARCHECK_METRICS_TOKEN", "")
+for _name in ("AUDIT_SEAL", "ROLLUPS_FOLD", "ALERTS_RUN"):
+    if (_value := os.environ.get(f"CLEARCHECK_STALE_{_name}_SECONDS")) not in (None, ""):
+        globals()[f"CLEARCHECK_STALE_{_name}_SECONDS"] = int(_value)
+
+# Logs on stderr: one JSON object per line (CLEARCHECK_LOG_FORMAT=json, the default) or plain text (`make run`).
+# clearcheck.request writes one line per request at INFO (CLEARCHECK_REQUEST_LOG_LEVEL=WARNING keeps only errors).
+_LOG_FORMAT = "text" if os.environ.get("CLEARCHECK_LOG_FORMAT", "json").strip().lower() == "text" else "json"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {"()": "clearcheck.core.log_format.JsonFormatter"},
+        "text": {"()": "clearcheck.core.log_format.TextFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": _LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "clearcheck.request": {"handlers": ["console"], "propagate": False,
+                               "level": os.environ.get("CLEARCHECK_REQUEST_LOG_LEVEL", "INFO")},
+        # Django's own line for a 4xx/5xx repeats what clearcheck.request says; its tracebacks (ERROR) stay.
+        "django.request": {"level": "ERROR"},
+    },
 }

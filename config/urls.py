@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.decorators.cache import cache_page
 from django.views.i18n import JavaScriptCatalog
 
+from clearcheck.core.metrics import metrics_view
 from clearcheck.core.ping import ping
 from clearcheck.core.views import healthz
 
@@ -12,7 +13,8 @@ from .api import api
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
-    path("ping", ping, name="ping"),  # the minimal JSON view of bench/checkin.py
+    path("ping", ping, name="ping"),
+    path("metrics", metrics_view, name="metrics"),  # Prometheus, government zone only (issue 21)  # the minimal JSON view of bench/checkin.py
     path("api/", api.urls),
     path("admin/", admin.site.urls),
     # The scripts' messages (djangojs catalogue), served by the platform itself: nothing is fetched from

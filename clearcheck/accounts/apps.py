@@ -15,3 +15,9 @@ class AccountsConfig(AppConfig):
         from .middleware import session_seen_at_login
 
         user_logged_in.connect(session_seen_at_login, dispatch_uid="accounts.session_seen_at_login")
+
+        from clearcheck.core.metrics import metrics_source_register
+
+        from .metrics import account_metrics
+
+        metrics_source_register("accounts", account_metrics)  # sign-in lockouts on /metrics (issue 21)

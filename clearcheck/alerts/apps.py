@@ -9,3 +9,11 @@ class AlertsConfig(AppConfig):
     name = "clearcheck.alerts"
     label = "alerts"
     verbose_name = "预警"
+
+    def ready(self):
+        """Report alert counts to /metrics (issue 21)."""
+        from clearcheck.core.metrics import metrics_source_register
+
+        from .metrics import alert_metrics
+
+        metrics_source_register("alerts", alert_metrics)

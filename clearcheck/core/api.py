@@ -11,7 +11,8 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from .api_docs import ApiDocs
-from .errors import DomainError, NotFound
+from .context import refusal_note
+from .errors import DomainError, NotFound, RuleViolation
 from .openapi import SchemaNameClash, operation_models, problem_responses_add, schema_name_clashes
 from .problems import problem_body, problem_for_status, problem_from_domain_error, problem_response
 from .validation_messages import validation_message
@@ -64,6 +65,8 @@ def api_create(**kwargs) -> NinjaAPI:
 
     @api.exception_handler(DomainError)
     def _domain(request, exc: DomainError):
+        if isinstance(exc, RuleViolation):
+            refusal_note(rule=exc.rule.id, clause=exc.rule.clause)  # the request's log line names the rule
         return problem_response(problem_from_domain_error(exc, request.path))
 
     @api.exception_handler(NinjaValidationError)

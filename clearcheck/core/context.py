@@ -19,3 +19,27 @@ def request_id_set(value: str) -> contextvars.Token:
 def request_id_reset(token: contextvars.Token) -> None:
     """Restore the previous request id."""
     _request_id.reset(token)
+
+
+# The refusal a request answered with (rule ID and clause), for its log line (core.request_log). A dict bound
+# per request by the log middleware; outside a request there is none and noting is a no-op.
+_refusal: contextvars.ContextVar[dict | None] = contextvars.ContextVar("refusal", default=None)
+
+
+def refusal_scope_open() -> contextvars.Token:
+    """Start collecting the current request's refusal (the log middleware calls it)."""
+    return _refusal.set({})
+
+
+def refusal_scope_close(token: contextvars.Token) -> dict:
+    """Stop collecting; the refusal noted during the request (``{}`` when none)."""
+    noted = _refusal.get() or {}
+    _refusal.reset(token)
+    return noted
+
+
+def refusal_note(*, rule: str, clause: str) -> None:
+    """Record that the current request was refused by ``rule`` (its clause too), for the request's log line."""
+    noted = _refusal.get()
+    if noted is not None:
+        noted["rule"], noted["clause"] = rule, clause

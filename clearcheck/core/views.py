@@ -8,6 +8,7 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from .freshness import jobs_freshness
 from .outage import RETRY_AFTER_SECONDS
 
 
@@ -25,7 +26,12 @@ def _may_see_details(request) -> bool:
 @never_cache
 @require_GET
 def healthz(request):
-    """Liveness and database check, as JSON (503 with ``Retry-After`` when the database does not answer)."""
+    """Liveness, database and periodic-job check, as JSON (503 with ``Retry-After`` when the database does not
+    answer). With the database up it answers 200: ``status`` is ``ok``, or ``degraded`` when a periodic job's
+    work is stale (the seal, the fold, the alert run: ``core.freshness``; issue 21), named in ``stale``; a job
+    that never ran is shown as ``never`` without degrading (a fresh install). ``jobs`` holds each job's age
+    where details may be seen.
+    """
     details = _may_see_details(request)
     try:
         with connection.cursor() as cursor:
@@ -38,7 +44,12 @@ def healthz(request):
         response = JsonResponse(body, status=503)
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
-    body = {"status": "ok", "database": "ok"}
+    jobs = jobs_freshness()
+    stale = sorted(name for name, job in jobs.items() if job["state"] == "stale")
+    body = {"status": "degraded" if stale else "ok", "database": "ok"}
+    if stale:
+        body["stale"] = stale
     if details:
         body["vendor"] = connection.vendor
+        body["jobs"] = jobs
     return JsonResponse(body)

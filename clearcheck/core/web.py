@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 
+from .context import refusal_note
 from .errors import DomainError, RuleViolation, ValidationFailed
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -94,6 +95,7 @@ def error_text(exc: DomainError, labels: dict[str, str] | None = None) -> str:
     for a validation failure (the API keeps the field names in its problem documents).
     """
     if isinstance(exc, RuleViolation):
+        refusal_note(rule=exc.rule.id, clause=exc.rule.clause)  # the request's log line names the rule (issue 21)
         return f"{exc.rule.id}({exc.rule.clause}):{exc.plain}"
     if isinstance(exc, ValidationFailed) and exc.errors:
         return ";".join(field_error_text(e.field, e.message, labels) for e in exc.errors)

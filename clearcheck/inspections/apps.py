@@ -21,3 +21,9 @@ class InspectionsConfig(AppConfig):
         event_raiser_register(rule_id="R17", function=visit_close)  # closed without audio/video, with a reason
         event_raiser_register(rule_id="R18", function=evidence_corruption_report)
         event_raiser_register(rule_id="R29", function=entry_refusal_record)
+
+        from clearcheck.core.metrics import metrics_source_register
+
+        from .metrics import inspection_metrics
+
+        metrics_source_register("inspections", inspection_metrics)  # open uploads on /metrics (issue 21)
