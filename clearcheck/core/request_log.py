@@ -11,6 +11,7 @@ import logging
 import time
 
 from django.conf import settings
+from django.utils.functional import SimpleLazyObject, empty
 
 from .context import refusal_scope_close, refusal_scope_open
 from .metrics import request_observe
@@ -21,7 +22,7 @@ logger = logging.getLogger("clearcheck.request")
 def request_fields(request, response, duration_ms: float, refusal: dict) -> dict:
     """The fields of a request's log line (no personal data: the user only by id and role)."""
     match = getattr(request, "resolver_match", None)
-    user = getattr(request, "user", None)
+    user = _user_if_loaded(request)
     signed_in = bool(user is not None and user.is_authenticated)
     fields = {
         "method": request.method,
@@ -37,6 +38,16 @@ def request_fields(request, response, duration_ms: float, refusal: dict) -> dict
         fields["rule"] = refusal.get("rule")
         fields["clause"] = refusal.get("clause")
     return fields
+
+
+def _user_if_loaded(request):
+    """The request's user when the request already knew it; never a session or user query only for the log
+    (a view that did not look at its user, such as /ping or a public page, stays at its own query count).
+    """
+    user = request.__dict__.get("user")
+    if isinstance(user, SimpleLazyObject) and user._wrapped is empty:
+        return None
+    return user
 
 
 class RequestLogMiddleware:

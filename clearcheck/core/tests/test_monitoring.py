@@ -109,6 +109,21 @@ def test_a_refusal_noted_outside_a_request_leaks_into_no_later_line(request_log)
     assert "rule" not in line
 
 
+def test_the_log_line_adds_no_query(client, make_user, request_log, settings):
+    """/ping (the check-in benchmark's baseline) costs a signed-in caller the same queries with the request log
+    as without it: the log never loads the session or the user only to name them.
+    """
+    client.force_login(make_user("officer"))
+    client.get("/ping")
+    with CaptureQueriesContext(connection) as logged:
+        assert client.get("/ping").status_code == 200
+    settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if not m.endswith("RequestLogMiddleware")]
+    with CaptureQueriesContext(connection) as unlogged:
+        assert client.get("/ping").status_code == 200
+    assert len(logged.captured_queries) == len(unlogged.captured_queries)
+    assert [line["route"] for line in request_log()] == ["ping", "ping"]
+
+
 def test_a_server_error_logs_at_error_level(request_log):
     RequestLogMiddleware(lambda request: HttpResponse(status=500))(RequestFactory().get("/x"))
     [line] = request_log()
