@@ -20,6 +20,7 @@ def _production_env() -> dict:
             values[name.strip()] = value.strip()
     values["DJANGO_SECRET_KEY"] = secrets.token_urlsafe(60)  # the example's placeholder is not a secret
     values.pop("DATABASE_URL")  # the check needs no database; SQLite keeps it self-contained
+    values.pop("CLEARCHECK_VAR_DIR")  # each check gets a temporary folder, never the server's /var/lib/clearcheck
     return values
 
 
