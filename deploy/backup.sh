@@ -73,8 +73,8 @@ mkdir "$work/3-keys"
     cp -p "$path" "$work/3-keys/$setting"
     printf 'key.%s=3-keys/%s\n' "$setting" "$setting"
   done
-  if [ -f "$P_KEY_HISTORY" ]; then
-    cp -p "$P_KEY_HISTORY" "$work/3-keys/history.json"
+  if [ -f "$P_HISTORY_FILE" ]; then
+    cp -p "$P_HISTORY_FILE" "$work/3-keys/history.json"
     printf 'key_history=3-keys/history.json\n'
   else
     printf 'key_history=none\n'   # no key was ever rotated

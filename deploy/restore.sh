@@ -66,7 +66,7 @@ for setting in "${KEY_SETTINGS[@]}"; do
   [ ! -e "${!var}" ] || die "the key file ${!var} exists already: restore into a new key location, never over a key"
   [ -n "$(manifest "key.$setting")" ] || die "the backup holds no $setting"
 done
-[ ! -e "$P_KEY_HISTORY" ] || die "the key history $P_KEY_HISTORY exists already"
+[ ! -e "$P_HISTORY_FILE" ] || die "the key history $P_HISTORY_FILE exists already"
 
 # 2. Keys (mode 0600, as `clearcheck init` makes them).
 say "2/6 keys"
@@ -76,7 +76,7 @@ for setting in "${KEY_SETTINGS[@]}"; do
 done
 history="$(manifest key_history)"
 if [ -n "$history" ] && [ "$history" != none ]; then
-  install -D -m 600 "$backup/$history" "$P_KEY_HISTORY"
+  install -D -m 600 "$backup/$history" "$P_HISTORY_FILE"
 fi
 i=0
 while [ -n "$(manifest "retired_code_key.$i")" ]; do

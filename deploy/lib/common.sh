@@ -31,7 +31,7 @@ clearcheck_command_set() {
 }
 
 # Ask the settings (the same environment the services run with) where everything lives. Sets P_ENGINE,
-# P_MEDIA_ROOT, P_ARCHIVE_DIR, P_KEY_HISTORY, P_VERSION, P_KEY_<SETTING> and P_RETIRED_<n>.
+# P_MEDIA_ROOT, P_ARCHIVE_DIR, P_HISTORY_FILE, P_VERSION, P_KEY_<SETTING> and P_RETIRED_<n>.
 paths_resolve() {
   local code out name value
   code='
@@ -39,7 +39,7 @@ from importlib.metadata import version
 from django.conf import settings as s
 from clearcheck.core.keys import key_files, key_history_path
 rows = [("ENGINE", s.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]), ("MEDIA_ROOT", s.MEDIA_ROOT),
-        ("ARCHIVE_DIR", s.CLEARCHECK["AUDIT_ARCHIVE_DIR"]), ("KEY_HISTORY", key_history_path()),
+        ("ARCHIVE_DIR", s.CLEARCHECK["AUDIT_ARCHIVE_DIR"]), ("HISTORY_FILE", key_history_path()),
         ("VERSION", version("clearcheck"))]
 rows += [("KEY_" + k.setting, k.path) for k in key_files()]
 rows += [("RETIRED_%d" % i, p) for i, p in enumerate(s.CLEARCHECK.get("CODE_RETIRED_PUBLIC_KEY_FILES", []))]
