@@ -71,3 +71,21 @@ def world(county):
 
     world_extend(world)
     return world
+
+
+@pytest.fixture
+def wsgi_keeps_the_test_transaction():
+    """Calls through the WSGI handler inside the test's transaction (schemathesis, fuzzing): the handler closes
+    "old" connections at the start and end of each request, which would end it. Django's own test client
+    unhooks these signals the same way.
+    """
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)

@@ -16,11 +16,11 @@ import json
 import re
 
 import pytest
-from django.core import signals
-from django.db import close_old_connections
 from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+from tests.support.tokens import bearer_of
 
 MAX_EXAMPLES = 6
 FORM_EXAMPLES = 12
@@ -169,39 +169,10 @@ def _url(path: str, values: dict) -> str:
 # --- Fixtures -------------------------------------------------------------------------------------------------
 
 @pytest.fixture
-def _wsgi_keeps_the_test_transaction():
-    # As in test_schemathesis: the handler's connection clean-up would end the test's transaction.
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
-    try:
-        yield
-    finally:
-        signals.request_started.connect(close_old_connections)
-        signals.request_finished.connect(close_old_connections)
-
-
-@pytest.fixture
 def tokens(world):
-    """``role -> bearer token`` for the bureau and the enterprise, re-issued when a fuzzed call revoked it."""
-    from clearcheck.accounts.models import ApiToken
-    from clearcheck.accounts.services import _api_token_create
-
-    state: dict = {}
-
-    def token(role: str) -> str:
-        record = state.get(role, (None, None))[1]
-        if record is None or not ApiToken.objects.filter(pk=record.pk, revoked_at__isnull=True).exists():
-            user = world["users"][role]
-            user.refresh_from_db()
-            if not user.is_active:
-                user.is_active = True
-                user.save(update_fields=["is_active"])
-            # The token as the API issues it after the password and, for the bureau, the one-time code: this
-            # file fuzzes what a signed-in client sends, not the sign-in (tests/api and accounts test that).
-            state[role] = _api_token_create(user=user, name="fuzz")
-        return state[role][0]
-
-    return token
+    """``role -> bearer token`` for the bureau and the enterprise, issued again when a fuzzed call revoked it."""
+    bearers = {role: bearer_of(world["users"][role]) for role in ("bureau", "enterprise")}
+    return lambda role: bearers[role]()
 
 
 def _assert_no_server_error(response, what: str) -> None:
@@ -213,7 +184,7 @@ def _assert_no_server_error(response, what: str) -> None:
 @pytest.mark.django_db
 @pytest.mark.parametrize("method, path, operation", WRITE_OPERATIONS,
                          ids=[f"{m} {p}" for m, p, _ in WRITE_OPERATIONS])
-def test_api_write_route_never_answers_5xx(method, path, operation, world, tokens, _wsgi_keeps_the_test_transaction):
+def test_api_write_route_never_answers_5xx(method, path, operation, world, tokens, wsgi_keeps_the_test_transaction):
     """Issue 20: every write route, both tokens, arbitrary input: 2xx or 4xx only."""
     body = _body(operation)
     client = Client(raise_request_exception=False)
@@ -305,7 +276,7 @@ FORM_VALUE = st.one_of(st.just(None), ANY_TEXT.map(_form_text), NUMBERS.map(str)
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("role, page", WEB_FORMS, ids=[f"{r} {p}" for r, p in WEB_FORMS])
-def test_web_form_never_answers_5xx(role, page, world, _wsgi_keeps_the_test_transaction):
+def test_web_form_never_answers_5xx(role, page, world, wsgi_keeps_the_test_transaction):
     """Issue 20: the main forms, their own fields filled with arbitrary text: 2xx, 3xx or 4xx only. The fields
     are read from the page, so a field added to a form is fuzzed too.
     """

@@ -30,8 +30,6 @@ import time
 
 import pytest
 import schemathesis
-from django.core import signals
-from django.db import close_old_connections
 from schemathesis.checks import not_a_server_error
 from schemathesis.config import HealthCheck
 from schemathesis.generation.feedback import FeedbackSources
@@ -42,57 +40,14 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from tests.support.tokens import bearer_of
+
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 MAX_EXAMPLES = 15
 SHARDS = 8
 TARGET_CASES = 5_000
 SEED = 20250331  # 三月三十一日: the R05 filing deadline, as good a seed as any
 ROLES = ("bureau", "enterprise")
-
-
-@pytest.fixture
-def _wsgi_keeps_the_test_transaction():
-    # The WSGI handler closes "old" connections at the start and end of each request; inside the test's
-    # transaction that would end it. Django's own test client unhooks these signals the same way.
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
-    try:
-        yield
-    finally:
-        signals.request_started.connect(close_old_connections)
-        signals.request_finished.connect(close_old_connections)
-
-
-def _token_issue(user):
-    """A bearer token of ``user`` as a client gets one: password, and a fresh one-time code for a role that
-    needs a second factor (a known secret enrolled anew each time, so a code is never "already used").
-    """
-    import pyotp
-
-    from clearcheck.accounts import second_factor
-    from clearcheck.accounts.services import api_token_issue
-
-    extra = {}
-    if second_factor.needs_second_step(user):
-        secret = pyotp.random_base32()
-        second_factor.second_factor_enrol_known(actor=user, user=user, secret=secret)
-        extra["otp"] = pyotp.TOTP(secret).now()
-    return api_token_issue(username=user.username, password="Qingjian-2025!", **extra)
-
-
-def bearer_of(user):
-    """A function giving a live bearer token of ``user`` (re-issued if a generated call revoked it)."""
-    from clearcheck.accounts.models import ApiToken
-
-    state: dict = {}
-
-    def token() -> str:
-        record = state.get("record")
-        if record is None or ApiToken.objects.filter(pk=record.pk, revoked_at__isnull=False).exists():
-            state["token"], state["record"] = _token_issue(user)
-        return state["token"]
-
-    return token
 
 
 def _schema():
@@ -130,7 +85,7 @@ def _failure_text(exc: BaseException) -> str:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("shard", range(SHARDS))
-def test_api_conforms_to_its_description(shard, world, _wsgi_keeps_the_test_transaction):
+def test_api_conforms_to_its_description(shard, world, wsgi_keeps_the_test_transaction):
     """Issue 20 (Deliver 2): status codes, content types and bodies as documented, for two roles."""
     users = world["users"]
     tokens = {role: bearer_of(users[role]) for role in ROLES}

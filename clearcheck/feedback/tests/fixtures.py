@@ -12,6 +12,7 @@ import itertools
 import pytest
 
 from clearcheck.core import clock
+from clearcheck.feedback import services
 from clearcheck.inspections.tests.onsite_fixtures import *  # noqa: F403
 from clearcheck.inspections.tests.onsite_fixtures import SITE
 from clearcheck.planning.tests.test_tasks_fixtures import *  # noqa: F403
@@ -22,6 +23,12 @@ _n = itertools.count(1)
 def local(day: dt.date, hour: int, minute: int = 0, second: int = 0) -> dt.datetime:
     """A moment in Asia/Shanghai, as UTC."""
     return dt.datetime.combine(day, dt.time(hour, minute, second), tzinfo=clock.LOCAL_TZ).astimezone(dt.UTC)
+
+
+def portal_complaint(county):
+    """A complaint the county's enterprise sends from its portal about the county's agency."""
+    return services.complaint_receive(actor=county["enterprise_user"], subject="检查过于频繁",
+                                      content="一个月内三次到厂检查", agency_id=county["agency"].pk)
 
 
 @pytest.fixture

@@ -8,9 +8,8 @@ import pytest
 from django.test import Client
 
 from clearcheck.audit.models import AuditEvent
-from clearcheck.feedback import services
 from clearcheck.feedback.tests.fixtures import *  # noqa: F403
-from clearcheck.feedback.tests.fixtures import local
+from clearcheck.feedback.tests.fixtures import local, portal_complaint
 from clearcheck.planning.calendar_files import schedule_file_parse
 from clearcheck.planning.services.calendar import calendar_day_set, calendar_year_load
 from clearcheck.planning.tests.calendar_samples import CSV_2027
@@ -24,17 +23,12 @@ def _client(user) -> Client:
     return client
 
 
-def _portal(county):
-    return services.complaint_receive(actor=county["enterprise_user"], subject="检查过于频繁",
-                                      content="一个月内三次到厂检查", agency_id=county["agency"].pk)
-
-
 def test_issue20_complaint_of_15_december_is_provisional_until_2027_is_loaded(feedback_county, frozen_at):
     """Received 2026-12-15 with 15 working days: 2027-01-05 counted Monday–Friday (the measured failure gave it
     as exact); after loading 2027 (1 January a holiday) it is 2027-01-06 and exact.
     """
     frozen_at(local(dt.date(2026, 12, 15), 10))
-    complaint = _portal(feedback_county)
+    complaint = portal_complaint(feedback_county)
     assert (complaint.deadline, complaint.deadline_provisional) == (dt.date(2027, 1, 5), True)
     bureau = _client(feedback_county["bureau"])
     page = bureau.get(f"/work/feedback/complaints/{complaint.pk}/").content.decode()
@@ -53,7 +47,7 @@ def test_issue20_complaint_of_15_december_is_provisional_until_2027_is_loaded(fe
 
 def test_issue20_correcting_a_day_moves_the_deadlines_that_count_it(feedback_county, frozen_at):
     frozen_at(local(dt.date(2026, 12, 1), 10))
-    complaint = _portal(feedback_county)
+    complaint = portal_complaint(feedback_county)
     assert (complaint.deadline, complaint.deadline_provisional) == (dt.date(2026, 12, 22), False)
     calendar_day_set(actor=feedback_county["bureau"], date=dt.date(2026, 12, 10), kind="holiday", name="临时调整")
     complaint.refresh_from_db()
@@ -65,7 +59,7 @@ def test_issue20_correcting_a_day_moves_the_deadlines_that_count_it(feedback_cou
 
 def test_issue20_within_a_loaded_year_the_deadline_is_exact(feedback_county, frozen_at):
     frozen_at(local(dt.date(2025, 1, 24), 10))
-    complaint = _portal(feedback_county)
+    complaint = portal_complaint(feedback_county)
     assert complaint.deadline_provisional is False
 
 
@@ -75,9 +69,9 @@ def test_issue20_migration_backfill_flags_deadlines_reaching_a_year_not_loaded(f
     from clearcheck.planning.calendar import calendar_years_loaded, provisional_flags_backfill
 
     frozen_at(local(dt.date(2026, 12, 1), 10))
-    inside = _portal(feedback_county)
+    inside = portal_complaint(feedback_county)
     frozen_at(local(dt.date(2026, 12, 15), 10))
-    across = _portal(feedback_county)
+    across = portal_complaint(feedback_county)
     Complaint.objects.update(deadline_provisional=False)  # as stored before the migration
     flagged = provisional_flags_backfill(Complaint, start_field="received_at", date_field="deadline",
                                          flag_field="deadline_provisional", loaded=calendar_years_loaded())

@@ -12,6 +12,7 @@ from clearcheck.core import clock
 from clearcheck.feedback import services
 from clearcheck.feedback.selectors import complaint_progress
 from clearcheck.feedback.tests.fixtures import *  # noqa: F403
+from clearcheck.feedback.tests.fixtures import portal_complaint
 
 pytestmark = pytest.mark.django_db
 
@@ -22,17 +23,12 @@ def _client(user) -> Client:
     return client
 
 
-def _portal(county):
-    return services.complaint_receive(actor=county["enterprise_user"], subject="检查过于频繁",
-                                      content="一个月内三次到厂检查", agency_id=county["agency"].pk)
-
-
 def _steps(complaint) -> list[tuple[str, bool]]:
     return [(step.label, step.done) for step in complaint_progress(complaint)["steps"]]
 
 
 def test_a_new_complaint_waits_with_its_days_left_on_the_list_and_the_page(feedback_county):
-    complaint = _portal(feedback_county)
+    complaint = portal_complaint(feedback_county)
     progress = complaint_progress(complaint)
     assert progress["waiting"] and not progress["overdue"] and progress["days_late"] is None
     assert progress["days_left"] == (complaint.deadline - clock.local_today()).days > 0
@@ -47,7 +43,7 @@ def test_a_new_complaint_waits_with_its_days_left_on_the_list_and_the_page(feedb
 
 def test_forwarded_replied_and_closed_the_enterprise_sees_each_step_and_the_reply(feedback_county):
     county = feedback_county
-    complaint = _portal(county)
+    complaint = portal_complaint(county)
     bureau = county["bureau"]
     services.complaint_accept(actor=bureau, complaint_id=complaint.pk)
     services.complaint_forward(actor=bureau, complaint_id=complaint.pk, agency_id=county["agency"].pk)
@@ -69,7 +65,7 @@ def test_forwarded_replied_and_closed_the_enterprise_sees_each_step_and_the_repl
 
 
 def test_a_complaint_not_accepted_shows_the_reason(feedback_county):
-    complaint = _portal(feedback_county)
+    complaint = portal_complaint(feedback_county)
     services.complaint_reject(actor=feedback_county["bureau"], complaint_id=complaint.pk,
                               reason="不属于行政检查事项,请向12345反映")
     complaint.refresh_from_db()
@@ -79,7 +75,7 @@ def test_a_complaint_not_accepted_shows_the_reason(feedback_county):
 
 
 def test_an_unanswered_complaint_past_its_deadline_says_how_late(feedback_county):
-    complaint = _portal(feedback_county)
+    complaint = portal_complaint(feedback_county)
     late = complaint.deadline + dt.timedelta(days=3)
     progress = complaint_progress(complaint, today=late)
     assert progress["overdue"] and progress["days_late"] == 3 and progress["days_left"] is None
